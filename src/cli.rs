@@ -1,0 +1,77 @@
+//! The command line: `check`, `rules`, `explain`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::report::Format;
+
+/// A fast linter for Markdown research vaults: broken links, drifting figures, stale dates,
+/// note schemas.
+#[derive(Debug, Parser)]
+#[command(name = "vaultlint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a vault, or some notes of it
+    Check(CheckArgs),
+    /// List every rule with its default severity
+    Rules,
+    /// Show a rule's documentation
+    Explain {
+        /// The rule id, e.g. broken-link
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A vault folder (default `.`), or note files inside a vault (only those are reported)
+    pub paths: Vec<PathBuf>,
+    /// The vault root (default: found from PATH by walking up to `.vaultlint.yaml` or `.obsidian/`)
+    #[arg(long, value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Config file (default: `.vaultlint.yaml` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The date to check against, YYYY-MM-DD (default: config `today`, else the local date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<Date>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Check only these rules (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Option<Vec<String>>,
+    /// Do not check these rules (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Colour in human output (auto: when stdout is a terminal and NO_COLOR is unset)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only the summary line (human format)
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also say what was skipped and why (human format)
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Worker threads (default: the number of cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_today(s: &str) -> Result<Date, String> {
+    crate::settings::parse_date(s).map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}

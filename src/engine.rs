@@ -1,0 +1,220 @@
+//! The engine: discover, parse in parallel, index, run every enabled rule in parallel, and
+//! stamp and sort what they report.
+//!
+//! Owns policy (severity, which notes are reported, order) and containment: a note that cannot
+//! be read, or a rule that panics on one note, becomes a recorded problem and the run goes on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, DiscoverError};
+use crate::finding::{Diagnostic, Finding};
+use crate::index::VaultIndex;
+use crate::model::Note;
+use crate::rules::Context;
+use crate::settings::Settings;
+use crate::targets::Targets;
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The vault and which of its notes are reported; the whole vault is indexed either way.
+    pub targets: Targets,
+    pub threads: usize,
+}
+
+/// A failure that did not stop the run but means not everything was checked (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+/// The outcome of one run.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub findings: Vec<Finding>,
+    /// Notes reported on.
+    pub notes_checked: usize,
+    /// Notes in the vault.
+    pub notes_indexed: usize,
+    pub problems: Vec<Problem>,
+    /// Paths the walk passed over, with why (shown with `--verbose`).
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Runs a check.
+pub fn run(settings: &Settings, request: &Request) -> Result<Run, DiscoverError> {
+    let threads = request.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    match pool {
+        Ok(pool) => pool.install(|| run_in_pool(settings, request, threads)),
+        Err(_) => run_in_pool(settings, request, threads),
+    }
+}
+
+fn run_in_pool(
+    settings: &Settings,
+    request: &Request,
+    threads: usize,
+) -> Result<Run, DiscoverError> {
+    let found = discover::discover(&request.targets.root, threads)?;
+    let root = request.targets.root.as_path();
+
+    let parsed: Vec<Result<Note, Problem>> = found
+        .notes
+        .par_iter()
+        .map(|path| read_and_parse(root, path, settings))
+        .collect();
+    let mut notes = Vec::with_capacity(parsed.len());
+    let mut problems = Vec::new();
+    let mut files = found.files;
+    for p in parsed {
+        match p {
+            Ok(note) => notes.push(note),
+            Err(problem) => {
+                // Still a file in the vault: links to it resolve, its anchors are not checked.
+                files.push(problem.path.clone());
+                problems.push(problem);
+            }
+        }
+    }
+    files.sort();
+
+    let index = VaultIndex::new(notes, files);
+    let reported: Vec<bool> = index
+        .notes()
+        .iter()
+        .map(|n| is_reported(settings, request, &n.path))
+        .collect();
+    let cx = Context {
+        index: &index,
+        settings,
+    };
+
+    let per_note: Vec<(Vec<Finding>, Vec<Problem>)> = index
+        .notes()
+        .par_iter()
+        .zip(reported.par_iter())
+        .filter(|(_, r)| **r)
+        .map(|(note, _)| check_note(&cx, note))
+        .collect();
+    let mut findings = Vec::new();
+    for (f, p) in per_note {
+        findings.extend(f);
+        problems.extend(p);
+    }
+    for active in &settings.rules {
+        let mut out = Vec::new();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            active.rule.check_vault(&cx, &reported, &mut out)
+        }));
+        if result.is_err() {
+            problems.push(Problem {
+                path: String::new(),
+                message: format!(
+                    "internal error: rule `{}` panicked in its vault-wide check",
+                    active.meta.id
+                ),
+            });
+        }
+        for (id, diagnostic) in out {
+            let Some(note) = index.note(id) else { continue };
+            if !reported.get(id).copied().unwrap_or(false) {
+                continue;
+            }
+            findings.push(Finding {
+                rule: active.meta.id,
+                severity: active.severity,
+                path: note.path.clone(),
+                diagnostic: clamp(diagnostic, note.len),
+            });
+        }
+    }
+
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    Ok(Run {
+        findings,
+        notes_checked: reported.iter().filter(|r| **r).count(),
+        notes_indexed: index.notes().len(),
+        problems,
+        skipped: found.skipped,
+    })
+}
+
+fn is_reported(settings: &Settings, request: &Request, path: &str) -> bool {
+    request.targets.selects(path) && !settings.exclude.is_match(path)
+}
+
+fn check_note(cx: &Context<'_>, note: &Note) -> (Vec<Finding>, Vec<Problem>) {
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    for active in &cx.settings.rules {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            active.rule.check_note(cx, note, &mut out)
+        }));
+        if result.is_err() {
+            problems.push(Problem {
+                path: note.path.clone(),
+                message: format!(
+                    "internal error: rule `{}` panicked on this note",
+                    active.meta.id
+                ),
+            });
+            continue;
+        }
+        findings.extend(out.into_iter().map(|d| Finding {
+            rule: active.meta.id,
+            severity: active.severity,
+            path: note.path.clone(),
+            diagnostic: clamp(d, note.len),
+        }));
+    }
+    (findings, problems)
+}
+
+/// Keeps spans inside the note, whatever a rule computed.
+fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
+    let fix = |s: crate::model::Span| crate::model::Span::new(s.start().min(len), s.end().min(len));
+    d.span = fix(d.span);
+    for r in &mut d.related {
+        if r.path.is_none() {
+            r.span = fix(r.span);
+        }
+    }
+    d
+}
+
+/// Reads one note and parses it. Not UTF-8, binary (NUL bytes), too large or unreadable: a
+/// problem naming the reason (and, for bad bytes, where they are).
+fn read_and_parse(root: &Path, path: &str, settings: &Settings) -> Result<Note, Problem> {
+    let problem = |message: String| Problem {
+        path: path.to_string(),
+        message,
+    };
+    let bytes =
+        std::fs::read(root.join(path)).map_err(|e| problem(format!("cannot read note: {e}")))?;
+    if u32::try_from(bytes.len()).is_err() {
+        return Err(problem("note is larger than 4 GiB".into()));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        return Err(problem(format!(
+            "note is binary, not text (NUL byte at offset {at})"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        problem(format!(
+            "note is not valid UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    catch_unwind(AssertUnwindSafe(|| {
+        Note::parse(path, &text, &settings.parse)
+    }))
+    .map_err(|_| problem("internal error: the parser panicked on this note".into()))
+}

@@ -1,0 +1,91 @@
+//! Findings: what a rule reports (a [`Diagnostic`]) and what the engine makes of it (a
+//! [`Finding`], stamped with rule id, severity and path).
+//!
+//! Findings hold byte spans only; line and column are computed when they are rendered.
+
+use serde::Serialize;
+
+use crate::model::Span;
+
+/// How serious a finding is. Configured per rule; rules never choose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A second place that explains a finding: in the same note (`path: None`) or another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: Option<String>,
+    pub span: Span,
+    pub label: String,
+}
+
+/// What a rule says about one problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub span: Span,
+    /// What is wrong, sentence case, user text in backticks.
+    pub message: String,
+    /// A short noun phrase shown on the span.
+    pub label: String,
+    /// What to do about it.
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn new(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+        Diagnostic {
+            span,
+            message: message.into(),
+            label: label.into(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+}
+
+/// A diagnostic stamped by the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Vault-relative, `/`-separated.
+    pub path: String,
+    pub diagnostic: Diagnostic,
+}
+
+impl Finding {
+    /// Output order: path, then position, then rule; never thread or walk order.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (
+            &self.path,
+            self.diagnostic.span.start,
+            self.diagnostic.span.end,
+            self.rule,
+            &self.diagnostic.message,
+        )
+    }
+}

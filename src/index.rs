@@ -1,0 +1,539 @@
+//! The vault index, and the one link resolver every rule uses.
+//!
+//! Built once, sequentially, from every parsed note and attachment path. Resolution follows
+//! Obsidian's observed behaviour:
+//! 1. `./` and `../` resolve against the source note's folder; leaving the vault is an error;
+//! 2. an exact vault path wins (as written, then with `.md` added);
+//! 3. otherwise every file whose path ends with `/target` (or `/target.md`) is a candidate;
+//! 4. among several, the source note's own folder wins, then the shortest path.
+//!
+//! Matching ignores case and Unicode normalisation form. Only `.md` may be omitted from a
+//! target. Aliases never resolve a link; they are indexed for suggestions only. Lookups are
+//! hash-map probes, never a scan of the vault.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::{Anchor, Link, Note};
+
+/// A file a link can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Note(usize),
+    File(usize),
+}
+
+/// Where a link's path leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// A note; `others` holds further notes of the same name when the choice was ambiguous
+    /// (no folder in the target, several matches, none in the source's folder).
+    Note { id: usize, others: Vec<usize> },
+    /// An attachment.
+    File(usize),
+    /// Nothing of that name or path.
+    Missing,
+    /// A relative path that climbs above the vault root.
+    OutsideVault,
+}
+
+/// Whether an anchor exists in the resolved note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorCheck {
+    Found,
+    /// The heading of the chain that was not found (the first missing one).
+    MissingHeading(String),
+    MissingBlock(String),
+}
+
+/// Names, paths, aliases and anchors of every note and attachment in the vault.
+#[derive(Debug, Default)]
+pub struct VaultIndex {
+    notes: Vec<Note>,
+    files: Vec<String>,
+    /// Lower-cased NFC path (extension included) → target.
+    by_path: HashMap<String, Target>,
+    /// Lower-cased NFC name → targets. Notes by name without `.md`; attachments by full file name.
+    by_name: HashMap<String, Vec<Target>>,
+    /// Lower-cased NFC alias → notes.
+    by_alias: HashMap<String, Vec<usize>>,
+    /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
+    anchors: Vec<NoteAnchors>,
+}
+
+#[derive(Debug, Default)]
+struct NoteAnchors {
+    headings: Vec<(u8, String)>,
+    slugs: Vec<String>,
+    blocks: Vec<String>,
+}
+
+/// Lower-cased NFC form used for every name and path comparison.
+pub fn fold(s: &str) -> String {
+    s.nfc().collect::<String>().to_lowercase()
+}
+
+impl VaultIndex {
+    /// Builds the index. `notes` and `files` must be sorted by path (discovery does that), so
+    /// ties between candidates break the same way on every run.
+    pub fn new(notes: Vec<Note>, files: Vec<String>) -> Self {
+        let mut index = VaultIndex {
+            by_path: HashMap::with_capacity(notes.len() + files.len()),
+            by_name: HashMap::with_capacity(notes.len() + files.len()),
+            ..VaultIndex::default()
+        };
+        for (id, note) in notes.iter().enumerate() {
+            index.by_path.insert(fold(&note.path), Target::Note(id));
+            index
+                .by_name
+                .entry(fold(note.name()))
+                .or_default()
+                .push(Target::Note(id));
+            for alias in &note.aliases {
+                index
+                    .by_alias
+                    .entry(fold(alias.trim()))
+                    .or_default()
+                    .push(id);
+            }
+            index.anchors.push(NoteAnchors {
+                headings: note
+                    .headings
+                    .iter()
+                    .map(|h| (h.level, heading_key(&h.text)))
+                    .collect(),
+                slugs: note.headings.iter().map(|h| github_slug(&h.text)).collect(),
+                blocks: note.block_ids.iter().map(|b| b.id.to_lowercase()).collect(),
+            });
+        }
+        for (id, path) in files.iter().enumerate() {
+            index.by_path.insert(fold(path), Target::File(id));
+            let name = path.rsplit('/').next().unwrap_or(path);
+            index
+                .by_name
+                .entry(fold(name))
+                .or_default()
+                .push(Target::File(id));
+        }
+        index.notes = notes;
+        index.files = files;
+        index
+    }
+
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    pub fn note(&self, id: usize) -> Option<&Note> {
+        self.notes.get(id)
+    }
+
+    pub fn file(&self, id: usize) -> Option<&str> {
+        self.files.get(id).map(String::as_str)
+    }
+
+    /// The id of the note at exactly this vault path.
+    pub fn note_id(&self, path: &str) -> Option<usize> {
+        match self.by_path.get(&fold(path)) {
+            Some(Target::Note(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Notes having `alias` (case-insensitive).
+    pub fn notes_with_alias(&self, alias: &str) -> &[usize] {
+        self.by_alias
+            .get(&fold(alias.trim()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Resolves a link path written in the note at `from` (a vault path).
+    pub fn resolve(&self, path: &str, from: &str) -> Resolution {
+        let path = path.trim();
+        let from_folder = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let is_relative =
+            path == "." || path == ".." || path.starts_with("./") || path.starts_with("../");
+        let joined;
+        let target = if is_relative {
+            joined = format!("{from_folder}/{path}");
+            joined.as_str()
+        } else {
+            // A leading `/` means the vault root.
+            path.trim_start_matches('/')
+        };
+        let Some(normal) = normalise(target) else {
+            return Resolution::OutsideVault;
+        };
+        if normal.is_empty() {
+            return Resolution::Missing;
+        }
+        let key = fold(&normal);
+        // 2. An exact vault path wins: as written, then with `.md`.
+        if let Some(t) = self.by_path.get(&key) {
+            return self.target_resolution(*t, Vec::new());
+        }
+        if let Some(t) = self.by_path.get(&format!("{key}.md")) {
+            return self.target_resolution(*t, Vec::new());
+        }
+        if is_relative || path.starts_with('/') {
+            return Resolution::Missing;
+        }
+        // 3. Files whose path ends with `/target` or `/target.md`.
+        let (dir, name) = match key.rsplit_once('/') {
+            Some((d, n)) => (Some(d), n),
+            None => (None, key.as_str()),
+        };
+        let mut candidates: Vec<Target> = Vec::new();
+        let note_name = name.strip_suffix(".md");
+        for probe in [Some(name), note_name].into_iter().flatten() {
+            for t in self.by_name.get(probe).into_iter().flatten() {
+                let full = self.target_path(*t);
+                let matches_name = match t {
+                    // Notes are indexed without `.md`: `[[Note]]` and `[[Note.md]]` both match.
+                    Target::Note(_) => true,
+                    // Attachments only by their full name: `[[Figure 1]]` is not `Figure 1.png`.
+                    Target::File(_) => Some(probe) == Some(name),
+                };
+                let in_dir = match dir {
+                    None => true,
+                    Some(d) => {
+                        let full = fold(full);
+                        let parent = full.rsplit_once('/').map_or("", |(p, _)| p);
+                        parent == d || parent.ends_with(&format!("/{d}"))
+                    }
+                };
+                if matches_name && in_dir && !candidates.contains(t) {
+                    candidates.push(*t);
+                }
+            }
+        }
+        // 4. The source's own folder, then the shortest path (then the path itself, for a
+        //    stable order).
+        let from_key = fold(from_folder);
+        candidates.sort_by_key(|t| {
+            let p = self.target_path(*t);
+            let parent = p.rsplit_once('/').map_or("", |(d, _)| d);
+            (fold(parent) != from_key, p.len(), p.to_string())
+        });
+        let Some(&first) = candidates.first() else {
+            return Resolution::Missing;
+        };
+        let in_own_folder = {
+            let p = self.target_path(first);
+            fold(p.rsplit_once('/').map_or("", |(d, _)| d)) == from_key
+        };
+        let others = if dir.is_none() && !in_own_folder {
+            candidates
+                .iter()
+                .skip(1)
+                .filter_map(|t| match t {
+                    Target::Note(id) => Some(*id),
+                    Target::File(_) => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.target_resolution(first, others)
+    }
+
+    /// Checks a link's anchor against note `id`. `markdown_slugs` also accepts GitHub-style
+    /// slugs (`#revenue-model`), for markdown links.
+    pub fn check_anchor(&self, id: usize, anchor: &Anchor, markdown_slugs: bool) -> AnchorCheck {
+        let Some(anchors) = self.anchors.get(id) else {
+            return AnchorCheck::Found;
+        };
+        match anchor {
+            Anchor::Block(block) => {
+                if anchors.blocks.contains(&block.to_lowercase()) {
+                    AnchorCheck::Found
+                } else {
+                    AnchorCheck::MissingBlock(block.clone())
+                }
+            }
+            Anchor::Heading(chain) => {
+                if markdown_slugs
+                    && let [one] = chain.as_slice()
+                    && anchors.slugs.iter().any(|s| s == &one.to_lowercase())
+                {
+                    return AnchorCheck::Found;
+                }
+                walk_chain(&anchors.headings, chain)
+            }
+        }
+    }
+
+    /// Heading texts of note `id`, for suggestions.
+    pub fn headings(&self, id: usize) -> Vec<&str> {
+        self.notes
+            .get(id)
+            .map(|n| n.headings.iter().map(|h| h.text.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every note name and alias with its note, for "did you mean" suggestions.
+    pub fn names(&self) -> impl Iterator<Item = (&str, usize, bool)> + '_ {
+        let names = self
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(id, n)| (n.name(), id, false));
+        let aliases = self
+            .notes
+            .iter()
+            .enumerate()
+            .flat_map(|(id, n)| n.aliases.iter().map(move |a| (a.as_str(), id, true)));
+        names.chain(aliases)
+    }
+
+    /// Resolves a link's path and, when it leads to a note, its anchor.
+    pub fn resolve_link(
+        &self,
+        link: &Link,
+        from_id: usize,
+        from: &str,
+    ) -> (Resolution, Option<AnchorCheck>) {
+        let resolution = if link.is_same_note() {
+            Resolution::Note {
+                id: from_id,
+                others: Vec::new(),
+            }
+        } else {
+            self.resolve(&link.path, from)
+        };
+        let anchor = match (&resolution, &link.anchor) {
+            (Resolution::Note { id, .. }, Some(anchor)) => {
+                Some(self.check_anchor(*id, anchor, !link.kind.is_wiki_style()))
+            }
+            _ => None,
+        };
+        (resolution, anchor)
+    }
+
+    fn target_path(&self, t: Target) -> &str {
+        match t {
+            Target::Note(id) => self.notes.get(id).map_or("", |n| n.path.as_str()),
+            Target::File(id) => self.files.get(id).map_or("", String::as_str),
+        }
+    }
+
+    fn target_resolution(&self, t: Target, others: Vec<usize>) -> Resolution {
+        match t {
+            Target::Note(id) => Resolution::Note { id, others },
+            Target::File(id) => Resolution::File(id),
+        }
+    }
+}
+
+/// Resolves `.` and `..` segments; `None` when the path climbs above the root.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Obsidian's heading comparison: these characters become spaces, whitespace collapses,
+/// case is ignored. `-`, `_` and `'` are kept, so GitHub slugs do not match wikilink anchors.
+pub fn heading_key(text: &str) -> String {
+    const SPECIAL: &str = "!\"#$%&()*+,.:;<=>?@^`{|}~/[]\\";
+    let mapped: String = text
+        .nfc()
+        .map(|c| if SPECIAL.contains(c) { ' ' } else { c })
+        .collect();
+    mapped
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// GitHub's heading slug: lower-case, punctuation dropped, spaces to `-`.
+pub fn github_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Walks `#A#B#C`: each heading found after the previous one, deeper than it, and inside its
+/// section (before the next heading at its level or above).
+fn walk_chain(headings: &[(u8, String)], chain: &[String]) -> AnchorCheck {
+    let mut from = 0;
+    let mut parent: Option<u8> = None;
+    for wanted in chain {
+        let key = heading_key(wanted);
+        let mut found = None;
+        for (i, (level, text)) in headings.iter().enumerate().skip(from) {
+            if let Some(p) = parent
+                && *level <= p
+            {
+                break;
+            }
+            if *text == key {
+                found = Some((i, *level));
+                break;
+            }
+        }
+        let Some((i, level)) = found else {
+            return AnchorCheck::MissingHeading(wanted.clone());
+        };
+        from = i + 1;
+        parent = Some(level);
+    }
+    AnchorCheck::Found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ParseOptions;
+
+    fn vault(notes: &[(&str, &str)], files: &[&str]) -> VaultIndex {
+        let opts = ParseOptions::default();
+        let notes = notes
+            .iter()
+            .map(|(p, t)| Note::parse(p, t, &opts))
+            .collect();
+        VaultIndex::new(notes, files.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn path_of(index: &VaultIndex, r: &Resolution) -> String {
+        match r {
+            Resolution::Note { id, others } if others.is_empty() => index.notes[*id].path.clone(),
+            Resolution::Note { id, others } => format!(
+                "{} (also {})",
+                index.notes[*id].path,
+                others
+                    .iter()
+                    .map(|o| index.notes[*o].path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Resolution::File(id) => index.files[*id].clone(),
+            Resolution::Missing => "MISSING".into(),
+            Resolution::OutsideVault => "OUTSIDE".into(),
+        }
+    }
+
+    #[test]
+    fn resolution_table() {
+        let v = vault(
+            &[
+                ("Google.md", ""),
+                ("Actors/NVIDIA.md", ""),
+                ("Actors/Labs/Mistral AI.md", ""),
+                ("A/Dup.md", ""),
+                ("B/Dup.md", ""),
+                ("B/Sub/Dup.md", ""),
+                ("Other/Note.md", ""),
+                ("Cafe\u{301}.md", ""),
+            ],
+            &["Attachments/pic.png", "Figure 1.png", "docs/doc.pdf"],
+        );
+        let cases: &[(&str, &str, &str)] = &[
+            ("Google", "x.md", "Google.md"),
+            ("google", "x.md", "Google.md"),
+            ("Google.md", "x.md", "Google.md"),
+            (" Google ", "x.md", "Google.md"),
+            ("NVIDIA", "x.md", "Actors/NVIDIA.md"),
+            ("Actors/NVIDIA", "x.md", "Actors/NVIDIA.md"),
+            ("Labs/Mistral AI", "x.md", "Actors/Labs/Mistral AI.md"),
+            ("abs/Mistral AI", "x.md", "MISSING"),
+            ("./NVIDIA", "Actors/x.md", "Actors/NVIDIA.md"),
+            ("../Google", "Actors/x.md", "Google.md"),
+            ("../NVIDIA", "Actors/Labs/x.md", "Actors/NVIDIA.md"),
+            ("../../../etc/passwd", "Actors/x.md", "OUTSIDE"),
+            ("./Google", "Actors/x.md", "MISSING"),
+            ("Dup", "A/x.md", "A/Dup.md"),
+            ("Dup", "B/Sub/x.md", "B/Sub/Dup.md"),
+            ("Dup", "x.md", "A/Dup.md (also B/Dup.md, B/Sub/Dup.md)"),
+            ("B/Dup", "x.md", "B/Dup.md"),
+            ("pic.png", "x.md", "Attachments/pic.png"),
+            ("pic", "x.md", "MISSING"),
+            ("Figure 1", "x.md", "MISSING"),
+            ("Figure 1.png", "x.md", "Figure 1.png"),
+            ("doc.pdf", "x.md", "docs/doc.pdf"),
+            ("Café", "x.md", "Cafe\u{301}.md"),
+            ("Actors", "x.md", "MISSING"),
+            ("/Google", "Actors/x.md", "Google.md"),
+            ("Nope", "x.md", "MISSING"),
+        ];
+        for (target, from, want) in cases {
+            assert_eq!(
+                path_of(&v, &v.resolve(target, from)),
+                *want,
+                "[[{target}]] from {from}"
+            );
+        }
+    }
+
+    #[test]
+    fn anchor_table() {
+        let text =
+            "# Top\n## Funding\n### Series A\n## What is Foam?\n## Revenue model\npara ^Blk-1\n";
+        let v = vault(&[("N.md", text)], &[]);
+        let h = |v: &[&str]| Anchor::Heading(v.iter().map(|s| s.to_string()).collect());
+        let cases: &[(Anchor, bool, AnchorCheck)] = &[
+            (h(&["Funding"]), false, AnchorCheck::Found),
+            (h(&["funding"]), false, AnchorCheck::Found),
+            (h(&["Funding", "Series A"]), false, AnchorCheck::Found),
+            (
+                h(&["Top", "Funding", "Series A"]),
+                false,
+                AnchorCheck::Found,
+            ),
+            (
+                h(&["Series A", "Funding"]),
+                false,
+                AnchorCheck::MissingHeading("Funding".into()),
+            ),
+            (h(&["What is Foam?"]), false, AnchorCheck::Found),
+            (h(&["What is Foam"]), false, AnchorCheck::Found),
+            (
+                h(&["what-is-foam"]),
+                false,
+                AnchorCheck::MissingHeading("what-is-foam".into()),
+            ),
+            (h(&["what-is-foam"]), true, AnchorCheck::Found),
+            (h(&["revenue-model"]), true, AnchorCheck::Found),
+            (
+                h(&["Funding history"]),
+                false,
+                AnchorCheck::MissingHeading("Funding history".into()),
+            ),
+            (Anchor::Block("blk-1".into()), false, AnchorCheck::Found),
+            (
+                Anchor::Block("nope".into()),
+                false,
+                AnchorCheck::MissingBlock("nope".into()),
+            ),
+        ];
+        for (anchor, slugs, want) in cases {
+            assert_eq!(&v.check_anchor(0, anchor, *slugs), want, "{anchor:?}");
+        }
+    }
+
+    #[test]
+    fn heading_key_table() {
+        assert_eq!(heading_key("What is Foam?"), "what is foam");
+        assert_eq!(heading_key("**Bold**  heading"), "bold heading");
+        assert_eq!(heading_key("a/b [c]"), "a b c");
+        assert_eq!(heading_key("it's-a_b"), "it's-a_b");
+        assert_eq!(github_slug("What is Foam?"), "what-is-foam");
+        assert_eq!(github_slug("Revenue model"), "revenue-model");
+    }
+}

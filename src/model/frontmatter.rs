@@ -1,0 +1,389 @@
+//! Front matter: finding the YAML block at the top of a note and parsing it.
+//!
+//! This is the only module that parses note YAML. It owns the split (a `---` line at byte 0 up
+//! to the next `---` or `...` line, as Obsidian does), the parse through `serde_yaml`, and the
+//! few properties the rest of vaultlint reads from it: aliases, tags, links held in property
+//! values. It does not interpret dates or schema fields: rules read those from [`Frontmatter::value`].
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_yaml::Value;
+
+use super::line_index::LineIndex;
+use super::span::Span;
+
+/// The parsed front matter of one note.
+#[derive(Debug, Clone)]
+pub struct Frontmatter {
+    /// The whole block, fences included.
+    pub span: Span,
+    /// The YAML text between the fences.
+    pub body: Span,
+    /// The parsed mapping; `None` when the YAML did not parse or is not a mapping.
+    pub value: Option<serde_yaml::Mapping>,
+    /// Why it did not parse, if it did not.
+    pub error: Option<FrontmatterError>,
+}
+
+/// A YAML problem, located in the note (not in the block).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontmatterError {
+    pub kind: FrontmatterErrorKind,
+    pub message: String,
+    pub span: Span,
+}
+
+/// What kind of front matter problem it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontmatterErrorKind {
+    /// The YAML does not parse; the message is the parser's.
+    Syntax,
+    /// It parses, but to a list or a scalar instead of `key: value` properties.
+    NotAMap,
+    /// The opening `---` has no closing one.
+    Unclosed,
+}
+
+/// A `[[wikilink]]` written as a whole property value (`related: "[[Google]]"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyLink {
+    pub key: String,
+    /// The text between the brackets.
+    pub inner: String,
+    /// The span of `[[...]]` in the note.
+    pub span: Span,
+}
+
+/// Splits the front matter block off `text`. `base` is the offset of `text` in the file
+/// (3 after a BOM). Returns the block's span and the YAML body's span, both absolute.
+pub fn split(text: &str, base: usize) -> Option<(Span, Span)> {
+    let first_end = text.find('\n')?;
+    let first = text.get(..first_end)?.trim_end_matches('\r');
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let body_start = first_end + 1;
+    let mut pos = body_start;
+    while pos <= text.len() {
+        let rest = text.get(pos..)?;
+        let (line, next) = match rest.find('\n') {
+            Some(i) => (rest.get(..i)?, pos + i + 1),
+            None => (rest, text.len() + 1),
+        };
+        let line = line.trim_end_matches('\r').trim_end();
+        if line == "---" || line == "..." {
+            let block_end = next.min(text.len());
+            return Some((
+                Span::new(base, base + block_end),
+                Span::new(base + body_start, base + pos),
+            ));
+        }
+        pos = next;
+    }
+    None
+}
+
+/// A `---` first line followed by a `key:` line but no closing fence: Obsidian shows it as
+/// text, and the note silently loses its properties. Reported as an error with an empty block
+/// span, so the body still starts at the top. A note that merely opens with a `---` rule
+/// followed by prose is left alone.
+pub fn unclosed(text: &str, base: usize) -> Option<Frontmatter> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let second = lines.next()?;
+    let (key, _) = second.split_once(':')?;
+    let looks_like_key = !key.is_empty()
+        && key.len() <= 40
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '));
+    if !looks_like_key {
+        return None;
+    }
+    Some(Frontmatter {
+        span: Span::new(base, base),
+        body: Span::new(base, base),
+        value: None,
+        error: Some(FrontmatterError {
+            kind: FrontmatterErrorKind::Unclosed,
+            message: "Front matter is not closed: no `---` line ends it".to_string(),
+            span: Span::new(base, base + 3),
+        }),
+    })
+}
+
+/// Parses the YAML of a block found by [`split`]. `source` is the whole file.
+pub fn parse(source: &str, span: Span, body: Span) -> Frontmatter {
+    let yaml = source.get(body.range()).unwrap_or("");
+    let (value, error) = match serde_yaml::from_str::<Value>(yaml) {
+        Ok(Value::Mapping(map)) => (Some(map), None),
+        Ok(Value::Null) => (Some(serde_yaml::Mapping::new()), None),
+        Ok(other) => (
+            None,
+            Some(FrontmatterError {
+                kind: FrontmatterErrorKind::NotAMap,
+                message: format!(
+                    "Front matter is a {}, not a map of properties (`key: value` lines)",
+                    kind_name(&other)
+                ),
+                span: body,
+            }),
+        ),
+        Err(err) => (None, Some(locate_error(source, body, yaml, &err))),
+    };
+    Frontmatter {
+        span,
+        body,
+        value,
+        error,
+    }
+}
+
+impl Frontmatter {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.value.as_ref()?.get(key)
+    }
+
+    /// Values of a property that may be a list or a single string (`aliases`, `tags`).
+    pub fn strings(&self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            Some(Value::Sequence(items)) => items.iter().filter_map(scalar_string).collect(),
+            Some(v) => scalar_string(v).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Aliases: `aliases` or `alias`, list or string.
+    pub fn aliases(&self) -> Vec<String> {
+        let mut out = self.strings("aliases");
+        out.extend(self.strings("alias"));
+        out.retain(|a| !a.trim().is_empty());
+        out
+    }
+
+    /// Tags from `tags`/`tag`: list items, or a string split on commas and spaces; `#` dropped.
+    pub fn tags(&self) -> Vec<String> {
+        let mut raw = self.strings("tags");
+        raw.extend(self.strings("tag"));
+        raw.iter()
+            .flat_map(|t| t.split([',', ' ']))
+            .map(|t| t.trim().trim_start_matches('#').to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+
+    /// Property values that are exactly one wikilink, located in the source.
+    pub fn links(&self, source: &str) -> Vec<PropertyLink> {
+        let Some(map) = &self.value else {
+            return Vec::new();
+        };
+        let yaml = source.get(self.body.range()).unwrap_or("");
+        let mut out = Vec::new();
+        let mut search_from = 0;
+        for (key, value) in map {
+            let Some(key) = scalar_string(key) else {
+                continue;
+            };
+            let items: Vec<&Value> = match value {
+                Value::Sequence(items) => items.iter().collect(),
+                v => vec![v],
+            };
+            for item in items {
+                let Value::String(s) = item else { continue };
+                let Some(caps) = WHOLE_WIKILINK.captures(s.trim()) else {
+                    continue;
+                };
+                let Some(inner) = caps.get(1) else { continue };
+                let needle = format!("[[{}]]", inner.as_str());
+                // Locate the value in the YAML text; keys are visited in file order, so searching
+                // on from the previous hit finds repeated values at their own place.
+                let found = yaml
+                    .get(search_from..)
+                    .and_then(|rest| rest.find(&needle))
+                    .map(|i| i + search_from)
+                    .or_else(|| yaml.find(&needle));
+                let Some(at) = found else { continue };
+                search_from = at + needle.len();
+                let start = self.body.start() + at;
+                out.push(PropertyLink {
+                    key: key.clone(),
+                    inner: inner.as_str().to_string(),
+                    span: Span::new(start, start + needle.len()),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A scalar as text (strings, numbers, booleans); `None` for maps, lists and null.
+pub fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_string(&t.value),
+        _ => None,
+    }
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Sequence(_) => "list",
+        Value::String(_) => "single text value",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        _ => "value of another kind",
+    }
+}
+
+static WHOLE_WIKILINK: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r"^\[\[([^\[\]\n]+)\]\]$").expect("static regex is valid")
+});
+
+static YAML_POSITION: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r"at line (\d+) column (\d+)").expect("static regex is valid")
+});
+
+/// Turns a YAML error into a message and a one-character span in the note. The parser counts
+/// lines from the start of the block; the message is rewritten to count from the note's first
+/// line so that it agrees with the reported position.
+fn locate_error(source: &str, body: Span, yaml: &str, err: &serde_yaml::Error) -> FrontmatterError {
+    let note_index = LineIndex::new(source);
+    let line_offset = note_index.line_col(source, body.start()).line - 1;
+    let yaml_index = LineIndex::new(yaml);
+    let offset = err
+        .location()
+        .and_then(|loc| {
+            let start = yaml_index.line_start(loc.line())?;
+            let line = yaml.get(start..)?;
+            let col = line
+                .char_indices()
+                .nth(loc.column().saturating_sub(1))
+                .map(|(i, _)| i)
+                .unwrap_or(line.len());
+            Some(start + col)
+        })
+        .unwrap_or(0)
+        .min(yaml.len());
+    let raw = err.to_string();
+    let message = YAML_POSITION
+        .replace_all(&raw, |caps: &regex::Captures<'_>| {
+            let line = caps
+                .get(1)
+                .and_then(|m| m.as_str().parse::<usize>().ok())
+                .unwrap_or(0);
+            let col = caps.get(2).map_or("", |m| m.as_str());
+            format!("at line {} column {col}", line + line_offset)
+        })
+        .into_owned();
+    let start = body.start() + offset;
+    let end = next_char_end(source, start).min(body.end().max(start));
+    FrontmatterError {
+        kind: FrontmatterErrorKind::Syntax,
+        message: format!("Front matter is not valid YAML: {message}"),
+        span: Span::new(start, end),
+    }
+}
+
+fn next_char_end(source: &str, start: usize) -> usize {
+    source
+        .get(start..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(start, |c| start + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(text: &str) -> Option<Frontmatter> {
+        let (span, body) = split(text, 0)?;
+        Some(parse(text, span, body))
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)]
+    fn split_table() {
+        let cases: &[(&str, Option<(usize, usize, usize)>)] = &[
+            ("---\na: 1\n---\nbody", Some((13, 4, 9))),
+            ("---\r\na: 1\r\n---\r\nbody", Some((16, 5, 11))),
+            ("---\na: 1\n...\n", Some((13, 4, 9))),
+            ("---\n---\n", Some((8, 4, 4))),
+            ("---\na: 1\n---", Some((12, 4, 9))),
+            ("---\na: 1\n", None),
+            ("text\n---\na: 1\n---\n", None),
+            (" ---\na: 1\n---\n", None),
+            ("", None),
+        ];
+        for &(text, want) in cases {
+            let got = split(text, 0).map(|(s, b)| (s.end(), b.start(), b.end()));
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn aliases_and_tags() {
+        let f = fm("---\naliases: [HF, Hugging]\ntags: actor, ai/llm\n---\n").unwrap();
+        assert_eq!(f.aliases(), ["HF", "Hugging"]);
+        assert_eq!(f.tags(), ["actor", "ai/llm"]);
+        let f = fm("---\nalias: One\ntags:\n  - '#x'\n  - y\n---\n").unwrap();
+        assert_eq!(f.aliases(), ["One"]);
+        assert_eq!(f.tags(), ["x", "y"]);
+    }
+
+    #[test]
+    fn empty_front_matter_is_an_empty_map() {
+        let f = fm("---\n---\n").unwrap();
+        assert!(f.error.is_none());
+        assert!(f.value.unwrap().is_empty());
+    }
+
+    #[test]
+    fn error_is_located_in_the_note() {
+        let text = "---\ntitle: ok\naliases: [a, b\n---\nbody\n";
+        let f = fm(text).unwrap();
+        let err = f.error.unwrap();
+        assert!(err.span.start() >= 4 && err.span.end() <= 30, "{err:?}");
+        assert!(err.message.contains("line"), "{}", err.message);
+    }
+
+    #[test]
+    fn non_mapping_is_an_error() {
+        let f = fm("---\n- a\n- b\n---\n").unwrap();
+        assert!(f.error.unwrap().message.contains("list"));
+    }
+
+    #[test]
+    fn property_links() {
+        let text = "---\nrelated: \"[[Google]]\"\nmore:\n  - \"[[A|x]]\"\n  - plain\n---\n";
+        let f = fm(text).unwrap();
+        let links = f.links(text);
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0].inner, "Google");
+        assert_eq!(&text[links[0].span.range()], "[[Google]]");
+        assert_eq!(links[1].inner, "A|x");
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly() {
+        let mut y = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
+            y.push_str(&format!("l{i}: &l{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        y.push_str("---\n");
+        let f = fm(&y).unwrap();
+        assert!(f.error.is_some());
+    }
+}

@@ -1,0 +1,240 @@
+//! Links as written in a note: their kind, spans, and the target split into path and anchor.
+//!
+//! This module only describes what the note says. Whether a target exists is decided by
+//! `index.rs`, the one place that resolves links.
+
+use super::span::Span;
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkKind {
+    /// `[[Note]]`
+    Wiki,
+    /// `![[Note]]`
+    Embed,
+    /// `[text](Note.md)`
+    Markdown,
+    /// `![alt](pic.png)`
+    Image,
+    /// A front matter property whose value is one `[[wikilink]]`.
+    Property,
+}
+
+impl LinkKind {
+    /// Wikilinks (and embeds, properties) are not percent-decoded and follow Obsidian's
+    /// heading rules only; markdown links are decoded and also accept GitHub slugs.
+    pub fn is_wiki_style(self) -> bool {
+        matches!(self, LinkKind::Wiki | LinkKind::Embed | LinkKind::Property)
+    }
+
+    pub fn is_embed(self) -> bool {
+        matches!(self, LinkKind::Embed | LinkKind::Image)
+    }
+}
+
+/// The part after `#` in a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// `#A#B`: a chain of headings, each deeper than the last.
+    Heading(Vec<String>),
+    /// `#^id`
+    Block(String),
+}
+
+/// One link in a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The whole link, brackets included.
+    pub span: Span,
+    /// The target as written (path and anchor), for labels.
+    pub target_span: Span,
+    /// The path part: trimmed, `\` from `\|` removed, percent-decoded for markdown links.
+    /// Empty for same-note links (`[[#Heading]]`).
+    pub path: String,
+    pub anchor: Option<Anchor>,
+    /// The `#...` part in the source, when there is one.
+    pub anchor_span: Option<Span>,
+}
+
+impl Link {
+    /// Builds a link from the raw target text (`Note#Head`, `#^id`, `Other.md#slug`) found at
+    /// `target_span`. Markdown targets are percent-decoded here; wikilinks never are.
+    pub fn from_target(kind: LinkKind, span: Span, target_span: Span, raw: &str) -> Link {
+        let raw = raw.strip_suffix('\\').unwrap_or(raw);
+        let (path, fragment, hash_at) = match raw.find('#') {
+            Some(i) => (
+                raw.get(..i).unwrap_or(""),
+                raw.get(i + 1..).map(str::to_string),
+                Some(i),
+            ),
+            None => (raw, None, None),
+        };
+        let decode = |s: &str| {
+            if kind.is_wiki_style() {
+                s.to_string()
+            } else {
+                percent_decode(s)
+            }
+        };
+        let anchor = fragment.map(|f| {
+            let f = decode(&f);
+            match f.strip_prefix('^') {
+                Some(id) => Anchor::Block(id.trim().to_string()),
+                None => Anchor::Heading(
+                    f.split('#')
+                        .map(|h| h.trim().to_string())
+                        .filter(|h| !h.is_empty())
+                        .collect(),
+                ),
+            }
+        });
+        let anchor_span =
+            hash_at.map(|i| Span::new(target_span.start() + i, target_span.start() + raw.len()));
+        Link {
+            kind,
+            span,
+            target_span,
+            path: decode(path).trim().to_string(),
+            anchor,
+            anchor_span,
+        }
+    }
+
+    /// `[[#Heading]]`, `[text](#slug)`: the link points into its own note.
+    pub fn is_same_note(&self) -> bool {
+        self.path.is_empty()
+    }
+
+    /// The target as the user wrote it, for messages (`Note#Heading`).
+    pub fn display_target(&self) -> String {
+        match &self.anchor {
+            None => self.path.clone(),
+            Some(Anchor::Heading(chain)) => format!("{}#{}", self.path, chain.join("#")),
+            Some(Anchor::Block(id)) => format!("{}#^{id}", self.path),
+        }
+    }
+}
+
+/// A destination with a URL scheme (`https:`, `mailto:`, `obsidian:`) or a protocol-relative
+/// `//host` is external: vaultlint never touches the network, so it is not checked.
+pub fn is_external(dest: &str) -> bool {
+    let dest = dest.trim();
+    if dest.starts_with("//") {
+        return true;
+    }
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    // A single letter before `:` is a Windows drive (`C:\...`), not a scheme; it stays local
+    // so that it is reported as broken rather than silently skipped.
+    scheme.len() > 1
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(kind: LinkKind, raw: &str) -> Link {
+        Link::from_target(kind, Span::new(0, 0), Span::new(10, 10 + raw.len()), raw)
+    }
+
+    #[test]
+    fn target_splitting_table() {
+        use Anchor::*;
+        let h = |v: &[&str]| Some(Heading(v.iter().map(|s| s.to_string()).collect()));
+        let cases: Vec<(LinkKind, &str, &str, Option<Anchor>)> = vec![
+            (LinkKind::Wiki, "Note", "Note", None),
+            (LinkKind::Wiki, " Note ", "Note", None),
+            (LinkKind::Wiki, "Note\\", "Note", None),
+            (LinkKind::Wiki, "Note#Head", "Note", h(&["Head"])),
+            (LinkKind::Wiki, "Note#Head#Sub", "Note", h(&["Head", "Sub"])),
+            (
+                LinkKind::Wiki,
+                "Note#^blk-1",
+                "Note",
+                Some(Block("blk-1".into())),
+            ),
+            (LinkKind::Wiki, "#Local", "", h(&["Local"])),
+            (LinkKind::Wiki, "#^id", "", Some(Block("id".into()))),
+            (LinkKind::Wiki, "A%20B", "A%20B", None),
+            (
+                LinkKind::Markdown,
+                "A%20B.md#revenue-model",
+                "A B.md",
+                h(&["revenue-model"]),
+            ),
+            (LinkKind::Markdown, "#Local%20Head", "", h(&["Local Head"])),
+            (LinkKind::Embed, "doc.pdf#page=3", "doc.pdf", h(&["page=3"])),
+        ];
+        for (kind, raw, path, anchor) in cases {
+            let l = link(kind, raw);
+            assert_eq!(l.path, path, "{raw}");
+            assert_eq!(l.anchor, anchor, "{raw}");
+        }
+    }
+
+    #[test]
+    fn anchor_span_points_at_hash() {
+        let l = link(LinkKind::Wiki, "Note#Head");
+        assert_eq!(l.anchor_span, Some(Span::new(14, 19)));
+    }
+
+    #[test]
+    fn external_table() {
+        for d in [
+            "https://x.org",
+            "mailto:a@b.c",
+            "obsidian://open",
+            "//cdn/x.png",
+            "ftp:x",
+        ] {
+            assert!(is_external(d), "{d}");
+        }
+        for d in ["Note.md", "C:\\x.md", "../a.md", "#x", "a:b c"] {
+            assert!(!is_external(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn percent_decode_table() {
+        let cases = [
+            ("Note%20Name.md", "Note%20Name.md".replace("%20", " ")),
+            ("100%", "100%".into()),
+            ("%zz", "%zz".into()),
+            ("caf%C3%A9", "café".into()),
+            ("%FF", "%FF".into()),
+        ];
+        for (i, o) in cases {
+            assert_eq!(percent_decode(i), o);
+        }
+    }
+}

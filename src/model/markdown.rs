@@ -1,0 +1,492 @@
+//! The pulldown-cmark pass over a note's body: headings, links, tables, inline tags, and the
+//! ranges that are not content (code, comments, math).
+//!
+//! One parse per note, with an explicit option list: tables, wikilinks, footnotes,
+//! strikethrough, task lists, heading attributes. Not math (`$235M ... $161M` is money, not
+//! a formula) and not YAML metadata blocks (front matter is split by hand, and the option
+//! misreads `---` rules). Obsidian comments and math are masked here, after the parse, since
+//! the parser does not know them.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::link::{Link, LinkKind, is_external};
+use super::scan::{self, Comment, SkipSet};
+use super::span::Span;
+
+/// A heading of any level, ATX or setext.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The heading text as written, markers and attributes removed.
+    pub text: String,
+    /// The whole heading.
+    pub span: Span,
+}
+
+/// A table cell: its text as written (trimmed) and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A pipe table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub span: Span,
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// What the body pass found.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub tables: Vec<Table>,
+    pub tags: Vec<scan::Tag>,
+    /// `%% ... %%` comments (also the carrier of suppressions).
+    pub comments: Vec<Comment>,
+    /// `<!-- ... -->` comments.
+    pub html_comments: Vec<Span>,
+    /// Code, comments and math: not content.
+    pub skip: SkipSet,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses the body of `source`, which starts at byte `start` (after front matter).
+pub fn parse_body(source: &str, start: usize) -> Body {
+    let body = source.get(start..).unwrap_or("");
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .map(|(e, r)| (e, r.start + start..r.end + start))
+        .collect();
+
+    let mut code = Vec::new();
+    let mut html_comments = Vec::new();
+    let mut pending_html_block: Option<Range<usize>> = None;
+    for (event, range) in &events {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
+                code.push(Span::from(range.clone()))
+            }
+            Event::Start(Tag::HtmlBlock) => pending_html_block = Some(range.clone()),
+            Event::Html(text) => {
+                if let Some(block) = pending_html_block.take()
+                    && text.trim_start().starts_with("<!--")
+                {
+                    html_comments.push(Span::from(block));
+                }
+            }
+            Event::InlineHtml(text) if text.starts_with("<!--") => {
+                html_comments.push(Span::from(range.clone()));
+            }
+            _ => {}
+        }
+    }
+    let code = SkipSet::new(code);
+    let comments = scan::comments(source, start, &code);
+    let mut not_content: Vec<Span> = code.spans().to_vec();
+    not_content.extend(comments.iter().map(|c| c.span));
+    not_content.extend(html_comments.iter().copied());
+    let before_math = SkipSet::new(not_content.clone());
+    not_content.extend(scan::math(source, start, &before_math));
+    let skip = SkipSet::new(not_content);
+
+    let mut walker = Walker {
+        source,
+        skip: &skip,
+        out: Body::default(),
+        links: Vec::new(),
+        heading: None,
+        table: None,
+        code_depth: 0,
+        text_run: None,
+    };
+    for (event, range) in events {
+        walker.event(event, range);
+    }
+    walker.flush_text();
+    let mut out = walker.out;
+    out.comments = comments;
+    out.html_comments = html_comments;
+    out.skip = skip;
+    out
+}
+
+struct PendingLink<'a> {
+    kind: LinkKind,
+    range: Range<usize>,
+    dest: pulldown_cmark::CowStr<'a>,
+    inner_end: usize,
+}
+
+struct PendingHeading {
+    level: u8,
+    range: Range<usize>,
+    text: Option<Range<usize>>,
+}
+
+struct PendingTable {
+    span: Span,
+    in_head: bool,
+    header: Vec<Cell>,
+    rows: Vec<Vec<Cell>>,
+    row: Vec<Cell>,
+}
+
+struct Walker<'s, 'a> {
+    source: &'s str,
+    skip: &'s SkipSet,
+    out: Body,
+    links: Vec<PendingLink<'a>>,
+    heading: Option<PendingHeading>,
+    table: Option<PendingTable>,
+    code_depth: usize,
+    /// Contiguous text outside links and code, scanned for tags when it ends.
+    text_run: Option<Range<usize>>,
+}
+
+impl<'a> Walker<'_, 'a> {
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if !matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) {
+            for link in &mut self.links {
+                link.inner_end = link.inner_end.max(range.end);
+            }
+        }
+        if let Some(h) = &mut self.heading
+            && !matches!(event, Event::End(TagEnd::Heading(_)))
+        {
+            let r = h.text.get_or_insert(range.clone());
+            r.start = r.start.min(range.start);
+            r.end = r.end.max(range.end);
+        }
+        match event {
+            Event::Text(_) if self.code_depth == 0 && self.links.is_empty() => {
+                match &mut self.text_run {
+                    Some(run) if run.end == range.start => run.end = range.end,
+                    _ => {
+                        self.flush_text();
+                        self.text_run = Some(range);
+                    }
+                }
+                return;
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some(PendingHeading {
+                    level: level as u8,
+                    range,
+                    text: None,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => self.start_link(link_type, dest_url, range, false),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => self.start_link(link_type, dest_url, range, true),
+            Event::End(TagEnd::Link | TagEnd::Image) => self.finish_link(),
+            Event::Start(Tag::Table(_)) => {
+                self.table = Some(PendingTable {
+                    span: Span::from(range),
+                    in_head: false,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    row: Vec::new(),
+                });
+            }
+            Event::Start(Tag::TableHead) => {
+                if let Some(t) = &mut self.table {
+                    t.in_head = true;
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = &mut self.table {
+                    t.in_head = false;
+                    t.header = std::mem::take(&mut t.row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = &mut self.table {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                let cell = self.cell(range);
+                if let Some(t) = &mut self.table {
+                    t.row.push(cell);
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = self.table.take()
+                    && !self.skip.contains(t.span.start())
+                {
+                    self.out.tables.push(Table {
+                        span: t.span,
+                        header: t.header,
+                        rows: t.rows,
+                    });
+                }
+            }
+            _ => {}
+        }
+        self.flush_text();
+    }
+
+    fn flush_text(&mut self) {
+        if let Some(run) = self.text_run.take() {
+            for tag in scan::inline_tags(self.source, Span::from(run)) {
+                if !self.skip.overlaps(tag.span) {
+                    self.out.tags.push(tag);
+                }
+            }
+        }
+    }
+
+    fn cell(&self, range: Range<usize>) -> Cell {
+        let raw = self.source.get(range.clone()).unwrap_or("");
+        let trimmed = raw.trim_start_matches(|c: char| c == '|' || c.is_whitespace());
+        let lead = raw.len() - trimmed.len();
+        let text = trimmed.trim_end_matches(|c: char| c == '|' || c.is_whitespace());
+        // A trailing `\` belongs to an escaped pipe (`\|`) only when the pipe follows it.
+        let start = range.start + lead;
+        Cell {
+            text: text.to_string(),
+            span: Span::new(start, start + text.len()),
+        }
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let span = Span::from(h.range);
+        if self.skip.contains(span.start()) {
+            return;
+        }
+        let text = h
+            .text
+            .and_then(|r| self.source.get(r))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        self.out.headings.push(Heading {
+            level: h.level,
+            text,
+            span,
+        });
+    }
+
+    fn start_link(
+        &mut self,
+        link_type: LinkType,
+        dest: pulldown_cmark::CowStr<'a>,
+        range: Range<usize>,
+        is_image: bool,
+    ) {
+        let kind = match (link_type, is_image) {
+            (LinkType::WikiLink { .. }, false) => LinkKind::Wiki,
+            (LinkType::WikiLink { .. }, true) => LinkKind::Embed,
+            (LinkType::Autolink | LinkType::Email, _) => {
+                // Never local: keep the stack balanced with a link nobody will report.
+                LinkKind::Property
+            }
+            (_, false) => LinkKind::Markdown,
+            (_, true) => LinkKind::Image,
+        };
+        let inner_end = range.start + 1;
+        self.links.push(PendingLink {
+            kind,
+            range,
+            dest,
+            inner_end,
+        });
+    }
+
+    fn finish_link(&mut self) {
+        let Some(p) = self.links.pop() else { return };
+        if p.kind == LinkKind::Property {
+            return;
+        }
+        let span = Span::from(p.range.clone());
+        if self.skip.overlaps(span) {
+            return;
+        }
+        let raw = self.source.get(p.range.clone()).unwrap_or("");
+        let (target_rel, target_text) = if p.kind.is_wiki_style() {
+            let Some(open) = raw.find("[[") else { return };
+            let inner = raw.get(open + 2..).unwrap_or("");
+            let inner = inner.strip_suffix("]]").unwrap_or(inner);
+            // Obsidian does not link a `[[...]]` broken across lines.
+            if inner.contains(['\n', '\r']) {
+                return;
+            }
+            let target = inner.split('|').next().unwrap_or("");
+            (open + 2, target.to_string())
+        } else {
+            if is_external(&p.dest) || p.dest.is_empty() {
+                return;
+            }
+            let text_end = p.inner_end.saturating_sub(p.range.start);
+            match markdown_dest(raw, text_end) {
+                Some((at, text)) => (at, text.to_string()),
+                None => (0, p.dest.to_string()),
+            }
+        };
+        let target_start = p.range.start + target_rel;
+        let target_span = if target_rel == 0 {
+            span
+        } else {
+            Span::new(target_start, target_start + target_text.len())
+        };
+        self.out
+            .links
+            .push(Link::from_target(p.kind, span, target_span, &target_text));
+    }
+}
+
+/// Finds the destination of an inline markdown link in its raw text: after the `](` that
+/// follows the link text, inside `<...>` or up to whitespace or `)`.
+fn markdown_dest(raw: &str, text_end: usize) -> Option<(usize, &str)> {
+    let from = text_end.saturating_sub(1).min(raw.len());
+    let open = from + raw.get(from..)?.find("](")? + 2;
+    let rest = raw.get(open..)?;
+    let ws = rest.len() - rest.trim_start().len();
+    let rest = rest.trim_start();
+    if let Some(inner) = rest.strip_prefix('<') {
+        let end = inner.find('>')?;
+        return Some((open + ws + 1, inner.get(..end)?));
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == ')')
+        .unwrap_or(rest.len());
+    Some((open + ws, rest.get(..end)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::link::Anchor;
+
+    fn links(text: &str) -> Vec<(LinkKind, String, Option<Anchor>, String)> {
+        parse_body(text, 0)
+            .links
+            .into_iter()
+            .map(|l| {
+                let t = text[l.target_span.range()].to_string();
+                (l.kind, l.path, l.anchor, t)
+            })
+            .collect()
+    }
+
+    fn paths(text: &str) -> Vec<String> {
+        links(text).into_iter().map(|l| l.1).collect()
+    }
+
+    #[test]
+    fn link_forms() {
+        let text = "[[Note]] [[Note.md]] [[Note|Disp]] [[Note#H]] [[#Local]] ![[img.png|100x145]] \
+                    [t](Note%20Name.md) [t](<Note Name.md>) [t](Other.md#Heading) [t](#Heading) \
+                    ![a](pic.png) [x](https://ex.org) <https://ex.org>\n";
+        assert_eq!(
+            paths(text),
+            [
+                "Note",
+                "Note.md",
+                "Note",
+                "Note",
+                "",
+                "img.png",
+                "Note Name.md",
+                "Note Name.md",
+                "Other.md",
+                "",
+                "pic.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn target_spans_are_exact() {
+        let text = "x [[Note|Disp]] ![[Pic.png]] [t](A%20B.md#h)\n";
+        let got: Vec<String> = links(text).into_iter().map(|l| l.3).collect();
+        assert_eq!(got, ["Note", "Pic.png", "A%20B.md#h"]);
+    }
+
+    #[test]
+    fn table_escaped_pipe() {
+        let text = "| a | b |\n|---|---|\n| [[Note\\|alias]] | 1 |\n";
+        let body = parse_body(text, 0);
+        assert_eq!(body.links.len(), 1);
+        assert_eq!(body.links[0].path, "Note");
+        assert_eq!(body.tables.len(), 1);
+        assert_eq!(body.tables[0].header[0].text, "a");
+        assert_eq!(body.tables[0].rows[0][1].text, "1");
+        assert_eq!(body.tables[0].rows[0][0].text, "[[Note\\|alias]]");
+    }
+
+    #[test]
+    fn not_links() {
+        let text = "`[[code]]` \\[[escaped]] %% [[hidden]] %% <!-- [[html]] -->\n\n```\n[[fenced]]\n```\n\n    [[indented]]\n\n$x [[math]]$ [[multi\nline]]\n";
+        assert!(paths(text).is_empty(), "{:?}", paths(text));
+    }
+
+    #[test]
+    fn money_is_not_math() {
+        assert_eq!(paths("$235M and $161M with [[Live]]\n"), ["Live"]);
+        assert_eq!(paths("$6.6B in 2024 ... [[X]] ... $40B\n"), ["X"]);
+    }
+
+    #[test]
+    fn headings() {
+        let text = "# Title\n\n## Why **it** matters ##\n\nSetext\n---\n\n```\n# not\n```\n%%\n## hidden\n%%\n## Attr {#id}\n";
+        let h: Vec<(u8, String)> = parse_body(text, 0)
+            .headings
+            .into_iter()
+            .map(|h| (h.level, h.text))
+            .collect();
+        assert_eq!(
+            h,
+            [
+                (1, "Title".into()),
+                (2, "Why **it** matters".into()),
+                (2, "Setext".into()),
+                (2, "Attr".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn tags_skip_code_and_links() {
+        let text = "#actor #ai `#code` [#inlink](x.md) #123 text#no\n\n## Head #intag\n";
+        let tags: Vec<String> = parse_body(text, 0)
+            .tags
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(tags, ["actor", "ai", "intag"]);
+    }
+
+    #[test]
+    fn offsets_are_absolute() {
+        let text = "---\na: 1\n---\n[[Note]]\n";
+        let body = parse_body(text, 13);
+        assert_eq!(&text[body.links[0].span.range()], "[[Note]]");
+    }
+}

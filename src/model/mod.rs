@@ -1,0 +1,15 @@
+//! The typed model of a note, built in one parse: front matter, headings, links, tags, tables,
+//! block ids, date markers, comments. Rules read this model; they never parse text.
+
+pub mod frontmatter;
+pub mod line_index;
+pub mod link;
+pub mod markdown;
+pub mod note;
+pub mod scan;
+pub mod span;
+
+pub use line_index::{LineCol, LineIndex};
+pub use link::{Anchor, Link, LinkKind};
+pub use note::{Note, ParseOptions};
+pub use span::Span;

@@ -1,0 +1,266 @@
+//! The note model: everything the rules need from one note, extracted in one parse.
+//!
+//! A `Note` keeps spans and the small facts rules read, not the text: findings are rendered by
+//! re-reading the file, which keeps memory flat on large vaults.
+
+use regex::Regex;
+
+use super::frontmatter::{self, Frontmatter};
+use super::link::{Link, LinkKind};
+use super::markdown::{self, Cell, Heading, Table};
+use super::scan::{self, BlockId, Comment, DateMarker, DateSource, Tag};
+use super::span::Span;
+
+/// What parsing needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Body "Updated" line pattern (see [`scan::marker_regex`]).
+    pub marker: Regex,
+    /// Front matter keys that hold the Updated date.
+    pub date_fields: Vec<String>,
+}
+
+impl ParseOptions {
+    pub fn new(marker_words: &[String], date_fields: &[String]) -> Result<Self, regex::Error> {
+        Ok(ParseOptions {
+            marker: scan::marker_regex(marker_words)?,
+            date_fields: date_fields.to_vec(),
+        })
+    }
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        let words = ["Updated", "Last updated"].map(String::from);
+        let fields = ["updated", "last-updated", "last_updated", "modified"].map(String::from);
+        #[allow(clippy::expect_used)]
+        ParseOptions::new(&words, &fields).expect("the default marker words form a valid pattern")
+    }
+}
+
+/// One parsed note.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Vault-relative, `/`-separated path, as on disk (`Actors/Hugging Face.md`).
+    pub path: String,
+    /// Length of the file in bytes.
+    pub len: usize,
+    pub frontmatter: Option<Frontmatter>,
+    /// Where the body starts (after the BOM and front matter).
+    pub body_start: usize,
+    pub aliases: Vec<String>,
+    /// Front matter tags first, then inline tags in order.
+    pub tags: Vec<Tag>,
+    pub headings: Vec<Heading>,
+    pub block_ids: Vec<BlockId>,
+    pub links: Vec<Link>,
+    pub tables: Vec<Table>,
+    pub dates: Vec<DateMarker>,
+    pub comments: Vec<Comment>,
+    pub html_comments: Vec<Span>,
+}
+
+impl Note {
+    /// Parses `source`, the full text of the note at `path`.
+    pub fn parse(path: &str, source: &str, options: &ParseOptions) -> Note {
+        let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let text = source.get(base..).unwrap_or("");
+        let frontmatter = match frontmatter::split(text, base) {
+            Some((span, body)) => Some(frontmatter::parse(source, span, body)),
+            None => frontmatter::unclosed(text, base),
+        };
+        let body_start = frontmatter.as_ref().map_or(base, |f| f.span.end());
+        let body = markdown::parse_body(source, body_start);
+
+        let mut tags = Vec::new();
+        let mut links = Vec::new();
+        let mut dates = Vec::new();
+        let mut aliases = Vec::new();
+        if let Some(fm) = &frontmatter {
+            tags.extend(fm.tags().into_iter().map(|name| Tag {
+                name,
+                span: fm.span,
+                is_inline: false,
+            }));
+            aliases = fm.aliases();
+            for pl in fm.links(source) {
+                let target = pl.inner.split('|').next().unwrap_or("");
+                let target_span =
+                    Span::new(pl.span.start() + 2, pl.span.start() + 2 + target.len());
+                links.push(Link::from_target(
+                    LinkKind::Property,
+                    pl.span,
+                    target_span,
+                    target,
+                ));
+            }
+            dates.extend(field_dates(source, fm, &options.date_fields));
+        }
+        tags.extend(body.tags);
+        links.extend(body.links);
+        dates.extend(scan::date_markers(
+            source,
+            body_start,
+            &body.skip,
+            &options.marker,
+        ));
+
+        Note {
+            path: path.to_string(),
+            len: source.len(),
+            body_start,
+            aliases,
+            tags,
+            headings: body.headings,
+            block_ids: scan::block_ids(source, body_start, &body.skip),
+            links,
+            tables: body.tables,
+            dates,
+            comments: body.comments,
+            html_comments: body.html_comments,
+            frontmatter,
+        }
+    }
+
+    /// The note's name: its file name without `.md`.
+    pub fn name(&self) -> &str {
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        file.strip_suffix(".md").unwrap_or(file)
+    }
+
+    /// The folder holding the note (`""` at the vault root).
+    pub fn folder(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// Where whole-note findings are reported: the first heading, else the first body line.
+    pub fn title_span(&self) -> Span {
+        self.headings
+            .first()
+            .map(|h| h.span)
+            .unwrap_or_else(|| Span::new(self.body_start, self.body_start))
+    }
+
+    /// Tag names, lower-cased, front matter and inline together.
+    pub fn tag_names(&self) -> impl Iterator<Item = String> + '_ {
+        self.tags.iter().map(|t| t.name.to_lowercase())
+    }
+}
+
+impl Table {
+    /// Cells of every row (header excluded) with their column's header cell.
+    pub fn cells_with_header(&self) -> impl Iterator<Item = (&Cell, Option<&Cell>)> {
+        self.rows
+            .iter()
+            .flat_map(|row| row.iter().enumerate())
+            .map(|(i, cell)| (cell, self.header.get(i)))
+    }
+}
+
+/// Dates held by front matter keys, located at their value in the source.
+fn field_dates(source: &str, fm: &Frontmatter, fields: &[String]) -> Vec<DateMarker> {
+    let mut out = Vec::new();
+    let yaml = source.get(fm.body.range()).unwrap_or("");
+    for key in fields {
+        let Some(value) = fm.get(key) else { continue };
+        let Some(raw) = frontmatter::scalar_string(value) else {
+            continue;
+        };
+        let raw = raw.trim().to_string();
+        let span = locate_value(yaml, key, &raw)
+            .map(|(s, e)| Span::new(fm.body.start() + s, fm.body.start() + e))
+            .unwrap_or(fm.span);
+        out.push(DateMarker {
+            source: DateSource::Field(key.clone()),
+            raw,
+            span,
+        });
+    }
+    out
+}
+
+/// Finds `key: value` at the start of a line of the YAML text; returns the value's byte range.
+fn locate_value(yaml: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let at = line.len() - rest.len();
+        let Some(v) = rest.find(value) else {
+            let trimmed = rest.trim();
+            let s = here + at + rest.find(trimmed).unwrap_or(0);
+            return Some((s, s + trimmed.len()));
+        };
+        return Some((here + at + v, here + at + v + value.len()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Note {
+        Note::parse("Folder/My Note.md", text, &ParseOptions::default())
+    }
+
+    #[test]
+    fn whole_note() {
+        let text = "---\naliases: [MN]\ntags: [actor]\nupdated: 2026-02-01\nrelated: \"[[Other]]\"\n---\n#ai\n\n# My Note\n\nSee [[Other#Sec]] ^blk\n\n*Updated 2026-01-01*\n";
+        let n = parse(text);
+        assert_eq!(n.name(), "My Note");
+        assert_eq!(n.folder(), "Folder");
+        assert_eq!(n.aliases, ["MN"]);
+        assert_eq!(n.tag_names().collect::<Vec<_>>(), ["actor", "ai"]);
+        assert_eq!(n.links.len(), 2);
+        assert_eq!(n.links[0].kind, LinkKind::Property);
+        assert_eq!(&text[n.links[0].target_span.range()], "Other");
+        assert_eq!(n.block_ids[0].id, "blk");
+        let dates: Vec<(&DateSource, &str)> = n
+            .dates
+            .iter()
+            .map(|d| (&d.source, d.raw.as_str()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                (&DateSource::Field("updated".into()), "2026-02-01"),
+                (&DateSource::Body, "2026-01-01")
+            ]
+        );
+        assert_eq!(&text[n.dates[0].span.range()], "2026-02-01");
+        assert_eq!(&text[n.title_span().range()], "# My Note\n");
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let text = "\u{feff}---\r\na: 1\r\n---\r\n[[X]]\r\n";
+        let n = parse(text);
+        assert!(n.frontmatter.as_ref().unwrap().error.is_none());
+        assert_eq!(&text[n.links[0].span.range()], "[[X]]");
+    }
+
+    #[test]
+    fn empty_and_odd_notes_do_not_panic() {
+        for text in [
+            "",
+            "---",
+            "---\n",
+            "---\n---",
+            "\u{feff}",
+            "\r",
+            "%%",
+            "$",
+            "[[",
+            "| a |\n|-|\n| [[x\\|y]] |",
+        ] {
+            let _ = parse(text);
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! Line and character scanners for what pulldown-cmark does not know: Obsidian `%% comments %%`,
+//! math, block ids, inline tags and "Updated" markers.
+//!
+//! Every scanner takes the ranges that are not content (code, comments) and stays out of them.
+//! Spans are absolute byte offsets into the file.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::span::Span;
+
+/// Sorted, merged ranges that are not note content (code, comments, math).
+#[derive(Debug, Clone, Default)]
+pub struct SkipSet {
+    spans: Vec<Span>,
+}
+
+impl SkipSet {
+    pub fn new(mut spans: Vec<Span>) -> Self {
+        spans.retain(|s| !s.is_empty());
+        spans.sort();
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for s in spans {
+            match merged.last_mut() {
+                Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        SkipSet { spans: merged }
+    }
+
+    /// True when `span` shares a byte with a skipped range.
+    pub fn overlaps(&self, span: Span) -> bool {
+        let i = self.spans.partition_point(|s| s.end <= span.start);
+        self.spans.get(i).is_some_and(|s| s.overlaps(span))
+    }
+
+    /// True when `offset` lies inside a skipped range.
+    pub fn contains(&self, offset: usize) -> bool {
+        self.overlaps(Span::new(offset, offset + 1))
+    }
+
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+}
+
+/// A `%% ... %%` comment: `span` includes the markers, `inner` does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+    pub inner: Span,
+}
+
+/// Obsidian comments from `start` on. A `%%` opens, the next `%%` closes, across lines; an
+/// unclosed one hides the rest of the note, as in Obsidian. Markers inside code do not count.
+pub fn comments(source: &str, start: usize, code: &SkipSet) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut from = start;
+    while let Some(i) = source.get(from..).and_then(|rest| rest.find("%%")) {
+        let at = from + i;
+        from = at + 2;
+        if code.contains(at) {
+            continue;
+        }
+        match open.take() {
+            None => open = Some(at),
+            Some(o) => out.push(Comment {
+                span: Span::new(o, at + 2),
+                inner: Span::new(o + 2, at),
+            }),
+        }
+    }
+    if let Some(o) = open {
+        out.push(Comment {
+            span: Span::new(o, source.len()),
+            inner: Span::new(o + 2, source.len()),
+        });
+    }
+    out
+}
+
+/// Math: `$$ ... $$` blocks and inline `$...$` by Obsidian's rule (no space just inside either
+/// `$`), on one line, with the closing `$` not followed by a digit, so that `$235M and $161M`
+/// stays money. Escaped `\$` never opens or closes.
+pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
+    let mut out = Vec::new();
+    let bytes = source.as_bytes();
+    let mut i = start;
+    while let Some(rel) = source.get(i..).and_then(|rest| rest.find('$')) {
+        let at = i + rel;
+        i = at + 1;
+        if skip.contains(at) || (at > 0 && bytes.get(at - 1) == Some(&b'\\')) {
+            continue;
+        }
+        if bytes.get(at + 1) == Some(&b'$') {
+            // Display math: up to the next `$$`, or not math at all.
+            let Some(close) = source.get(at + 2..).and_then(|r| r.find("$$")) else {
+                i = at + 2;
+                continue;
+            };
+            let end = at + 2 + close + 2;
+            out.push(Span::new(at, end));
+            i = end;
+            continue;
+        }
+        let Some(&next) = bytes.get(at + 1) else {
+            break;
+        };
+        if next.is_ascii_whitespace() {
+            continue;
+        }
+        let line_end = source
+            .get(at + 1..)
+            .and_then(|r| r.find(['\n', '\r']))
+            .map_or(source.len(), |e| at + 1 + e);
+        let mut j = at + 1;
+        let mut closed = None;
+        while let Some(rel) = source.get(j..line_end).and_then(|r| r.find('$')) {
+            let c = j + rel;
+            j = c + 1;
+            let before = bytes.get(c - 1).copied().unwrap_or(b' ');
+            let after = bytes.get(c + 1).copied().unwrap_or(b' ');
+            if before.is_ascii_whitespace() || before == b'\\' || after.is_ascii_digit() {
+                continue;
+            }
+            closed = Some(c);
+            break;
+        }
+        if let Some(c) = closed {
+            out.push(Span::new(at, c + 1));
+            i = c + 1;
+        }
+    }
+    out
+}
+
+/// Lines of `source` from `start`: the span of each line's text, without its ending.
+pub fn lines(source: &str, start: usize) -> impl Iterator<Item = Span> + '_ {
+    let bytes = source.as_bytes();
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        if pos >= source.len() {
+            return None;
+        }
+        let line_start = pos;
+        let mut end = pos;
+        while let Some(&b) = bytes.get(end) {
+            if b == b'\n' || b == b'\r' {
+                break;
+            }
+            end += 1;
+        }
+        pos = match (bytes.get(end), bytes.get(end + 1)) {
+            (Some(b'\r'), Some(b'\n')) => end + 2,
+            (Some(_), _) => end + 1,
+            (None, _) => end,
+        };
+        Some(Span::new(line_start, end))
+    })
+}
+
+/// A `^block-id` that a `[[Note#^id]]` link can name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockId {
+    pub id: String,
+    pub span: Span,
+}
+
+static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$").expect("static regex is valid")
+});
+
+/// Block ids: ` ^id` at the end of a line, or `^id` alone on a line.
+pub fn block_ids(source: &str, start: usize, skip: &SkipSet) -> Vec<BlockId> {
+    let mut out = Vec::new();
+    for line in lines(source, start) {
+        let text = source.get(line.range()).unwrap_or("");
+        if !text.contains('^') {
+            continue;
+        }
+        let Some(m) = BLOCK_ID.captures(text).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let span = Span::new(line.start() + m.start() - 1, line.start() + m.end());
+        if skip.overlaps(span) {
+            continue;
+        }
+        out.push(BlockId {
+            id: m.as_str().to_string(),
+            span,
+        });
+    }
+    out
+}
+
+/// An inline `#tag` or a front matter tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Without `#`, as written (case kept).
+    pub name: String,
+    /// The `#tag` in the body; the whole front matter for front matter tags.
+    pub span: Span,
+    pub is_inline: bool,
+}
+
+static INLINE_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r"#([\p{L}\p{N}\p{Extended_Pictographic}_/-]+)").expect("static regex is valid")
+});
+
+/// Inline tags in a run of text at `offset` in `source`. Obsidian's rules: `#` at the start or
+/// after whitespace, not a pure number (`#123`), letters of any script, `_`, `-`, `/`.
+pub fn inline_tags(source: &str, run: Span) -> Vec<Tag> {
+    let text = source.get(run.range()).unwrap_or("");
+    let mut out = Vec::new();
+    for caps in INLINE_TAG.captures_iter(text) {
+        let (Some(all), Some(name)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        let at = run.start() + all.start();
+        let before = source.get(..at).and_then(|s| s.chars().next_back());
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let name = name.as_str().trim_end_matches(['/', '-']);
+        if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        out.push(Tag {
+            name: name.to_string(),
+            span: Span::new(at, at + 1 + name.len()),
+            is_inline: true,
+        });
+    }
+    out
+}
+
+/// Where an "Updated" date was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateSource {
+    /// A body line such as `*Updated 2026-01-01*`.
+    Body,
+    /// A front matter property, by key.
+    Field(String),
+}
+
+/// An "Updated" marker and the date text it holds (not yet validated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMarker {
+    pub source: DateSource,
+    /// The date text as written (`2026-01-01`, `2025-02-30`, `2026-01-01T10:00`).
+    pub raw: String,
+    /// The date text's span.
+    pub span: Span,
+}
+
+/// Compiles the body-marker pattern for the given marker words (`Updated`, `Last updated`).
+/// The whole line must be the marker: emphasis and a colon may surround the words, and the
+/// value must start with a digit so that "Updated regularly" is prose, not a bad date.
+pub fn marker_regex(words: &[String]) -> Result<Regex, regex::Error> {
+    let mut alternatives: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Longest first, so `Last updated` is tried before `updated`.
+    alternatives.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let words = if alternatives.is_empty() {
+        "(?!)".to_string()
+    } else {
+        alternatives.join("|")
+    };
+    regex::RegexBuilder::new(&format!(
+        r"^[\s>*_-]*(?:{words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)[\s*_]*$"
+    ))
+    .case_insensitive(true)
+    .size_limit(1 << 20)
+    .build()
+}
+
+/// Body "Updated" markers: whole lines matching `pattern`, outside code and comments.
+pub fn date_markers(
+    source: &str,
+    start: usize,
+    skip: &SkipSet,
+    pattern: &Regex,
+) -> Vec<DateMarker> {
+    let mut out = Vec::new();
+    for line in lines(source, start) {
+        let text = source.get(line.range()).unwrap_or("");
+        if text.len() > 200 || !text.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Some(m) = pattern.captures(text).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let span = Span::new(line.start() + m.start(), line.start() + m.end());
+        if skip.overlaps(span) {
+            continue;
+        }
+        out.push(DateMarker {
+            source: DateSource::Body,
+            raw: m.as_str().to_string(),
+            span,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_skip() -> SkipSet {
+        SkipSet::default()
+    }
+
+    #[test]
+    fn comments_table() {
+        let text = "a %% x %% b %%y%% `%%` c %% open";
+        let code = SkipSet::new(vec![Span::new(18, 22)]);
+        let got: Vec<_> = comments(text, 0, &code)
+            .iter()
+            .map(|c| &text[c.span.range()])
+            .collect();
+        assert_eq!(got, ["%% x %%", "%%y%%", "%% open"]);
+    }
+
+    #[test]
+    fn math_table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("$x^2$ and [[L]]", &["$x^2$"]),
+            ("$235M and $161M with [[Live]]", &[]),
+            ("$6.6B in 2024 [[X]] $40B", &[]),
+            ("$4.5B/$5B", &[]),
+            ("$$\n[[in math]]\n$$ after", &["$$\n[[in math]]\n$$"]),
+            ("\\$a$ $ b$", &[]),
+            ("cost $5 and $ 6", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<_> = math(text, 0, &no_skip())
+                .iter()
+                .map(|s| &text[s.range()])
+                .collect();
+            assert_eq!(&got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lines_handle_all_endings() {
+        let text = "a\r\nb\rc\nd";
+        let got: Vec<_> = lines(text, 0).map(|s| &text[s.range()]).collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn block_ids_table() {
+        let text = "para ^key-quote\n^alone\nno^x\n- item ^i1  \n`code ^c`\n";
+        let skip = SkipSet::new(vec![Span::new(41, 50)]);
+        let got: Vec<_> = block_ids(text, 0, &skip)
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        assert_eq!(got, ["key-quote", "alone", "i1"]);
+    }
+
+    #[test]
+    fn inline_tags_table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("#actor #ai #opensource", &["actor", "ai", "opensource"]),
+            ("see #ai/llm now", &["ai/llm"]),
+            ("issue #123 and x#y and #2024-plan", &["2024-plan"]),
+            ("(#a) #über", &["über"]),
+            ("a # b", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<_> = inline_tags(text, Span::new(0, text.len()))
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            assert_eq!(&got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn date_markers_table() {
+        let words = vec!["Updated".to_string(), "Last updated".to_string()];
+        let re = marker_regex(&words).unwrap();
+        let cases: &[(&str, Option<&str>)] = &[
+            ("*Updated 2026-01-01*", Some("2026-01-01")),
+            ("Updated: 2026-01-01", Some("2026-01-01")),
+            ("_Updated: 2026-01-01_", Some("2026-01-01")),
+            ("**Last updated:** 2026-01-01", Some("2026-01-01")),
+            ("last UPDATED 2026-01-01", Some("2026-01-01")),
+            ("*Updated 2025-02-30*", Some("2025-02-30")),
+            ("Updated 2026-1-5x", Some("2026-1-5x")),
+            ("Updated 2026-01-01T10:00:00Z", Some("2026-01-01T10:00:00Z")),
+            ("Updated 2026-01-01 10:00", Some("2026-01-01 10:00")),
+            ("The page was updated on 2024-07-23.", None),
+            ("Updated regularly", None),
+            ("Founded 2016-03-01", None),
+        ];
+        for (line, want) in cases {
+            let got = date_markers(line, 0, &no_skip(), &re);
+            assert_eq!(got.first().map(|m| m.raw.as_str()), *want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn skip_set_overlap() {
+        let s = SkipSet::new(vec![
+            Span::new(10, 20),
+            Span::new(15, 25),
+            Span::new(30, 31),
+        ]);
+        assert_eq!(s.spans(), [Span::new(10, 25), Span::new(30, 31)]);
+        assert!(s.overlaps(Span::new(24, 26)));
+        assert!(!s.overlaps(Span::new(25, 30)));
+        assert!(s.contains(30));
+        assert!(!s.contains(31));
+    }
+}

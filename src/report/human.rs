@@ -1,0 +1,227 @@
+//! Human output: rustc-style reports through miette, then one summary line.
+//!
+//! Each finding shows `path:line:col`, the source line with a labelled span, the rule id and a
+//! help line. A second place (the other figure of a conflict, say) is a second label, or a
+//! related report when it is in another note. Note text is neutralised first: a note cannot
+//! send escape sequences to the reader's terminal.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::{HumanOptions, Sources, counts, neutralise_line, neutralise_source};
+use crate::engine::Run;
+use crate::finding::{Finding, Severity};
+use crate::model::Span;
+
+pub fn write(
+    out: &mut dyn Write,
+    run: &Run,
+    sources: &Sources,
+    options: HumanOptions,
+) -> io::Result<()> {
+    if !options.quiet {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(110)
+            .with_links(false)
+            .with_context_lines(1);
+        let mut cache: std::collections::HashMap<String, Option<Arc<String>>> = Default::default();
+        let mut text_of = |path: &str| -> Option<Arc<String>> {
+            cache
+                .entry(path.to_string())
+                .or_insert_with(|| {
+                    sources
+                        .get(path)
+                        .map(|s| Arc::new(neutralise_source(&s.text)))
+                })
+                .clone()
+        };
+        for finding in &run.findings {
+            let report = build(finding, &mut text_of);
+            let mut rendered = String::new();
+            if handler.render_report(&mut rendered, &report).is_err() {
+                rendered = format!("{}: {}\n", finding.path, report.message);
+            }
+            out.write_all(rendered.as_bytes())?;
+        }
+        for p in &run.problems {
+            writeln!(
+                out,
+                "  × {}: {}\n  │ unreadable-note\n  help: fix or remove the file; the rest of the vault was checked\n",
+                neutralise_line(&p.path),
+                neutralise_line(&p.message)
+            )?;
+        }
+        if options.verbose {
+            for (path, why) in &run.skipped {
+                writeln!(
+                    out,
+                    "skipped {}: {}",
+                    neutralise_line(path),
+                    neutralise_line(why)
+                )?;
+            }
+        }
+    }
+    writeln!(out, "{}", summary(run))
+}
+
+/// `3 errors, 5 warnings in 42 notes`.
+pub fn summary(run: &Run) -> String {
+    let c = counts(run);
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let mut line = format!(
+        "{}, {} in {}",
+        plural(c.errors, "error"),
+        plural(c.warnings, "warning"),
+        plural(run.notes_checked, "note")
+    );
+    if !run.problems.is_empty() {
+        line.push_str(&format!(
+            " ({} could not be checked)",
+            plural(run.problems.len(), "note")
+        ));
+    }
+    line
+}
+
+/// A finding as a miette diagnostic.
+#[derive(Debug)]
+struct Report {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<String>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+fn build(finding: &Finding, text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>) -> Report {
+    let d = &finding.diagnostic;
+    let text = text_of(&finding.path);
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    if let Some(t) = &text {
+        labels.push(label(&d.label, d.span, t, true));
+        for r in &d.related {
+            match &r.path {
+                None => labels.push(label(&r.label, r.span, t, false)),
+                Some(other) => {
+                    let other_text = text_of(other);
+                    related.push(Report {
+                        message: format!(
+                            "{} (in `{}`)",
+                            neutralise_line(&r.label),
+                            neutralise_line(other)
+                        ),
+                        code: String::new(),
+                        severity: miette::Severity::Advice,
+                        help: None,
+                        labels: other_text
+                            .as_ref()
+                            .map(|ot| vec![label(&r.label, r.span, ot, true)])
+                            .unwrap_or_default(),
+                        source: other_text.map(|ot| NamedSource::new(neutralise_line(other), ot)),
+                        related: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    Report {
+        message: neutralise_line(&d.message),
+        code: finding.rule.to_string(),
+        severity: match finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        help: d.help.as_deref().map(neutralise_line),
+        source: text.map(|t| NamedSource::new(neutralise_line(&finding.path), t)),
+        labels,
+        related,
+    }
+}
+
+/// A label on `span`; an empty span is widened to the character under it so the caret shows.
+fn label(text: &str, span: Span, source: &str, primary: bool) -> LabeledSpan {
+    let start = span.start().min(source.len());
+    let mut end = span.end().min(source.len()).max(start);
+    if end == start {
+        end = source
+            .get(start..)
+            .and_then(|r| r.chars().next())
+            .filter(|c| *c != '\n')
+            .map_or(start, |c| start + c.len_utf8());
+    }
+    let span = SourceSpan::from(start..end);
+    let text = Some(neutralise_line(text));
+    if primary {
+        LabeledSpan::new_primary_with_span(text, span)
+    } else {
+        LabeledSpan::new_with_span(text, span)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if self.code.is_empty() {
+            None
+        } else {
+            Some(Box::new(&self.code))
+        }
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! `--format json`: one JSON object on stdout, exactly as the contract pins it.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Sources, counts};
+use crate::engine::Run;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    diagnostics: Vec<Entry<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    notes: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn write(out: &mut dyn Write, run: &Run, sources: &Sources) -> io::Result<()> {
+    let mut diagnostics = Vec::with_capacity(run.findings.len() + run.problems.len());
+    for f in &run.findings {
+        let (start, end) = sources.range(&f.path, f.diagnostic.span);
+        diagnostics.push(Entry {
+            rule: f.rule,
+            severity: f.severity.as_str(),
+            path: &f.path,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            message: &f.diagnostic.message,
+            help: f.diagnostic.help.as_deref(),
+        });
+    }
+    for p in &run.problems {
+        diagnostics.push(Entry {
+            rule: "unreadable-note",
+            severity: "error",
+            path: &p.path,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            message: &p.message,
+            help: Some("Fix or remove the file; the rest of the vault was checked"),
+        });
+    }
+    let c = counts(run);
+    let doc = Document {
+        version: 1,
+        diagnostics,
+        summary: Summary {
+            notes: run.notes_checked,
+            errors: c.errors,
+            warnings: c.warnings,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}

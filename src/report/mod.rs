@@ -1,0 +1,165 @@
+//! Rendering a run: human (miette), JSON (the contract). The only place besides `main.rs` that
+//! writes to the terminal.
+//!
+//! Notes are re-read here, once each, only when they have findings: the model keeps spans, not
+//! text. Every renderer gets the same sorted findings, so output never depends on threads.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::engine::Run;
+use crate::finding::Severity;
+use crate::model::{LineCol, LineIndex, Span};
+
+pub mod human;
+pub mod json;
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Human output options.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// One note's text and line index, loaded for rendering.
+pub struct Source {
+    pub text: Arc<String>,
+    pub lines: LineIndex,
+}
+
+impl Source {
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
+/// Texts of the notes that have findings, by path. A note that cannot be re-read renders
+/// without its source.
+pub struct Sources {
+    map: BTreeMap<String, Option<Source>>,
+}
+
+impl Sources {
+    pub fn load(root: &Path, run: &Run) -> Sources {
+        let mut map = BTreeMap::new();
+        let related = run
+            .findings
+            .iter()
+            .flat_map(|f| f.diagnostic.related.iter().filter_map(|r| r.path.clone()));
+        let paths = run.findings.iter().map(|f| f.path.clone()).chain(related);
+        for path in paths {
+            if map.contains_key(&path) {
+                continue;
+            }
+            let source = std::fs::read(root.join(&path))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .map(|text| Source {
+                    lines: LineIndex::new(&text),
+                    text: Arc::new(text),
+                });
+            map.insert(path, source);
+        }
+        Sources { map }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Source> {
+        self.map.get(path).and_then(Option::as_ref)
+    }
+
+    /// Start and end (exclusive) line/column of a span; 1:1 when the note cannot be read.
+    pub fn range(&self, path: &str, span: Span) -> (LineCol, LineCol) {
+        match self.get(path) {
+            Some(s) => (s.line_col(span.start()), s.line_col(span.end())),
+            None => {
+                let one = LineCol { line: 1, column: 1 };
+                (one, one)
+            }
+        }
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub fn counts(run: &Run) -> Counts {
+    let mut c = Counts::default();
+    for f in &run.findings {
+        match f.severity {
+            Severity::Error => c.errors += 1,
+            Severity::Warning => c.warnings += 1,
+        }
+    }
+    c.errors += run.problems.len();
+    c
+}
+
+/// Writes the run in `format` to `out`.
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    root: &Path,
+    run: &Run,
+    human: HumanOptions,
+) -> io::Result<()> {
+    let sources = Sources::load(root, run);
+    match format {
+        Format::Human => human::write(out, run, &sources, human),
+        Format::Json => json::write(out, run, &sources),
+    }
+}
+
+/// Replaces terminal control characters from note text or paths, so that a note cannot move
+/// the cursor, recolour or rewrite the reader's terminal. Byte length is kept (each control
+/// byte becomes a space) so spans stay valid; newlines and tabs are kept.
+pub fn neutralise_source(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => " ".repeat(c.len_utf8()),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Makes control characters visible in a one-line message (`\u{1b}` → `\u{1b}` as text).
+pub fn neutralise_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_unicode().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralise_keeps_length_and_lines() {
+        let s = "a\u{1b}[31mred\r\nnext\u{85}";
+        let n = neutralise_source(s);
+        assert_eq!(n.len(), s.len());
+        assert!(!n.contains('\u{1b}') && !n.contains('\r'));
+        assert!(n.contains('\n'));
+        assert_eq!(neutralise_line("x\u{1b}y\nz"), "x\\u{1b}y\\u{a}z");
+    }
+}

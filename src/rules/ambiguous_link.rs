@@ -1,0 +1,61 @@
+//! `ambiguous-link`: a bare name matches several notes and nothing in the link picks one.
+
+use serde_yaml::Value;
+
+use super::{Context, Rule, RuleMeta};
+use crate::finding::{Diagnostic, Severity};
+use crate::index::Resolution;
+use crate::model::Note;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "ambiguous-link",
+    default_severity: Severity::Warning,
+    summary: "A bare note name matches several notes",
+    doc: include_str!("../../rules/ambiguous-link.md"),
+    build,
+};
+
+struct AmbiguousLink;
+
+fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
+    super::no_options(options)?;
+    Ok(Box::new(AmbiguousLink))
+}
+
+impl Rule for AmbiguousLink {
+    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+        for link in &note.links {
+            if link.is_same_note() {
+                continue;
+            }
+            let Resolution::Note { id, others } = cx.index.resolve(&link.path, &note.path) else {
+                continue;
+            };
+            if others.is_empty() {
+                continue;
+            }
+            let Some(chosen) = cx.index.note(id) else {
+                continue;
+            };
+            let also: Vec<String> = others
+                .iter()
+                .filter_map(|o| cx.index.note(*o))
+                .map(|n| format!("`{}`", n.path))
+                .collect();
+            let pick = chosen.path.strip_suffix(".md").unwrap_or(&chosen.path);
+            out.push(
+                Diagnostic::new(
+                    link.target_span,
+                    format!("Link target `{}` matches {} notes", link.path, others.len() + 1),
+                    "ambiguous name",
+                )
+                .with_help(format!(
+                    "Obsidian opens `{}` (shortest path); {} also {}. Name the folder to choose, e.g. `[[{pick}]]`",
+                    chosen.path,
+                    also.join(", "),
+                    if also.len() == 1 { "matches" } else { "match" }
+                )),
+            );
+        }
+    }
+}

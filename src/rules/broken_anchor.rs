@@ -1,0 +1,142 @@
+//! `broken-anchor`: the link's target exists but its `#Heading` or `#^block` does not (also
+//! same-note `[[#Heading]]`).
+
+use serde::Deserialize;
+use serde_yaml::Value;
+
+use super::{Context, Rule, RuleMeta};
+use crate::finding::{Diagnostic, Severity};
+use crate::index::{AnchorCheck, Resolution};
+use crate::model::Note;
+use crate::suggest;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "broken-anchor",
+    default_severity: Severity::Error,
+    summary: "A link's #Heading or #^block does not exist in its target",
+    doc: include_str!("../../rules/broken-anchor.md"),
+    build,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Options {
+    /// Markdown-link fragments may also be GitHub-style heading slugs (`#revenue-model`).
+    markdown_slugs: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            markdown_slugs: true,
+        }
+    }
+}
+
+struct BrokenAnchor {
+    options: Options,
+}
+
+fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
+    Ok(Box::new(BrokenAnchor {
+        options: super::options(options)?,
+    }))
+}
+
+impl Rule for BrokenAnchor {
+    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+        let Some(from_id) = cx.index.note_id(&note.path) else {
+            return;
+        };
+        for link in &note.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let resolution = if link.is_same_note() {
+                Resolution::Note {
+                    id: from_id,
+                    others: Vec::new(),
+                }
+            } else {
+                cx.index.resolve(&link.path, &note.path)
+            };
+            // Anchors on attachments (`doc.pdf#page=3`) are viewer options, not headings.
+            let Resolution::Note { id, .. } = resolution else {
+                continue;
+            };
+            let slugs = self.options.markdown_slugs && !link.kind.is_wiki_style();
+            let check = cx.index.check_anchor(id, anchor, slugs);
+            let Some(target) = cx.index.note(id) else {
+                continue;
+            };
+            let span = link.anchor_span.unwrap_or(link.target_span);
+            let in_note = if link.is_same_note() {
+                "this note".to_string()
+            } else {
+                format!("[[{}]]", target.name())
+            };
+            match check {
+                AnchorCheck::Found => {}
+                AnchorCheck::MissingHeading(heading) => {
+                    let headings = cx.index.headings(id);
+                    let mut close = suggest::closest(&heading, headings.iter().copied(), 3);
+                    if close.is_empty() {
+                        close = suggest::overlapping(&heading, headings.iter().copied(), 3);
+                    }
+                    let help = if !close.is_empty() {
+                        let names: Vec<String> = close.iter().map(|h| format!("`#{h}`")).collect();
+                        format!("did you mean {}?", suggest::or_list(&names))
+                    } else if link.kind.is_wiki_style()
+                        && heading.contains('-')
+                        && !heading.contains(' ')
+                    {
+                        format!(
+                            "Wikilinks match heading text, not GitHub-style slugs: write the heading as it reads{}",
+                            list_headings(&headings)
+                        )
+                    } else if headings.is_empty() {
+                        format!(
+                            "{in_note} has no headings; link to the note itself or add the heading"
+                        )
+                    } else {
+                        format!("Fix the heading name{}", list_headings(&headings))
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            span,
+                            format!("Heading `{heading}` does not exist in {in_note}"),
+                            "no heading with this text",
+                        )
+                        .with_help(help),
+                    );
+                }
+                AnchorCheck::MissingBlock(block) => {
+                    out.push(
+                        Diagnostic::new(
+                            span,
+                            format!("Block `^{block}` does not exist in {in_note}"),
+                            "no block with this id",
+                        )
+                        .with_help(format!(
+                            "Add ` ^{block}` at the end of the paragraph you mean in {in_note}, or fix the id"
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn list_headings(headings: &[&str]) -> String {
+    const SHOWN: usize = 6;
+    if headings.is_empty() {
+        return String::new();
+    }
+    let mut names: Vec<String> = headings
+        .iter()
+        .take(SHOWN)
+        .map(|h| format!("`{h}`"))
+        .collect();
+    if headings.len() > SHOWN {
+        names.push(format!("{} more", headings.len() - SHOWN));
+    }
+    format!("; its headings are {}", names.join(", "))
+}

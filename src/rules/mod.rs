@@ -1,0 +1,80 @@
+//! The rule interface and the registry of every rule.
+//!
+//! A rule owns facts: it looks at a note (and the vault index) and says which span is wrong,
+//! why, and what to do. The engine owns policy: severity, selection, order. Adding a rule
+//! means one file here, one line in [`REGISTRY`], one doc in `rules/`.
+
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+
+use crate::finding::{Diagnostic, Severity};
+use crate::index::VaultIndex;
+use crate::model::Note;
+use crate::settings::Settings;
+
+mod ambiguous_link;
+mod broken_anchor;
+mod broken_link;
+mod frontmatter_error;
+
+/// What a rule sees besides the note.
+pub struct Context<'a> {
+    pub index: &'a VaultIndex,
+    pub settings: &'a Settings,
+}
+
+/// A diagnostic a vault-wide check attaches to one note (by index in `VaultIndex::notes`).
+pub type NoteDiagnostic = (usize, Diagnostic);
+
+/// One lint rule, built from its config options.
+pub trait Rule: Send + Sync {
+    /// Checks one note. Most rules need only this.
+    fn check_note(&self, _cx: &Context<'_>, _note: &Note, _out: &mut Vec<Diagnostic>) {}
+
+    /// Checks across notes, after every note was parsed (cross-note figures, say). `reported`
+    /// tells which notes findings may be attached to.
+    fn check_vault(&self, _cx: &Context<'_>, _reported: &[bool], _out: &mut Vec<NoteDiagnostic>) {}
+}
+
+/// A rule's fixed description.
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// One line for `vaultlint rules`.
+    pub summary: &'static str,
+    /// The rule's page from `rules/<id>.md`, for `vaultlint explain`.
+    pub doc: &'static str,
+    /// Builds the rule from its options (the rule's config map without `severity`).
+    pub build: fn(&Value) -> Result<Box<dyn Rule>, String>,
+}
+
+/// Every rule, in the order `vaultlint rules` lists them.
+pub static REGISTRY: &[&RuleMeta] = &[
+    &broken_link::META,
+    &broken_anchor::META,
+    &ambiguous_link::META,
+    &frontmatter_error::META,
+];
+
+/// Looks a rule up by id.
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    REGISTRY.iter().copied().find(|m| m.id == id)
+}
+
+/// Deserialises a rule's options, naming the first unknown or mistyped option in the error.
+pub fn options<T: DeserializeOwned + Default>(value: &Value) -> Result<T, String> {
+    match value {
+        Value::Null => Ok(T::default()),
+        Value::Mapping(m) if m.is_empty() => Ok(T::default()),
+        v => serde_yaml::from_value(v.clone()).map_err(|e| e.to_string()),
+    }
+}
+
+/// A rule without options.
+pub fn no_options(value: &Value) -> Result<(), String> {
+    options::<NoOptions>(value).map(|_| ())
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoOptions {}
