@@ -25,9 +25,7 @@ impl DateError {
     /// Why the text is not a date, for a message after "`<text>` is not a valid date: ".
     pub fn reason(&self) -> String {
         match self {
-            DateError::Format => format!(
-                "expected {EXPECTED_FORMAT}, optionally followed by a time (`YYYY-MM-DDTHH:MM`)"
-            ),
+            DateError::Format => format!("expected {EXPECTED_FORMAT}"),
             DateError::NoSuchDay(why) => why.clone(),
         }
     }

@@ -16,6 +16,8 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod frontmatter_error;
+mod future_date;
+mod invalid_date;
 mod stale_date;
 
 /// What a rule sees besides the note.
@@ -55,6 +57,8 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &stale_date::META,
+    &future_date::META,
+    &invalid_date::META,
     &frontmatter_error::META,
 ];
 
