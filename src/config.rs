@@ -128,7 +128,18 @@ impl LoadedConfig {
     /// An error pointing at the line where `key` is written (`stale-date:` under `rules:`),
     /// or at the start of the file when the key cannot be found.
     pub fn error_at_key(&self, key: &str, message: String, help: Option<String>) -> ConfigError {
-        let span = find_key(&self.source, key);
+        self.error_at_first_key(&[key], message, help)
+    }
+
+    /// Like [`Self::error_at_key`], pointing at the first of `keys` that is written in the
+    /// file: an option (`markers:`), else the rule that holds it when written inline.
+    pub fn error_at_first_key(
+        &self,
+        keys: &[&str],
+        message: String,
+        help: Option<String>,
+    ) -> ConfigError {
+        let span = keys.iter().find_map(|key| find_key(&self.source, key));
         ConfigError::new(
             self.path.as_deref(),
             &self.source,

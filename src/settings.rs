@@ -107,12 +107,14 @@ impl Settings {
             schemas.push(schema);
         }
 
+        let parse = parse_options(&config)?;
+
         Ok(Settings {
             today,
             rules: active,
             exclude,
             schemas,
-            parse: ParseOptions::default(),
+            parse,
             config,
         })
     }
@@ -143,6 +145,66 @@ pub fn known_rules() -> String {
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     text.trim().parse::<Date>().map_err(|e| e.to_string())
+}
+
+/// The rule whose options say what an Updated date looks like, for every date rule.
+const DATE_RULE: &str = "stale-date";
+
+/// Builds the parser's options from `stale-date`'s `markers` and `fields`: every date rule
+/// (`future-date`, `invalid-date`, ...) reads the same markers, whichever rules are enabled.
+fn parse_options(config: &LoadedConfig) -> Result<ParseOptions, ConfigError> {
+    let entry = config.file.rules.get(DATE_RULE);
+    let list = |key: &str, defaults: &[&str]| -> Result<Vec<String>, ConfigError> {
+        let error = |message: String, help: &str| {
+            config.error_at_first_key(&[key, DATE_RULE], message, Some(help.to_string()))
+        };
+        let Some(value) = entry.and_then(|e| e.get(key)) else {
+            return Ok(defaults.iter().map(|s| s.to_string()).collect());
+        };
+        let items: Vec<String> = serde_yaml::from_value(value.clone()).map_err(|_| {
+            error(
+                format!("`{DATE_RULE}.{key}` must be a list of strings"),
+                "Write a list, e.g. `[Updated, Last updated]`",
+            )
+        })?;
+        for item in &items {
+            if let Some(why) = word_problem(key, item) {
+                return Err(error(
+                    format!("Invalid entry `{item}` in `{DATE_RULE}.{key}`: {why}"),
+                    if key == "markers" {
+                        "Marker words are the text before the date, e.g. `Updated` or `Last updated`"
+                    } else {
+                        "Fields are front matter keys, e.g. `updated` or `last-updated`"
+                    },
+                ));
+            }
+        }
+        Ok(items)
+    };
+    let markers = list("markers", &crate::model::note::DEFAULT_MARKERS)?;
+    let fields = list("fields", &crate::model::note::DEFAULT_DATE_FIELDS)?;
+    ParseOptions::new(&markers, &fields).map_err(|e| {
+        config.error_at_first_key(
+            &["markers", DATE_RULE],
+            format!("Marker words in `{DATE_RULE}.markers` are too long: {e}"),
+            None,
+        )
+    })
+}
+
+/// Why a marker word or field name cannot be used, if it cannot.
+fn word_problem(key: &str, item: &str) -> Option<&'static str> {
+    if item.trim().is_empty() {
+        return Some("it is empty");
+    }
+    if key == "markers"
+        && !item
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'')
+    {
+        return Some("marker words may hold only letters, spaces, `-` and `'`");
+    }
+    None
 }
 
 /// Reads one `rules:` entry: `off`, a severity, or a map with an optional `severity` and the
@@ -201,5 +263,86 @@ fn clean(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message.get(..i).unwrap_or(message).to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config;
+    use crate::model::Note;
+
+    fn options(yaml: &str) -> Result<ParseOptions, ConfigError> {
+        let loaded = config::parse(Path::new(".vaultlint.yaml"), Arc::new(yaml.to_string()))?;
+        parse_options(&loaded)
+    }
+
+    fn dates(options: &ParseOptions, text: &str) -> Vec<String> {
+        Note::parse("n.md", text, options)
+            .dates
+            .into_iter()
+            .map(|d| d.raw)
+            .collect()
+    }
+
+    #[test]
+    fn date_options_come_from_stale_date() {
+        let text = "---\nreviewed: 2026-02-02\nupdated: 2026-03-03\n---\n*Reviewed 2026-01-01*\n*Updated 2026-04-04*\n";
+        let cases: &[(&str, &[&str])] = &[
+            ("", &["2026-03-03", "2026-04-04"]),
+            ("rules:\n  stale-date: off\n", &["2026-03-03", "2026-04-04"]),
+            (
+                "rules:\n  stale-date: { max-age-days: 9 }\n",
+                &["2026-03-03", "2026-04-04"],
+            ),
+            (
+                "rules:\n  stale-date:\n    markers: [Reviewed]\n    fields: [reviewed]\n",
+                &["2026-02-02", "2026-01-01"],
+            ),
+            (
+                "rules:\n  stale-date: { severity: off, markers: [] }\n",
+                &["2026-03-03"],
+            ),
+        ];
+        for (yaml, want) in cases {
+            let got = dates(&options(yaml).unwrap(), text);
+            assert_eq!(&got, want, "{yaml:?}");
+        }
+    }
+
+    #[test]
+    fn bad_date_options_point_at_the_key() {
+        let cases = [
+            (
+                "rules:\n  stale-date:\n    markers: [Updated, \"2026\"]\n",
+                "markers",
+                "Invalid entry `2026` in `stale-date.markers`",
+            ),
+            (
+                "rules:\n  stale-date: { markers: [\"\"] }\n",
+                "stale-date",
+                "it is empty",
+            ),
+            (
+                "rules:\n  stale-date:\n    fields: 3\n",
+                "fields",
+                "must be a list of strings",
+            ),
+            (
+                "rules:\n  stale-date:\n    markers: [\"Updated:\"]\n",
+                "markers",
+                "only letters",
+            ),
+        ];
+        for (yaml, key, message) in cases {
+            let err = options(yaml).err().unwrap();
+            assert!(err.message.contains(message), "{yaml:?}: {}", err.message);
+            let span = err.span.unwrap();
+            let pointed = yaml.get(span.offset()..span.offset() + span.len());
+            assert_eq!(pointed, Some(key), "{yaml:?}");
+        }
     }
 }

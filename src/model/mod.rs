@@ -1,6 +1,7 @@
 //! The typed model of a note, built in one parse: front matter, headings, links, tags, tables,
 //! block ids, date markers, comments. Rules read this model; they never parse text.
 
+pub mod date;
 pub mod frontmatter;
 pub mod line_index;
 pub mod link;

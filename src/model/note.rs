@@ -3,6 +3,7 @@
 //! A `Note` keeps spans and the small facts rules read, not the text: findings are rendered by
 //! re-reading the file, which keeps memory flat on large vaults.
 
+use jiff::civil::Date;
 use regex::Regex;
 
 use super::frontmatter::{self, Frontmatter};
@@ -29,10 +30,15 @@ impl ParseOptions {
     }
 }
 
+/// The default body marker words (`*Updated 2026-01-01*`, `Last updated: 2026-01-01`).
+pub const DEFAULT_MARKERS: [&str; 2] = ["Updated", "Last updated"];
+/// The default front matter keys that hold the Updated date.
+pub const DEFAULT_DATE_FIELDS: [&str; 4] = ["updated", "last-updated", "last_updated", "modified"];
+
 impl Default for ParseOptions {
     fn default() -> Self {
-        let words = ["Updated", "Last updated"].map(String::from);
-        let fields = ["updated", "last-updated", "last_updated", "modified"].map(String::from);
+        let words = DEFAULT_MARKERS.map(String::from);
+        let fields = DEFAULT_DATE_FIELDS.map(String::from);
         #[allow(clippy::expect_used)]
         ParseOptions::new(&words, &fields).expect("the default marker words form a valid pattern")
     }
@@ -133,6 +139,19 @@ impl Note {
         self.path.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 
+    /// The newest valid Updated date among the markers `keep` accepts, with the first marker
+    /// that holds it.
+    pub fn newest_date(&self, keep: impl Fn(&DateMarker) -> bool) -> Option<(&DateMarker, Date)> {
+        let mut best: Option<(&DateMarker, Date)> = None;
+        for marker in self.dates.iter().filter(|m| keep(m)) {
+            let Ok(date) = marker.date else { continue };
+            if best.is_none_or(|(_, b)| date > b) {
+                best = Some((marker, date));
+            }
+        }
+        best
+    }
+
     /// Where whole-note findings are reported: the first heading, else the first body line.
     pub fn title_span(&self) -> Span {
         self.headings
@@ -170,11 +189,7 @@ fn field_dates(source: &str, fm: &Frontmatter, fields: &[String]) -> Vec<DateMar
         let span = locate_value(yaml, key, &raw)
             .map(|(s, e)| Span::new(fm.body.start() + s, fm.body.start() + e))
             .unwrap_or(fm.span);
-        out.push(DateMarker {
-            source: DateSource::Field(key.clone()),
-            raw,
-            span,
-        });
+        out.push(DateMarker::new(DateSource::Field(key.clone()), raw, span));
     }
     out
 }
@@ -235,7 +250,34 @@ mod tests {
             ]
         );
         assert_eq!(&text[n.dates[0].span.range()], "2026-02-01");
+        let newest = n.newest_date(|_| true).unwrap();
+        assert_eq!(
+            (newest.0.is_field(), newest.1),
+            (true, jiff::civil::date(2026, 2, 1))
+        );
+        let body = n.newest_date(|m| !m.is_field()).unwrap();
+        assert_eq!(body.1, jiff::civil::date(2026, 1, 1));
         assert_eq!(&text[n.title_span().range()], "# My Note\n");
+    }
+
+    #[test]
+    fn front_matter_date_forms() {
+        let cases = [
+            ("updated: 2026-01-01", "2026-01-01"),
+            ("updated: \"2026-01-01\"", "2026-01-01"),
+            ("updated: '2026-01-01'", "2026-01-01"),
+            ("last-updated: 2026-01-01", "2026-01-01"),
+            ("last_updated: 2026-01-01", "2026-01-01"),
+            ("modified: 2026-01-01T10:00:00", "2026-01-01T10:00:00"),
+            ("updated: \"{{date}}\"", "{{date}}"),
+        ];
+        for (line, want) in cases {
+            let text = format!("---\n{line}\n---\n# T\n");
+            let n = parse(&text);
+            assert_eq!(n.dates.len(), 1, "{line}");
+            assert_eq!(n.dates[0].raw, want, "{line}");
+            assert_eq!(&text[n.dates[0].span.range()], want, "{line}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::date::{self, DateError};
 use super::span::Span;
 
 /// Sorted, merged ranges that are not note content (code, comments, math).
@@ -256,6 +257,25 @@ pub struct DateMarker {
     pub raw: String,
     /// The date text's span.
     pub span: Span,
+    /// The date, or why `raw` is not one.
+    pub date: Result<jiff::civil::Date, DateError>,
+}
+
+impl DateMarker {
+    pub fn new(source: DateSource, raw: String, span: Span) -> Self {
+        let date = date::parse(&raw);
+        DateMarker {
+            source,
+            raw,
+            span,
+            date,
+        }
+    }
+
+    /// True for a front matter field, false for a body line.
+    pub fn is_field(&self) -> bool {
+        matches!(self.source, DateSource::Field(_))
+    }
 }
 
 /// Compiles the body-marker pattern for the given marker words (`Updated`, `Last updated`).
@@ -275,7 +295,8 @@ pub fn marker_regex(words: &[String]) -> Result<Regex, regex::Error> {
     // Longest first, so `Last updated` is tried before `updated`.
     alternatives.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let words = if alternatives.is_empty() {
-        "(?!)".to_string()
+        // Matches nothing: no marker words means front matter dates only.
+        r"\b\B".to_string()
     } else {
         alternatives.join("|")
     };
@@ -307,11 +328,11 @@ pub fn date_markers(
         if skip.overlaps(span) {
             continue;
         }
-        out.push(DateMarker {
-            source: DateSource::Body,
-            raw: m.as_str().to_string(),
+        out.push(DateMarker::new(
+            DateSource::Body,
+            m.as_str().to_string(),
             span,
-        });
+        ));
     }
     out
 }
@@ -413,6 +434,12 @@ mod tests {
             let got = date_markers(line, 0, &no_skip(), &re);
             assert_eq!(got.first().map(|m| m.raw.as_str()), *want, "{line:?}");
         }
+    }
+
+    #[test]
+    fn no_marker_words_match_nothing() {
+        let re = marker_regex(&[]).unwrap();
+        assert!(date_markers("Updated 2026-01-01", 0, &no_skip(), &re).is_empty());
     }
 
     #[test]

@@ -15,7 +15,12 @@ use crate::settings::Settings;
 mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
+mod conflicting_dates;
 mod frontmatter_error;
+mod future_date;
+mod invalid_date;
+mod missing_date;
+mod stale_date;
 
 /// What a rule sees besides the note.
 pub struct Context<'a> {
@@ -53,6 +58,11 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_link::META,
     &broken_anchor::META,
     &ambiguous_link::META,
+    &stale_date::META,
+    &future_date::META,
+    &invalid_date::META,
+    &conflicting_dates::META,
+    &missing_date::META,
     &frontmatter_error::META,
 ];
 

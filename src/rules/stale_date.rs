@@ -1,0 +1,87 @@
+//! `stale-date`: the note's newest Updated date is more than `max-age-days` before today.
+//!
+//! A schema's `max-age-days` wins over the rule's option for the notes it matches. The marker
+//! words and front matter keys (`markers`, `fields`) are options of this rule but are read by
+//! `Settings` for the parser, so that every date rule sees the same dates.
+
+use serde::Deserialize;
+use serde_yaml::Value;
+
+use super::{Context, Rule, RuleMeta};
+use crate::finding::{Diagnostic, Severity};
+use crate::model::Note;
+use crate::model::date;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "stale-date",
+    default_severity: Severity::Warning,
+    summary: "A note's Updated date is older than max-age-days",
+    doc: include_str!("../../rules/stale-date.md"),
+    build,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct Options {
+    max_age_days: u32,
+    /// Body marker words; validated and used by `Settings` for the parser.
+    #[serde(rename = "markers")]
+    _markers: Option<Vec<String>>,
+    /// Front matter keys; validated and used by `Settings` for the parser.
+    #[serde(rename = "fields")]
+    _fields: Option<Vec<String>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_age_days: 180,
+            _markers: None,
+            _fields: None,
+        }
+    }
+}
+
+struct StaleDate {
+    max_age_days: u32,
+}
+
+fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
+    let options: Options = super::options(options)?;
+    Ok(Box::new(StaleDate {
+        max_age_days: options.max_age_days,
+    }))
+}
+
+impl Rule for StaleDate {
+    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+        let Some((marker, updated)) = note.newest_date(|_| true) else {
+            return;
+        };
+        let age = date::days_between(updated, cx.settings.today);
+        // The smallest limit among the matching schemas that set one, else the rule's.
+        let schema = cx
+            .settings
+            .schemas_for(note)
+            .filter_map(|s| s.config.max_age_days.map(|days| (days, s.name())))
+            .min_by_key(|(days, _)| *days);
+        let (limit, from) = match schema {
+            Some((days, name)) => (days, format!(" (schema `{name}`)")),
+            None => (self.max_age_days, String::new()),
+        };
+        if age <= i64::from(limit) {
+            return;
+        }
+        out.push(
+            Diagnostic::new(
+                marker.span,
+                format!("Updated {age} days ago, limit {limit}{from}"),
+                format!("{age} days old"),
+            )
+            .with_help(format!(
+                "Review the note, then set its Updated date to today ({})",
+                cx.settings.today
+            )),
+        );
+    }
+}
