@@ -16,6 +16,7 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod frontmatter_error;
+mod missing_field;
 mod missing_section;
 
 /// What a rule sees besides the note.
@@ -56,6 +57,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &ambiguous_link::META,
     &frontmatter_error::META,
     &missing_section::META,
+    &missing_field::META,
 ];
 
 /// Looks a rule up by id.
