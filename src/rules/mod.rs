@@ -16,6 +16,7 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod frontmatter_error;
+mod invalid_field;
 mod missing_field;
 mod missing_section;
 
@@ -58,6 +59,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &frontmatter_error::META,
     &missing_section::META,
     &missing_field::META,
+    &invalid_field::META,
 ];
 
 /// Looks a rule up by id.
