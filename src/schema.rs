@@ -95,10 +95,18 @@ pub fn section_key(text: &str) -> String {
 
 /// The first heading of `note` that satisfies `spec` (any of its alternatives, any level).
 pub fn find_section<'n>(note: &'n Note, spec: &SectionSpec) -> Option<&'n Heading> {
+    section_headings(note, spec).next()
+}
+
+/// Every heading of `note` that satisfies `spec`, in order.
+pub fn section_headings<'n>(
+    note: &'n Note,
+    spec: &SectionSpec,
+) -> impl Iterator<Item = &'n Heading> {
     let wanted: Vec<String> = spec.alternatives().into_iter().map(section_key).collect();
     note.headings
         .iter()
-        .find(|h| wanted.contains(&section_key(&h.text)))
+        .filter(move |h| wanted.contains(&section_key(&h.text)))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::settings::Settings;
 mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
+mod empty_section;
 mod frontmatter_error;
 mod invalid_field;
 mod missing_field;
@@ -60,6 +61,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &missing_section::META,
     &missing_field::META,
     &invalid_field::META,
+    &empty_section::META,
 ];
 
 /// Looks a rule up by id.
