@@ -76,10 +76,15 @@ impl Schema {
     }
 }
 
-/// Heading text reduced for matching a required section: emphasis and code markers dropped,
-/// whitespace collapsed, trailing punctuation trimmed, lower-cased. `**Quick stats:**` and
-/// `quick Stats` both give `quick stats`.
+/// Heading text reduced for matching a required section: [`section_label`], lower-cased.
+/// `**Quick stats:**` and `quick Stats` both give `quick stats`.
 pub fn section_key(text: &str) -> String {
+    section_label(text).to_lowercase()
+}
+
+/// Heading text without emphasis or code markers, with whitespace collapsed and trailing
+/// punctuation trimmed: `**Quick stats:**` gives `Quick stats`.
+pub fn section_label(text: &str) -> String {
     let plain: String = text
         .chars()
         .filter(|c| !matches!(c, '*' | '_' | '~' | '`'))
@@ -90,7 +95,7 @@ pub fn section_key(text: &str) -> String {
         .trim_end_matches(|c: char| {
             matches!(c, ':' | '.' | ',' | ';' | '!' | '?' | '…') || c.is_whitespace()
         })
-        .to_lowercase()
+        .to_string()
 }
 
 /// The first heading of `note` that satisfies `spec` (any of its alternatives, any level).

@@ -322,6 +322,19 @@ pub fn scalar_string(v: &Value) -> Option<String> {
     }
 }
 
+/// True for a value that says nothing: null, blank text, and lists or maps with nothing (or
+/// only such values) in them. `0` and `false` are values.
+pub fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Sequence(items) => items.iter().all(is_blank),
+        Value::Mapping(map) => map.is_empty(),
+        Value::Tagged(t) => is_blank(&t.value),
+        Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
 fn kind_name(v: &Value) -> &'static str {
     match v {
         Value::Sequence(_) => "list",
@@ -458,6 +471,26 @@ mod tests {
         let e = f.entry("founded").unwrap();
         assert_eq!(e.value_span, Span::new(13, 17));
         assert_eq!(f.fence_span(), Span::new(0, 3));
+    }
+
+    #[test]
+    fn blank_values_table() {
+        let cases = [
+            ("~", true),
+            ("''", true),
+            ("'  '", true),
+            ("[]", true),
+            ("['']", true),
+            ("{}", true),
+            ("0", false),
+            ("false", false),
+            ("[a]", false),
+            ("text", false),
+        ];
+        for (yaml, want) in cases {
+            let v: Value = serde_yaml::from_str(yaml).unwrap();
+            assert_eq!(is_blank(&v), want, "{yaml}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde_yaml::Value;
 use super::{Context, Rule, RuleMeta};
 use crate::config::{FieldKind, FieldType};
 use crate::finding::{Diagnostic, Severity};
+use crate::model::frontmatter::is_blank;
 use crate::model::{Note, Span};
 use crate::schema::Schema;
 
@@ -39,7 +40,7 @@ impl Rule for MissingField {
                     continue;
                 }
                 let value = fm.and_then(|f| f.get(key));
-                if value.is_some_and(|v| !is_empty(v)) {
+                if value.is_some_and(|v| !is_blank(v)) {
                     continue;
                 }
                 reported.push(key);
@@ -77,18 +78,6 @@ impl Rule for MissingField {
     }
 }
 
-/// Null, blank text, and lists or maps with nothing (or only empty values) in them.
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Sequence(items) => items.iter().all(is_empty),
-        Value::Mapping(map) => map.is_empty(),
-        Value::Tagged(t) => is_empty(&t.value),
-        Value::Bool(_) | Value::Number(_) => false,
-    }
-}
-
 /// `key: <a value of its declared type>` for help texts.
 fn example(schema: &Schema, key: &str) -> String {
     let value = match schema.config.fields.get(key) {
@@ -103,29 +92,4 @@ fn example(schema: &Schema, key: &str) -> String {
         None => "...".to_string(),
     };
     format!("{key}: {value}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn empty_values_table() {
-        let cases = [
-            ("~", true),
-            ("''", true),
-            ("'  '", true),
-            ("[]", true),
-            ("['']", true),
-            ("{}", true),
-            ("0", false),
-            ("false", false),
-            ("[a]", false),
-            ("text", false),
-        ];
-        for (yaml, want) in cases {
-            let v: Value = serde_yaml::from_str(yaml).unwrap();
-            assert_eq!(is_empty(&v), want, "{yaml}");
-        }
-    }
 }
