@@ -1,8 +1,8 @@
-//! The command line: `check`, `rules`, `explain`.
+//! The command line: `check`, `rules`, `explain`, `schema infer`.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::report::Format;
@@ -27,6 +27,40 @@ pub enum Command {
         /// The rule id, e.g. broken-link
         rule: String,
     },
+    /// Work with note schemas
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print a schema (YAML for `.vaultlint.yaml`) drawn from the notes of one kind
+    Infer(InferArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("selection").required(true).args(["tag", "folder"])))]
+pub struct InferArgs {
+    /// The vault folder
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Use the notes carrying this tag (nested tags included)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Use the notes under this folder (relative to the vault root; a glob works too)
+    #[arg(long, value_name = "DIR")]
+    pub folder: Option<String>,
+    /// Keep sections and fields present in at least this share of the notes (0 to 1)
+    #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
+    pub threshold: f64,
+    /// The schema's name (default: the tag or the folder's name)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Config file, for `exclude` (default: `.vaultlint.yaml` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +104,13 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+        _ => Err("expected a share above 0 and at most 1, e.g. 0.8".to_string()),
+    }
 }
 
 fn parse_today(s: &str) -> Result<Date, String> {

@@ -146,6 +146,31 @@ fn run_in_pool(
     })
 }
 
+/// Reads and parses every note of the vault at `root` that `exclude` does not cover, without
+/// running any rule (for `schema infer`). Notes that cannot be read are returned as problems.
+pub fn load_notes(
+    settings: &Settings,
+    root: &Path,
+    threads: usize,
+) -> Result<(Vec<Note>, Vec<Problem>), DiscoverError> {
+    let found = discover::discover(root, threads.max(1))?;
+    let parsed: Vec<Result<Note, Problem>> = found
+        .notes
+        .par_iter()
+        .filter(|path| !settings.exclude.is_match(path.as_str()))
+        .map(|path| read_and_parse(root, path, settings))
+        .collect();
+    let mut notes = Vec::new();
+    let mut problems = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(note) => notes.push(note),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    Ok((notes, problems))
+}
+
 fn is_reported(settings: &Settings, request: &Request, path: &str) -> bool {
     request.targets.selects(path) && !settings.exclude.is_match(path)
 }

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod index;
+pub mod infer;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -10,9 +10,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::IntoDiagnostic;
 
-use vaultlint::cli::{CheckArgs, Cli, ColorChoice, Command};
+use vaultlint::cli::{CheckArgs, Cli, ColorChoice, Command, InferArgs, SchemaCommand};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
+use vaultlint::infer::{self, Selection};
 use vaultlint::report::{self, Format, HumanOptions};
 use vaultlint::rules;
 use vaultlint::settings::{self, Overrides, Settings};
@@ -24,6 +25,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Schema {
+            command: SchemaCommand::Infer(args),
+        } => infer_schema(args),
     };
     match result {
         Ok(code) => code,
@@ -145,5 +149,48 @@ fn explain(rule: &str) -> miette::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(meta.doc.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn infer_schema(args: InferArgs) -> miette::Result<ExitCode> {
+    let root = args.path;
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| Some(root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
+    let loaded = match &config_path {
+        Some(path) => config::load(path)?,
+        None => LoadedConfig::defaults(),
+    };
+    let settings = Settings::new(loaded, &Overrides::default())?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let (notes, problems) = engine::load_notes(&settings, &root, threads).into_diagnostic()?;
+    for p in &problems {
+        eprintln!(
+            "vaultlint: skipping `{}`: {}",
+            report::neutralise_line(&p.path),
+            report::neutralise_line(&p.message)
+        );
+    }
+    let selection = match (args.tag, args.folder) {
+        (Some(tag), _) => Selection::Tag(tag),
+        (None, Some(folder)) => Selection::Folder(folder),
+        (None, None) => return Err(miette::miette!("Give --tag TAG or --folder DIR")),
+    };
+    let inferred = infer::infer(&notes, &selection, args.threshold, args.name.as_deref())
+        .map_err(|e| {
+            miette::miette!(
+                help = "Check the spelling; tags are matched without `#`, folders relative to the vault root",
+                "{e}"
+            )
+        })?;
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out
+        .write_all(infer::to_yaml(&inferred).as_bytes())
+        .and_then(|()| out.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(miette::miette!("cannot write the schema: {err}"));
+    }
     Ok(ExitCode::SUCCESS)
 }

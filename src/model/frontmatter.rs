@@ -24,6 +24,19 @@ pub struct Frontmatter {
     pub value: Option<serde_yaml::Mapping>,
     /// Why it did not parse, if it did not.
     pub error: Option<FrontmatterError>,
+    /// Where each top-level key and its value are written, in file order.
+    pub entries: Vec<Entry>,
+}
+
+/// A top-level `key: value` of the front matter, located in the note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    /// The key as written (quotes included).
+    pub key_span: Span,
+    /// The value: the rest of the key's line, or the indented lines below it (a block list);
+    /// empty, just after the colon, when there is no value.
+    pub value_span: Span,
 }
 
 /// A YAML problem, located in the note (not in the block).
@@ -107,6 +120,7 @@ pub fn unclosed(text: &str, base: usize) -> Option<Frontmatter> {
         span: Span::new(base, base),
         body: Span::new(base, base),
         value: None,
+        entries: Vec::new(),
         error: Some(FrontmatterError {
             kind: FrontmatterErrorKind::Unclosed,
             message: "Front matter is not closed: no `---` line ends it".to_string(),
@@ -139,12 +153,90 @@ pub fn parse(source: &str, span: Span, body: Span) -> Frontmatter {
         body,
         value,
         error,
+        entries: entries(yaml, body.start()),
+    }
+}
+
+/// Top-level keys and their values in the YAML text, which starts at `offset` in the note.
+/// A line scan, not a parse: it only locates what serde_yaml read, so findings about a key
+/// can point at its line.
+pub fn entries(yaml: &str, offset: usize) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut pos = 0;
+    for raw in yaml.split_inclusive('\n') {
+        let here = pos;
+        pos += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let top_level = !line.starts_with([' ', '\t', '-']);
+        if let Some(key_end) = key_end(line).filter(|_| top_level) {
+            let key_text = line.get(..key_end).unwrap_or("");
+            let key = key_text.trim().trim_matches(['"', '\'']).to_string();
+            let after = line.get(key_end + 1..).unwrap_or("");
+            let value = after.trim();
+            let value_start = here + key_end + 1 + (after.len() - after.trim_start().len());
+            let value_span = if value.is_empty() {
+                Span::new(offset + here + key_end + 1, offset + here + key_end + 1)
+            } else {
+                Span::new(offset + value_start, offset + value_start + value.len())
+            };
+            out.push(Entry {
+                key,
+                key_span: Span::new(offset + here, offset + here + key_text.trim_end().len()),
+                value_span,
+            });
+        } else if let Some(last) = out.last_mut() {
+            // A continuation line (block list item, folded text) extends the last value.
+            let lead = line.len() - line.trim_start().len();
+            let start = offset + here + lead;
+            let end = offset + here + line.trim_end().len();
+            let from = if last.value_span.is_empty() {
+                start
+            } else {
+                last.value_span.start()
+            };
+            last.value_span = Span::new(from, end);
+        }
+    }
+    out
+}
+
+/// The byte index of the colon ending a `key:` at the start of `line`: followed by a space or
+/// the end of the line, outside a quoted key.
+fn key_end(line: &str) -> Option<usize> {
+    let search_from = match line.chars().next() {
+        Some(q @ ('"' | '\'')) => line.get(1..)?.find(q)? + 2,
+        _ => 0,
+    };
+    let mut from = search_from;
+    loop {
+        let i = from + line.get(from..)?.find(':')?;
+        let next = line.get(i + 1..)?.chars().next();
+        if next.is_none_or(|c| c == ' ' || c == '\t') {
+            return Some(i);
+        }
+        from = i + 1;
     }
 }
 
 impl Frontmatter {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.value.as_ref()?.get(key)
+    }
+
+    /// Where `key` is written, if it is a top-level key.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The opening `---` line: where findings about the block as a whole point.
+    pub fn fence_span(&self) -> Span {
+        Span::new(
+            self.span.start(),
+            (self.span.start() + 3).min(self.span.end()),
+        )
     }
 
     /// Values of a property that may be a list or a single string (`aliases`, `tags`).
@@ -227,6 +319,19 @@ pub fn scalar_string(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(t) => scalar_string(&t.value),
         _ => None,
+    }
+}
+
+/// True for a value that says nothing: null, blank text, and lists or maps with nothing (or
+/// only such values) in them. `0` and `false` are values.
+pub fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Sequence(items) => items.iter().all(is_blank),
+        Value::Mapping(map) => map.is_empty(),
+        Value::Tagged(t) => is_blank(&t.value),
+        Value::Bool(_) | Value::Number(_) => false,
     }
 }
 
@@ -336,6 +441,56 @@ mod tests {
         let f = fm("---\nalias: One\ntags:\n  - '#x'\n  - y\n---\n").unwrap();
         assert_eq!(f.aliases(), ["One"]);
         assert_eq!(f.tags(), ["x", "y"]);
+    }
+
+    #[test]
+    fn entries_table() {
+        let yaml = "aliases: [A, B]\ntags:\n  - x\n  - y\n\"odd: key\": 1\nempty:\nurl: https://ex.org/a:b\n# note\nlast:   v  \r\n";
+        let got: Vec<(String, &str, &str)> = entries(yaml, 0)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.key,
+                    &yaml[e.key_span.range()],
+                    &yaml[e.value_span.range()],
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("aliases".into(), "aliases", "[A, B]"),
+                ("tags".into(), "tags", "- x\n  - y"),
+                ("odd: key".into(), "\"odd: key\"", "1"),
+                ("empty".into(), "empty", ""),
+                ("url".into(), "url", "https://ex.org/a:b"),
+                ("last".into(), "last", "v"),
+            ]
+        );
+        let f = fm("---\nfounded: 2016\n---\n").unwrap();
+        let e = f.entry("founded").unwrap();
+        assert_eq!(e.value_span, Span::new(13, 17));
+        assert_eq!(f.fence_span(), Span::new(0, 3));
+    }
+
+    #[test]
+    fn blank_values_table() {
+        let cases = [
+            ("~", true),
+            ("''", true),
+            ("'  '", true),
+            ("[]", true),
+            ("['']", true),
+            ("{}", true),
+            ("0", false),
+            ("false", false),
+            ("[a]", false),
+            ("text", false),
+        ];
+        for (yaml, want) in cases {
+            let v: Value = serde_yaml::from_str(yaml).unwrap();
+            assert_eq!(is_blank(&v), want, "{yaml}");
+        }
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub struct Heading {
     pub text: String,
     /// The whole heading.
     pub span: Span,
+    /// Whether its section (up to the next heading of the same or a higher level) holds
+    /// content: text, lists, tables, code, quotes. Blank lines, `---` rules and comments do not
+    /// count; a deeper subheading counts only when its own section has content.
+    pub has_content: bool,
 }
 
 /// A table cell: its text as written (trimmed) and where it is.
@@ -102,6 +106,19 @@ pub fn parse_body(source: &str, start: usize) -> Body {
     let before_math = SkipSet::new(not_content.clone());
     not_content.extend(scan::math(source, start, &before_math));
     let skip = SkipSet::new(not_content);
+    let comment_set = SkipSet::new(
+        comments
+            .iter()
+            .map(|c| c.span)
+            .chain(html_comments.iter().copied())
+            .collect(),
+    );
+    let blocks: Vec<Span> = events
+        .iter()
+        .filter(|(e, _)| is_content_block(e))
+        .map(|(_, r)| Span::from(r.clone()))
+        .filter(|s| has_text_outside(source, *s, &comment_set))
+        .collect();
 
     let mut walker = Walker {
         source,
@@ -118,6 +135,7 @@ pub fn parse_body(source: &str, start: usize) -> Body {
     }
     walker.flush_text();
     let mut out = walker.out;
+    mark_content(&mut out.headings, &blocks);
     out.comments = comments;
     out.html_comments = html_comments;
     out.skip = skip;
@@ -290,6 +308,7 @@ impl<'a> Walker<'_, 'a> {
             level: h.level,
             text,
             span,
+            has_content: false,
         });
     }
 
@@ -358,6 +377,55 @@ impl<'a> Walker<'_, 'a> {
         self.out
             .links
             .push(Link::from_target(p.kind, span, target_span, &target_text));
+    }
+}
+
+/// Blocks that make a section non-empty (their start events; nested ones are harmless).
+fn is_content_block(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(
+            Tag::Paragraph
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock
+                | Tag::FootnoteDefinition(_)
+                | Tag::DefinitionList
+        )
+    )
+}
+
+/// True when `span` holds a non-blank character outside the comments in `comments`.
+fn has_text_outside(source: &str, span: Span, comments: &SkipSet) -> bool {
+    source.get(span.range()).is_some_and(|text| {
+        text.char_indices()
+            .any(|(i, c)| !c.is_whitespace() && !comments.contains(span.start() + i))
+    })
+}
+
+/// Sets `has_content` on each heading from the starts of the content blocks (sorted): a
+/// heading has content when a block starts between it and the next heading, or when one of
+/// its deeper subheadings has.
+fn mark_content(headings: &mut [Heading], blocks: &[Span]) {
+    let own: Vec<bool> = headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let next = headings.get(i + 1).map_or(usize::MAX, |n| n.span.start());
+            let first = blocks.partition_point(|b| b.start() < h.span.end());
+            blocks.get(first).is_some_and(|b| b.start() < next)
+        })
+        .collect();
+    let levels: Vec<u8> = headings.iter().map(|h| h.level).collect();
+    for (i, h) in headings.iter_mut().enumerate() {
+        let mut section = levels
+            .iter()
+            .zip(&own)
+            .skip(i + 1)
+            .take_while(|(level, _)| **level > h.level);
+        h.has_content = own.get(i).copied().unwrap_or(false) || section.any(|(_, o)| *o);
     }
 }
 
@@ -470,6 +538,46 @@ mod tests {
                 (2, "Attr".into())
             ]
         );
+    }
+
+    #[test]
+    fn section_content() {
+        let cases: &[(&str, &[(&str, bool)])] = &[
+            ("# T\n\ntext\n", &[("T", true)]),
+            (
+                "# T\n\n\n---\n\n## Next\n",
+                &[("T", false), ("Next", false)],
+            ),
+            (
+                "## A\n%% todo %%\n<!-- later -->\n## B\n- item\n",
+                &[("A", false), ("B", true)],
+            ),
+            (
+                "## A\n### Sub\n\nx\n## B\n",
+                &[("A", true), ("Sub", true), ("B", false)],
+            ),
+            (
+                "## A\n### Sub\n## B\n| a |\n|---|\n| 1 |\n",
+                &[("A", false), ("Sub", false), ("B", true)],
+            ),
+            ("## A\n```\ncode\n```\n", &[("A", true)]),
+            ("## A\n> quote\n", &[("A", true)]),
+            ("## A\n%%\nhidden\n\nstill hidden\n%%\n", &[("A", false)]),
+            (
+                "# A\n## B\n# C\ntext\n",
+                &[("A", false), ("B", false), ("C", true)],
+            ),
+            ("Setext\n---\nbody\n", &[("Setext", true)]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<(String, bool)> = parse_body(text, 0)
+                .headings
+                .into_iter()
+                .map(|h| (h.text, h.has_content))
+                .collect();
+            let want: Vec<(String, bool)> = want.iter().map(|(t, c)| (t.to_string(), *c)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]

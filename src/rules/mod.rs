@@ -16,10 +16,14 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod conflicting_dates;
+mod empty_section;
 mod frontmatter_error;
 mod future_date;
 mod invalid_date;
+mod invalid_field;
 mod missing_date;
+mod missing_field;
+mod missing_section;
 mod stale_date;
 
 /// What a rule sees besides the note.
@@ -64,6 +68,10 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &conflicting_dates::META,
     &missing_date::META,
     &frontmatter_error::META,
+    &missing_section::META,
+    &missing_field::META,
+    &invalid_field::META,
+    &empty_section::META,
 ];
 
 /// Looks a rule up by id.
