@@ -60,6 +60,9 @@ pub struct CheckArgs {
     /// Also say what was skipped and why (human format)
     #[arg(long, short)]
     pub verbose: bool,
+    /// Exit 1 when there are more than N warnings (errors exit 1 whatever N is)
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
     /// Worker threads (default: the number of cores)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

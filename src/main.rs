@@ -1,5 +1,5 @@
-//! The `vaultlint` binary: arguments in, report out, exit code 0 (clean), 1 (errors found) or
-//! 2 (usage, config or I/O failure).
+//! The `vaultlint` binary: arguments in, report out, exit code 0 (clean), 1 (errors found, or
+//! more warnings than `--max-warnings`) or 2 (usage, config or I/O failure).
 
 // The binary is where output belongs: printing is allowed here and in `report/` only.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -107,9 +107,17 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     }
 
     let counts = report::counts(&run);
+    let too_many_warnings = args.max_warnings.is_some_and(|max| counts.warnings > max);
+    if too_many_warnings {
+        eprintln!(
+            "vaultlint: {} warnings, more than --max-warnings {}",
+            counts.warnings,
+            args.max_warnings.unwrap_or_default()
+        );
+    }
     Ok(if !run.problems.is_empty() {
         ExitCode::from(2)
-    } else if counts.errors > 0 {
+    } else if counts.errors > 0 || too_many_warnings {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

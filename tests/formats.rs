@@ -1,10 +1,11 @@
-//! `--format github` and `--format sarif`.
+//! `--format github` and `--format sarif`, and `--max-warnings`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use serde_json::Value;
 
 fn write(root: &Path, files: &[(&str, &str)]) {
@@ -168,4 +169,38 @@ fn sarif_log_has_rules_and_located_results() {
         hf["message"]["text"],
         "Link target `Nope` does not match any note. Create the note, or fix the spelling."
     );
+}
+
+#[test]
+fn max_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("vault/.vaultlint.yaml", ""),
+            ("vault/A.md", "[[B]] [[B]]\n"),
+            ("vault/x/B.md", ""),
+            ("vault/y/B.md", ""),
+        ],
+    );
+    let check = |args: &[&str]| {
+        let mut cmd = Command::cargo_bin("vaultlint").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["check", "vault", "--color", "never"])
+            .args(args);
+        cmd.assert()
+    };
+    check(&[]).code(0);
+    check(&["--max-warnings", "2"]).code(0);
+    check(&["--max-warnings", "1"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "2 warnings, more than --max-warnings 1",
+        ));
+    check(&["--max-warnings", "0", "--format", "json"]).code(1);
+    // Errors exit 1 whatever the limit; a failure to check still exits 2.
+    write(dir.path(), &[("vault/C.md", "[[Nope]]\n")]);
+    check(&["--max-warnings", "10"]).code(1);
+    write(dir.path(), &[("vault/D.md", "\u{0}")]);
+    check(&["--max-warnings", "0"]).code(2);
 }
