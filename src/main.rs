@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::IntoDiagnostic;
 
+use vaultlint::changes::Changes;
 use vaultlint::cli::{CheckArgs, Cli, ColorChoice, Command};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
@@ -64,7 +65,12 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let settings = Settings::new(loaded, &overrides)?;
+    let mut settings = Settings::new(loaded, &overrides)?;
+    if let Some(rev) = &args.changed_since {
+        let changes = Changes::collect(&targets.root, rev, &settings.parse)
+            .map_err(|e| miette::miette!("{e}"))?;
+        settings.changes = Some(changes);
+    }
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
