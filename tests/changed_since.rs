@@ -1,5 +1,5 @@
-//! `--changed-since REV` on real git repositories: which notes are reported, shallow clones,
-//! and the errors.
+//! `--changed-since REV` on real git repositories: which notes are reported, `date-not-bumped`,
+//! shallow clones, and the errors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -204,10 +204,34 @@ fn reports_changed_notes_and_notes_whose_links_broke() {
 }
 
 #[test]
+fn date_not_bumped_fires_only_on_the_edited_note_whose_date_stayed() {
+    let repo = repository();
+    let (code, doc) = check_json(&repo.path().join("vault"), &["--changed-since", "base"]);
+    assert_eq!(code, 1);
+    assert_eq!(paths_with(&doc, "date-not-bumped"), set(&["Stale.md"]));
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "date-not-bumped")
+        .unwrap();
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(10))
+    );
+    assert_eq!(
+        d["message"],
+        "Note changed since `base` but its Updated date `2026-01-01` did not"
+    );
+}
+
+#[test]
 fn without_changed_since_every_note_is_reported() {
     let repo = repository();
     let (_, doc) = check_json(&repo.path().join("vault"), &[]);
     assert_eq!(doc["summary"]["notes"], 9);
+    assert!(paths_with(&doc, "date-not-bumped").is_empty());
 }
 
 #[test]
@@ -227,6 +251,7 @@ fn vault_given_from_the_repository_root() {
         paths_with(&doc, "broken-link"),
         set(&["Draft.md", "Stale.md"])
     );
+    assert_eq!(paths_with(&doc, "date-not-bumped"), set(&["Stale.md"]));
 }
 
 #[test]
@@ -260,6 +285,7 @@ fn works_in_a_shallow_clone_once_the_revision_is_fetched() {
             "Topics/New Name.md",
         ])
     );
+    assert!(paths_with(&doc, "date-not-bumped").is_empty());
 }
 
 #[test]

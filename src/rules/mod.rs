@@ -15,6 +15,7 @@ use crate::settings::Settings;
 mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
+mod date_not_bumped;
 mod frontmatter_error;
 
 /// What a rule sees besides the note.
@@ -54,6 +55,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &frontmatter_error::META,
+    &date_not_bumped::META,
 ];
 
 /// Looks a rule up by id.
