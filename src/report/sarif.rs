@@ -63,8 +63,12 @@ pub fn write(
             "ruleIndex": REGISTRY.len(),
             "level": "error",
             "message": { "text": message(&p.message, Some(UNREADABLE_HELP)) },
+            // The note as a whole: its first position, as in the JSON output.
             "locations": [{
-                "physicalLocation": { "artifactLocation": artifact(base, &p.path) }
+                "physicalLocation": {
+                    "artifactLocation": artifact(base, &p.path),
+                    "region": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
+                }
             }]
         }));
     }
