@@ -94,6 +94,13 @@ pub struct CheckArgs {
     /// Also say what was skipped and why (human format)
     #[arg(long, short)]
     pub verbose: bool,
+    /// Report only notes added or modified since the git revision REV (uncommitted and untracked
+    /// changes included), and notes whose links a rename or deletion since REV broke
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Exit 1 when there are more than N warnings (errors exit 1 whatever N is)
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
     /// Worker threads (default: the number of cores)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

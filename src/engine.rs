@@ -87,7 +87,7 @@ fn run_in_pool(
     let reported: Vec<bool> = index
         .notes()
         .iter()
-        .map(|n| is_reported(settings, request, &n.path))
+        .map(|n| is_reported(settings, request, n, &index))
         .collect();
     let cx = Context {
         index: &index,
@@ -171,8 +171,14 @@ pub fn load_notes(
     Ok((notes, problems))
 }
 
-fn is_reported(settings: &Settings, request: &Request, path: &str) -> bool {
-    request.targets.selects(path) && !settings.exclude.is_match(path)
+/// Selected, not excluded, and (with `--changed-since`) changed or hurt by a change.
+fn is_reported(settings: &Settings, request: &Request, note: &Note, index: &VaultIndex) -> bool {
+    request.targets.selects(&note.path)
+        && !settings.exclude.is_match(&note.path)
+        && settings
+            .changes
+            .as_ref()
+            .is_none_or(|c| c.touches(note, index))
 }
 
 fn check_note(cx: &Context<'_>, note: &Note) -> (Vec<Finding>, Vec<Problem>) {

@@ -4,6 +4,7 @@
 //! [`index::VaultIndex`], run every enabled rule ([`rules`]) through the [`engine`], and render
 //! the sorted [`finding::Finding`]s with [`report`].
 
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod discover;

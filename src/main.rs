@@ -1,5 +1,5 @@
-//! The `vaultlint` binary: arguments in, report out, exit code 0 (clean), 1 (errors found) or
-//! 2 (usage, config or I/O failure).
+//! The `vaultlint` binary: arguments in, report out, exit code 0 (clean), 1 (errors found, or
+//! more warnings than `--max-warnings`) or 2 (usage, config or I/O failure).
 
 // The binary is where output belongs: printing is allowed here and in `report/` only.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::IntoDiagnostic;
 
+use vaultlint::changes::Changes;
 use vaultlint::cli::{CheckArgs, Cli, ColorChoice, Command, InferArgs, SchemaCommand};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
@@ -68,7 +69,12 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let settings = Settings::new(loaded, &overrides)?;
+    let mut settings = Settings::new(loaded, &overrides)?;
+    if let Some(rev) = &args.changed_since {
+        let changes = Changes::collect(&targets.root, rev, &settings.parse)
+            .map_err(|e| miette::miette!("{e}"))?;
+        settings.changes = Some(changes);
+    }
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -111,9 +117,17 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     }
 
     let counts = report::counts(&run);
+    let too_many_warnings = args.max_warnings.is_some_and(|max| counts.warnings > max);
+    if too_many_warnings {
+        eprintln!(
+            "vaultlint: {} warnings, more than --max-warnings {}",
+            counts.warnings,
+            args.max_warnings.unwrap_or_default()
+        );
+    }
     Ok(if !run.problems.is_empty() {
         ExitCode::from(2)
-    } else if counts.errors > 0 {
+    } else if counts.errors > 0 || too_many_warnings {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

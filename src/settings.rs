@@ -8,6 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 use serde_yaml::Value;
 
+use crate::changes::Changes;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
 use crate::model::ParseOptions;
@@ -37,6 +38,8 @@ pub struct Settings {
     pub schemas: Vec<Schema>,
     pub parse: ParseOptions,
     pub config: LoadedConfig,
+    /// With `--changed-since`: what changed since the revision (set after [`Settings::new`]).
+    pub changes: Option<Changes>,
 }
 
 impl Settings {
@@ -116,6 +119,7 @@ impl Settings {
             schemas,
             parse,
             config,
+            changes: None,
         })
     }
 

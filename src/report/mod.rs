@@ -1,5 +1,5 @@
-//! Rendering a run: human (miette), JSON (the contract). The only place besides `main.rs` that
-//! writes to the terminal.
+//! Rendering a run: human (miette), JSON (the contract), GitHub workflow commands, SARIF. The
+//! only place besides `main.rs` that writes to the terminal.
 //!
 //! Notes are re-read here, once each, only when they have findings: the model keeps spans, not
 //! text. Every renderer gets the same sorted findings, so output never depends on threads.
@@ -9,18 +9,25 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::discover::relative_name;
 use crate::engine::Run;
 use crate::finding::Severity;
 use crate::model::{LineCol, LineIndex, Span};
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Json,
+    /// GitHub Actions workflow commands (`::error file=…::…`): annotations on pull requests.
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 /// Human output options.
@@ -120,6 +127,46 @@ pub fn write(
     match format {
         Format::Human => human::write(out, run, &sources, human),
         Format::Json => json::write(out, run, &sources),
+        Format::Github => github::write(out, run, &sources, &path_prefix(root)),
+        Format::Sarif => sarif::write(out, run, &sources, &SarifBase::new(root)),
+    }
+}
+
+/// What to put before a vault-relative path so that it names the file relative to the current
+/// folder: `docs/vault/` when the vault is `docs/vault` below it, empty when the vault is the
+/// current folder or lies elsewhere. CI tools run from the repository root, so this turns vault
+/// paths into the repository paths that annotations and code scanning expect.
+pub fn path_prefix(root: &Path) -> String {
+    let (Ok(root), Ok(cwd)) = (
+        std::fs::canonicalize(root),
+        std::env::current_dir().and_then(std::fs::canonicalize),
+    ) else {
+        return String::new();
+    };
+    match root.strip_prefix(&cwd).ok().and_then(relative_name) {
+        Some(rel) if !rel.is_empty() => format!("{rel}/"),
+        _ => String::new(),
+    }
+}
+
+/// The folder SARIF locations are relative to (`%SRCROOT%`): the current folder when the vault
+/// lies below it, else the vault root.
+pub struct SarifBase {
+    /// Prefix of every vault path (see [`path_prefix`]).
+    pub prefix: String,
+    /// Absolute path of the base folder, when it can be worked out.
+    pub absolute: Option<std::path::PathBuf>,
+}
+
+impl SarifBase {
+    pub fn new(root: &Path) -> SarifBase {
+        let prefix = path_prefix(root);
+        let absolute = if prefix.is_empty() {
+            std::fs::canonicalize(root).ok()
+        } else {
+            std::env::current_dir().and_then(std::fs::canonicalize).ok()
+        };
+        SarifBase { prefix, absolute }
     }
 }
 

@@ -16,6 +16,7 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod conflicting_dates;
+mod date_not_bumped;
 mod empty_section;
 mod frontmatter_error;
 mod future_date;
@@ -72,6 +73,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &missing_field::META,
     &invalid_field::META,
     &empty_section::META,
+    &date_not_bumped::META,
 ];
 
 /// Looks a rule up by id.

@@ -1,0 +1,259 @@
+//! `--format sarif`: a SARIF 2.1.0 log for GitHub code scanning and other SARIF viewers.
+//!
+//! One run; its driver lists every registered rule (id, summary, the first paragraph of "What it
+//! does", the whole doc page as help) plus `unreadable-note`, so that a result's `ruleIndex`
+//! means the same whatever was selected. Locations are relative to `%SRCROOT%`: the current
+//! folder when the vault lies below it (a CI job runs from the repository root, so the paths
+//! are repository paths), else the vault root. Columns count Unicode code points
+//! (`columnKind`), as in every other format. Messages end with a period, as SARIF asks of
+//! plain-text messages.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{SarifBase, Sources};
+use crate::engine::Run;
+use crate::finding::Severity;
+use crate::rules::REGISTRY;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Where to learn about the tool: the package's repository or homepage when `Cargo.toml` names
+/// one, else its crates.io page.
+const INFORMATION_URI: &str = first_non_empty(
+    env!("CARGO_PKG_REPOSITORY"),
+    first_non_empty(
+        env!("CARGO_PKG_HOMEPAGE"),
+        "https://crates.io/crates/vaultlint",
+    ),
+);
+const UNREADABLE: &str = "unreadable-note";
+const UNREADABLE_HELP: &str = "Fix or remove the file; the rest of the vault was checked";
+
+pub fn write(
+    out: &mut dyn Write,
+    run: &Run,
+    sources: &Sources,
+    base: &SarifBase,
+) -> io::Result<()> {
+    let mut results = Vec::with_capacity(run.findings.len() + run.problems.len());
+    for f in &run.findings {
+        let (start, end) = sources.range(&f.path, f.diagnostic.span);
+        results.push(json!({
+            "ruleId": f.rule,
+            "ruleIndex": rule_index(f.rule),
+            "level": level(f.severity),
+            "message": { "text": message(&f.diagnostic.message, f.diagnostic.help.as_deref()) },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": artifact(base, &f.path),
+                    "region": {
+                        "startLine": start.line,
+                        "startColumn": start.column,
+                        "endLine": end.line,
+                        "endColumn": end.column,
+                    }
+                }
+            }]
+        }));
+    }
+    for p in &run.problems {
+        results.push(json!({
+            "ruleId": UNREADABLE,
+            "ruleIndex": REGISTRY.len(),
+            "level": "error",
+            "message": { "text": message(&p.message, Some(UNREADABLE_HELP)) },
+            // The note as a whole: its first position, as in the JSON output.
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": artifact(base, &p.path),
+                    "region": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
+                }
+            }]
+        }));
+    }
+
+    let mut rules: Vec<Value> = REGISTRY
+        .iter()
+        .map(|m| {
+            descriptor(
+                m.id,
+                m.summary,
+                &what_it_does(m.doc),
+                m.doc,
+                m.default_severity,
+            )
+        })
+        .collect();
+    rules.push(descriptor(
+        UNREADABLE,
+        "A note could not be read (not UTF-8 text, binary, or no permission)",
+        "Reports a note file that could not be read as UTF-8 text, so none of its checks ran.",
+        &format!("# {UNREADABLE}\n\n{UNREADABLE_HELP}.\n"),
+        Severity::Error,
+    ));
+
+    let mut run_object = json!({
+        "tool": {
+            "driver": {
+                "name": "vaultlint",
+                "informationUri": INFORMATION_URI,
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let (Some(abs), Value::Object(map)) = (&base.absolute, &mut run_object)
+        && let Some(uri) = file_uri(abs)
+    {
+        map.insert(
+            "originalUriBaseIds".into(),
+            json!({ "%SRCROOT%": { "uri": uri } }),
+        );
+    }
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [run_object],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+const fn first_non_empty<'a>(a: &'a str, b: &'a str) -> &'a str {
+    if a.is_empty() { b } else { a }
+}
+
+fn rule_index(id: &str) -> usize {
+    REGISTRY
+        .iter()
+        .position(|m| m.id == id)
+        .unwrap_or(REGISTRY.len())
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn descriptor(id: &str, summary: &str, full: &str, doc: &str, severity: Severity) -> Value {
+    json!({
+        "id": id,
+        "shortDescription": { "text": sentence(summary) },
+        "fullDescription": { "text": sentence(full) },
+        "help": { "text": doc, "markdown": doc },
+        "defaultConfiguration": { "level": level(severity) },
+    })
+}
+
+fn artifact(base: &SarifBase, path: &str) -> Value {
+    json!({
+        "uri": percent_encode(&format!("{}{path}", base.prefix)),
+        "uriBaseId": "%SRCROOT%",
+    })
+}
+
+/// The finding's message and help as two sentences.
+fn message(message: &str, help: Option<&str>) -> String {
+    match help {
+        Some(help) => format!("{} {}", sentence(message), sentence(help)),
+        None => sentence(message),
+    }
+}
+
+/// Ends `text` with a period unless it already ends a sentence.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '?', '!']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// The first paragraph under `## What it does` in a rule's doc page, on one line.
+pub fn what_it_does(doc: &str) -> String {
+    let Some((_, rest)) = doc.split_once("## What it does\n") else {
+        return String::new();
+    };
+    rest.lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A `file://` URI for an absolute folder, ending with `/` as SARIF requires of base URIs.
+fn file_uri(abs: &std::path::Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = abs
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_str()),
+            _ => None,
+        })
+        .collect();
+    let path = parts?.join("/");
+    let path = percent_encode(&path);
+    Some(if path.is_empty() {
+        "file:///".to_string()
+    } else {
+        format!("file:///{path}/")
+    })
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (a relative URI reference).
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_paths() {
+        let cases = [
+            ("Actors/Hugging Face.md", "Actors/Hugging%20Face.md"),
+            ("Café.md", "Caf%C3%A9.md"),
+            ("a#b?c%d.md", "a%23b%3Fc%25d.md"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(percent_encode(input), want);
+        }
+        assert_eq!(
+            file_uri(std::path::Path::new("/home/me/my vault")).as_deref(),
+            Some("file:///home/me/my%20vault/")
+        );
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(sentence("No period"), "No period.");
+        assert_eq!(sentence("did you mean [[X]]?"), "did you mean [[X]]?");
+        assert_eq!(message("Bad", Some("Fix it")), "Bad. Fix it.");
+    }
+
+    #[test]
+    fn first_paragraph_of_what_it_does() {
+        let doc =
+            "# x\n\n## What it does\nChecks links\nin notes.\n\n- more\n\n## Why is this bad?\n";
+        assert_eq!(what_it_does(doc), "Checks links in notes.");
+        for m in REGISTRY {
+            assert!(!what_it_does(m.doc).is_empty(), "{}", m.id);
+        }
+    }
+}
