@@ -25,6 +25,7 @@ mod missing_date;
 mod missing_field;
 mod missing_section;
 mod stale_date;
+mod unused_suppression;
 
 /// What a rule sees besides the note.
 pub struct Context<'a> {
@@ -72,6 +73,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &missing_field::META,
     &invalid_field::META,
     &empty_section::META,
+    &unused_suppression::META,
 ];
 
 /// Looks a rule up by id.
