@@ -1,4 +1,4 @@
-//! The command line: `check`, `rules`, `explain`, `schema infer`.
+//! The command line: `check`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`.
 
 use std::path::PathBuf;
 
@@ -27,6 +27,8 @@ pub enum Command {
         /// The rule id, e.g. broken-link
         rule: String,
     },
+    /// List links to notes not written yet, most-wanted first
+    Placeholders(PlaceholdersArgs),
     /// Work with note schemas
     Schema {
         #[command(subcommand)]
@@ -58,6 +60,16 @@ pub struct InferArgs {
     /// The schema's name (default: the tag or the folder's name)
     #[arg(long)]
     pub name: Option<String>,
+    /// Config file, for `exclude` (default: `.vaultlint.yaml` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlaceholdersArgs {
+    /// The vault folder
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
     /// Config file, for `exclude` (default: `.vaultlint.yaml` at the vault root)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -189,6 +189,36 @@ pub fn load_notes(
     Ok((notes, problems))
 }
 
+/// Reads and parses every note of the vault at `root` and indexes them with its other files,
+/// without running any rule (for `vaultlint placeholders`). Notes that cannot be read are
+/// returned as problems (and indexed as files, as in a check).
+pub fn load_index(
+    settings: &Settings,
+    root: &Path,
+    threads: usize,
+) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
+    let found = discover::discover(root, threads.max(1))?;
+    let parsed: Vec<Result<Note, Problem>> = found
+        .notes
+        .par_iter()
+        .map(|path| read_and_parse(root, path, settings))
+        .collect();
+    let mut notes = Vec::new();
+    let mut problems = Vec::new();
+    let mut files = found.files;
+    for p in parsed {
+        match p {
+            Ok(note) => notes.push(note),
+            Err(problem) => {
+                files.push(problem.path.clone());
+                problems.push(problem);
+            }
+        }
+    }
+    files.sort();
+    Ok((VaultIndex::new(notes, files), problems))
+}
+
 fn is_reported(settings: &Settings, request: &Request, path: &str) -> bool {
     request.targets.selects(path) && !settings.exclude.is_match(path)
 }

@@ -14,6 +14,7 @@ pub mod index;
 pub mod infer;
 pub mod model;
 pub mod overrides;
+pub mod placeholder;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -10,10 +10,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::IntoDiagnostic;
 
-use vaultlint::cli::{CheckArgs, Cli, ColorChoice, Command, InferArgs, SchemaCommand};
+use vaultlint::cli::{
+    CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, SchemaCommand,
+};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
 use vaultlint::infer::{self, Selection};
+use vaultlint::placeholder;
 use vaultlint::report::{self, Format, HumanOptions};
 use vaultlint::rules;
 use vaultlint::settings::{self, Overrides, Settings};
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Placeholders(args) => placeholders(args),
         Command::Schema {
             command: SchemaCommand::Infer(args),
         } => infer_schema(args),
@@ -149,6 +153,37 @@ fn explain(rule: &str) -> miette::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(meta.doc.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn placeholders(args: PlaceholdersArgs) -> miette::Result<ExitCode> {
+    let root = args.path;
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| Some(root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
+    let loaded = match &config_path {
+        Some(path) => config::load(path)?,
+        None => LoadedConfig::defaults(),
+    };
+    let settings = Settings::new(loaded, &Overrides::default())?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let (index, problems) = engine::load_index(&settings, &root, threads).into_diagnostic()?;
+    for p in &problems {
+        eprintln!(
+            "vaultlint: skipping `{}`: {}",
+            report::neutralise_line(&p.path),
+            report::neutralise_line(&p.message)
+        );
+    }
+    let wanted = placeholder::list(&index, |path| !settings.exclude.is_match(path));
+    let text = placeholder::table(&wanted);
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(miette::miette!("cannot write the list: {err}"));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
