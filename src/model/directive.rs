@@ -7,7 +7,7 @@
 //!
 //! The forms:
 //! - `vaultlint-disable-next-line RULE[, RULE]`: the next line that is not blank and not only
-//!   directive comments;
+//!   directive comments (so stacked directives all reach it);
 //! - `vaultlint-disable-line RULE`: the line the comment ends on;
 //! - `vaultlint-disable RULE` … `vaultlint-enable RULE`: from the end of the first comment to
 //!   the start of the second, or to the end of the note when it is never enabled;
@@ -524,6 +524,24 @@ mod tests {
             let d = parse(text);
             let kinds: Vec<&ProblemKind> = d.problems.iter().map(|p| &p.kind).collect();
             assert_eq!(kinds, [want], "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn directives_never_panic_and_stay_in_bounds(
+            text in "(%% vaultlint-(disable|enable|disable-next-line|disable-line|x)( [a-zé-]{0,6}){0,2} %%|<!-- vaultlint-disable a -->|---\nvaultlint: \\{disable: \\[a\\]\\}\n---\n|[a-zé \\[\\]`]{0,5}|\r?\n){0,12}"
+        ) {
+            let d = parse(&text);
+            for s in &d.suppressions {
+                proptest::prop_assert!(s.covers.end() <= text.len() + 1);
+                proptest::prop_assert!(s.span.end() <= text.len());
+                let r = s.report_span();
+                proptest::prop_assert!(text.get(r.range()).is_some());
+            }
+            for p in &d.problems {
+                proptest::prop_assert!(text.get(p.span.range()).is_some());
+            }
         }
     }
 
