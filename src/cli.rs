@@ -1,4 +1,4 @@
-//! The command line: `check`, `rules`, `explain`, `schema infer`.
+//! The command line: `check`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`.
 
 use std::path::PathBuf;
 
@@ -27,6 +27,10 @@ pub enum Command {
         /// The rule id, e.g. broken-link
         rule: String,
     },
+    /// Record today's findings so that `check --baseline` reports only new ones
+    Baseline(BaselineArgs),
+    /// List links to notes not written yet, most-wanted first
+    Placeholders(PlaceholdersArgs),
     /// Work with note schemas
     Schema {
         #[command(subcommand)]
@@ -58,6 +62,38 @@ pub struct InferArgs {
     /// The schema's name (default: the tag or the folder's name)
     #[arg(long)]
     pub name: Option<String>,
+    /// Config file, for `exclude` (default: `.vaultlint.yaml` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The vault folder
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The baseline file (default: `.vaultlint-baseline.json` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Drop the entries that are fixed, and add nothing new
+    #[arg(long)]
+    pub prune: bool,
+    /// Config file (default: `.vaultlint.yaml` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The date to check against, YYYY-MM-DD (default: config `today`, else the local date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<Date>,
+    /// Worker threads (default: the number of cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlaceholdersArgs {
+    /// The vault folder
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
     /// Config file, for `exclude` (default: `.vaultlint.yaml` at the vault root)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -104,6 +140,12 @@ pub struct CheckArgs {
     /// Worker threads (default: the number of cores)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Report only findings that are not in this baseline (see `vaultlint baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// After the findings, a table of findings per rule and the slowest rule
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -32,6 +32,20 @@ pub struct ConfigFile {
     /// Figure extraction settings (label synonyms).
     #[serde(default)]
     pub figures: FiguresConfig,
+    /// Per-path rule severities, applied in order over `rules` (see `overrides.rs`).
+    #[serde(default)]
+    pub overrides: Vec<OverrideConfig>,
+}
+
+/// Rule severities for the notes some globs match.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OverrideConfig {
+    /// Globs relative to the vault root (`Daily/**`).
+    pub files: Vec<String>,
+    /// Rule id → `off | warning | error`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Value>,
 }
 
 /// One note type and what its notes must have.

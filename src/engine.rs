@@ -6,15 +6,16 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverError};
-use crate::finding::{Diagnostic, Finding};
+use crate::finding::{Diagnostic, Finding, Severity};
 use crate::index::VaultIndex;
 use crate::model::Note;
 use crate::rules::Context;
-use crate::settings::Settings;
+use crate::settings::{ActiveRule, Settings};
 use crate::targets::Targets;
 
 /// What to check.
@@ -43,6 +44,12 @@ pub struct Run {
     pub problems: Vec<Problem>,
     /// Paths the walk passed over, with why (shown with `--verbose`).
     pub skipped: Vec<(String, String)>,
+    /// Time each enabled rule took, summed over notes and threads, in registry order.
+    pub rule_times: Vec<(&'static str, Duration)>,
+    /// Findings per rule, when asked for (`check --statistics`).
+    pub statistics: Option<crate::stats::Statistics>,
+    /// What the baseline hid, when one was given (`check --baseline`).
+    pub baseline: Option<crate::baseline::Outcome>,
 }
 
 /// Runs a check.
@@ -60,30 +67,8 @@ fn run_in_pool(
     request: &Request,
     threads: usize,
 ) -> Result<Run, DiscoverError> {
-    let found = discover::discover(&request.targets.root, threads)?;
     let root = request.targets.root.as_path();
-
-    let parsed: Vec<Result<Note, Problem>> = found
-        .notes
-        .par_iter()
-        .map(|path| read_and_parse(root, path, settings))
-        .collect();
-    let mut notes = Vec::with_capacity(parsed.len());
-    let mut problems = Vec::new();
-    let mut files = found.files;
-    for p in parsed {
-        match p {
-            Ok(note) => notes.push(note),
-            Err(problem) => {
-                // Still a file in the vault: links to it resolve, its anchors are not checked.
-                files.push(problem.path.clone());
-                problems.push(problem);
-            }
-        }
-    }
-    files.sort();
-
-    let index = VaultIndex::new(notes, files);
+    let (index, mut problems, skipped) = index_vault(settings, root, threads)?;
     let reported: Vec<bool> = index
         .notes()
         .iter()
@@ -94,7 +79,7 @@ fn run_in_pool(
         settings,
     };
 
-    let per_note: Vec<(Vec<Finding>, Vec<Problem>)> = index
+    let per_note: Vec<NoteOutcome> = index
         .notes()
         .par_iter()
         .zip(reported.par_iter())
@@ -102,15 +87,21 @@ fn run_in_pool(
         .map(|(note, _)| check_note(&cx, note))
         .collect();
     let mut findings = Vec::new();
-    for (f, p) in per_note {
+    let mut times = vec![Duration::ZERO; settings.rules.len()];
+    for (f, p, t) in per_note {
         findings.extend(f);
         problems.extend(p);
+        for (sum, add) in times.iter_mut().zip(t) {
+            *sum += add;
+        }
     }
-    for active in &settings.rules {
+    for (active, time) in settings.rules.iter().zip(times.iter_mut()) {
         let mut out = Vec::new();
+        let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             active.rule.check_vault(&cx, &reported, &mut out)
         }));
+        *time += started.elapsed();
         if result.is_err() {
             problems.push(Problem {
                 path: String::new(),
@@ -125,14 +116,11 @@ fn run_in_pool(
             if !reported.get(id).copied().unwrap_or(false) {
                 continue;
             }
-            findings.push(Finding {
-                rule: active.meta.id,
-                severity: active.severity,
-                path: note.path.clone(),
-                diagnostic: clamp(diagnostic, note.len),
-            });
+            findings.extend(stamp(settings, active, note, diagnostic));
         }
     }
+    let unused = crate::suppress::apply(settings, &index, &reported, &mut findings);
+    findings.extend(unused);
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
@@ -142,7 +130,15 @@ fn run_in_pool(
         notes_checked: reported.iter().filter(|r| **r).count(),
         notes_indexed: index.notes().len(),
         problems,
-        skipped: found.skipped,
+        skipped,
+        rule_times: settings
+            .rules
+            .iter()
+            .map(|a| a.meta.id)
+            .zip(times)
+            .collect(),
+        statistics: None,
+        baseline: None,
     })
 }
 
@@ -181,14 +177,64 @@ fn is_reported(settings: &Settings, request: &Request, note: &Note, index: &Vaul
             .is_none_or(|c| c.touches(note, index))
 }
 
-fn check_note(cx: &Context<'_>, note: &Note) -> (Vec<Finding>, Vec<Problem>) {
+/// Reads and parses every note of the vault at `root` and indexes them with its other files,
+/// without running any rule (for `vaultlint placeholders`). Notes that cannot be read are
+/// returned as problems (and indexed as files, as in a check).
+pub fn load_index(
+    settings: &Settings,
+    root: &Path,
+    threads: usize,
+) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
+    let (index, problems, _) = index_vault(settings, root, threads)?;
+    Ok((index, problems))
+}
+
+/// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
+/// problem, and is still indexed as a file: links to it resolve, its anchors are not checked.
+fn index_vault(
+    settings: &Settings,
+    root: &Path,
+    threads: usize,
+) -> Result<(VaultIndex, Vec<Problem>, Vec<(String, String)>), DiscoverError> {
+    let found = discover::discover(root, threads.max(1))?;
+    let parsed: Vec<Result<Note, Problem>> = found
+        .notes
+        .par_iter()
+        .map(|path| read_and_parse(root, path, settings))
+        .collect();
+    let mut notes = Vec::with_capacity(parsed.len());
+    let mut problems = Vec::new();
+    let mut files = found.files;
+    for p in parsed {
+        match p {
+            Ok(note) => notes.push(note),
+            Err(problem) => {
+                files.push(problem.path.clone());
+                problems.push(problem);
+            }
+        }
+    }
+    files.sort();
+    Ok((VaultIndex::new(notes, files), problems, found.skipped))
+}
+
+/// One note's findings, problems, and the time each rule took on it.
+type NoteOutcome = (Vec<Finding>, Vec<Problem>, Vec<Duration>);
+
+fn check_note(cx: &Context<'_>, note: &Note) -> NoteOutcome {
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    for active in &cx.settings.rules {
+    let mut times = vec![Duration::ZERO; cx.settings.rules.len()];
+    for (active, time) in cx.settings.rules.iter().zip(times.iter_mut()) {
+        if cx.settings.severity_for(active, &note.path).is_none() {
+            continue;
+        }
         let mut out: Vec<Diagnostic> = Vec::new();
+        let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             active.rule.check_note(cx, note, &mut out)
         }));
+        *time += started.elapsed();
         if result.is_err() {
             problems.push(Problem {
                 path: note.path.clone(),
@@ -199,14 +245,32 @@ fn check_note(cx: &Context<'_>, note: &Note) -> (Vec<Finding>, Vec<Problem>) {
             });
             continue;
         }
-        findings.extend(out.into_iter().map(|d| Finding {
-            rule: active.meta.id,
-            severity: active.severity,
-            path: note.path.clone(),
-            diagnostic: clamp(d, note.len),
-        }));
+        findings.extend(
+            out.into_iter()
+                .filter_map(|d| stamp(cx.settings, active, note, d)),
+        );
     }
-    (findings, problems)
+    (findings, problems, times)
+}
+
+/// Stamps a rule's diagnostic with its id and the severity configured for the note; `None`
+/// when an override turns the rule off there. A placeholder is a warning at most.
+fn stamp(
+    settings: &Settings,
+    active: &ActiveRule,
+    note: &Note,
+    diagnostic: Diagnostic,
+) -> Option<Finding> {
+    let mut severity = settings.severity_for(active, &note.path)?;
+    if diagnostic.is_placeholder {
+        severity = severity.min(Severity::Warning);
+    }
+    Some(Finding {
+        rule: active.meta.id,
+        severity,
+        path: note.path.clone(),
+        diagnostic: clamp(diagnostic, note.len),
+    })
 }
 
 /// Keeps spans inside the note, whatever a rule computed.

@@ -43,6 +43,9 @@ pub struct Diagnostic {
     /// What to do about it.
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// A link to a note not written yet (`broken-link` with `placeholders: warn`): the engine
+    /// reports it as a warning at most, whatever the rule's severity.
+    pub is_placeholder: bool,
 }
 
 impl Diagnostic {
@@ -53,7 +56,14 @@ impl Diagnostic {
             label: label.into(),
             help: None,
             related: Vec::new(),
+            is_placeholder: false,
         }
+    }
+
+    /// Marks a link to a note not written yet (see [`Diagnostic::is_placeholder`]).
+    pub fn as_placeholder(mut self) -> Self {
+        self.is_placeholder = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

@@ -4,6 +4,7 @@
 //! [`index::VaultIndex`], run every enabled rule ([`rules`]) through the [`engine`], and render
 //! the sorted [`finding::Finding`]s with [`report`].
 
+pub mod baseline;
 pub mod changes;
 pub mod cli;
 pub mod config;
@@ -13,9 +14,13 @@ pub mod finding;
 pub mod index;
 pub mod infer;
 pub mod model;
+pub mod overrides;
+pub mod placeholder;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod settings;
+pub mod stats;
 pub mod suggest;
+pub mod suppress;
 pub mod targets;

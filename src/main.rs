@@ -10,15 +10,20 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::IntoDiagnostic;
 
+use vaultlint::baseline::{self, Baseline};
 use vaultlint::changes::Changes;
-use vaultlint::cli::{CheckArgs, Cli, ColorChoice, Command, InferArgs, SchemaCommand};
+use vaultlint::cli::{
+    BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, SchemaCommand,
+};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
 use vaultlint::infer::{self, Selection};
+use vaultlint::placeholder;
 use vaultlint::report::{self, Format, HumanOptions};
 use vaultlint::rules;
 use vaultlint::settings::{self, Overrides, Settings};
-use vaultlint::targets;
+use vaultlint::stats;
+use vaultlint::targets::{self, Targets};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -26,6 +31,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Baseline(args) => write_baseline(args),
+        Command::Placeholders(args) => placeholders(args),
         Command::Schema {
             command: SchemaCommand::Infer(args),
         } => infer_schema(args),
@@ -82,7 +89,18 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
         targets: targets.clone(),
         threads,
     };
-    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let mut run = engine::run(&settings, &request).into_diagnostic()?;
+    if let Some(file) = &args.baseline {
+        let recorded = Baseline::load(file).map_err(|e| error_chain(&e))?;
+        let sources = report::Sources::load(&targets.root, &run);
+        let outcome = recorded.filter(&mut run, &sources, |path, rule| {
+            in_scope(&settings, &targets, path, rule)
+        });
+        run.baseline = Some(outcome);
+    }
+    if args.statistics {
+        run.statistics = Some(stats::compute(&run));
+    }
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -114,6 +132,16 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
                 report::neutralise_line(&p.message)
             );
         }
+    }
+
+    if let Some(outcome) = run.baseline
+        && outcome.fixed > 0
+        && args.format == Format::Human
+    {
+        eprintln!(
+            "vaultlint: {} fixed since the baseline: run `vaultlint baseline --prune`",
+            outcome.fixed
+        );
     }
 
     let counts = report::counts(&run);
@@ -163,6 +191,123 @@ fn explain(rule: &str) -> miette::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(meta.doc.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// True when this run could have found a baseline entry for `rule` in the note at `path`.
+fn in_scope(settings: &Settings, targets: &Targets, path: &str, rule: &str) -> bool {
+    targets.selects(path) && !settings.exclude.is_match(path) && settings.is_on_for(rule, path)
+}
+
+/// An error with its causes, one after another.
+fn error_chain(err: &dyn std::error::Error) -> miette::Report {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    miette::miette!("{message}")
+}
+
+/// `vaultlint baseline`: the one command that writes a file, into the vault root unless
+/// `--output` says otherwise.
+fn write_baseline(args: BaselineArgs) -> miette::Result<ExitCode> {
+    let targets = targets::resolve(&[args.path], None).map_err(|e| miette::miette!("{e}"))?;
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| Some(targets.root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
+    let loaded = match &config_path {
+        Some(path) => config::load(path)?,
+        None => LoadedConfig::defaults(),
+    };
+    let overrides = Overrides {
+        today: args.today,
+        ..Overrides::default()
+    };
+    let settings = Settings::new(loaded, &overrides)?;
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let request = Request {
+        targets: targets.clone(),
+        threads,
+    };
+    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let sources = report::Sources::load(&targets.root, &run);
+    let current = Baseline::from_findings(&run.findings, &sources);
+    let output = args
+        .output
+        .unwrap_or_else(|| targets.root.join(baseline::DEFAULT_FILE));
+    let shown = report::neutralise_line(&output.display().to_string());
+    if args.prune {
+        let recorded = Baseline::load(&output).map_err(|e| error_chain(&e))?;
+        let kept = recorded.prune(&current);
+        kept.save(&output).map_err(|e| error_chain(&e))?;
+        eprintln!(
+            "vaultlint: pruned {} from `{shown}`; {} remain",
+            findings(recorded.findings().saturating_sub(kept.findings())),
+            kept.findings()
+        );
+    } else {
+        current.save(&output).map_err(|e| error_chain(&e))?;
+        eprintln!(
+            "vaultlint: recorded {} in `{shown}`; `vaultlint check --baseline {shown}` now reports only new ones",
+            findings(current.findings())
+        );
+    }
+    for p in &run.problems {
+        eprintln!(
+            "vaultlint: {}: {} (not checked, not in the baseline)",
+            report::neutralise_line(&p.path),
+            report::neutralise_line(&p.message)
+        );
+    }
+    Ok(if run.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// `1 finding`, `2 findings`.
+fn findings(n: usize) -> String {
+    if n == 1 {
+        "1 finding".to_string()
+    } else {
+        format!("{n} findings")
+    }
+}
+
+fn placeholders(args: PlaceholdersArgs) -> miette::Result<ExitCode> {
+    let root = args.path;
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| Some(root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
+    let loaded = match &config_path {
+        Some(path) => config::load(path)?,
+        None => LoadedConfig::defaults(),
+    };
+    let settings = Settings::new(loaded, &Overrides::default())?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let (index, problems) = engine::load_index(&settings, &root, threads).into_diagnostic()?;
+    for p in &problems {
+        eprintln!(
+            "vaultlint: skipping `{}`: {}",
+            report::neutralise_line(&p.path),
+            report::neutralise_line(&p.message)
+        );
+    }
+    let wanted = placeholder::list(&index, |path| !settings.exclude.is_match(path));
+    let text = placeholder::table(&wanted);
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(miette::miette!("cannot write the list: {err}"));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

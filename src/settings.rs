@@ -12,6 +12,7 @@ use crate::changes::Changes;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
 use crate::model::ParseOptions;
+use crate::overrides::PathRules;
 use crate::rules::{self, Rule, RuleMeta};
 use crate::schema::Schema;
 
@@ -40,6 +41,10 @@ pub struct Settings {
     pub config: LoadedConfig,
     /// With `--changed-since`: what changed since the revision (set after [`Settings::new`]).
     pub changes: Option<Changes>,
+    /// Per-path severities from `overrides:`.
+    pub path_rules: PathRules,
+    /// True when `--select` or `--ignore` narrowed the rules the config enables.
+    pub is_narrowed: bool,
 }
 
 impl Settings {
@@ -66,13 +71,14 @@ impl Settings {
             }
         }
 
+        let mut path_rules = PathRules::new(&config)?;
         let mut active = Vec::new();
         for meta in rules::REGISTRY.iter().copied() {
             let entry = config.file.rules.get(meta.id);
             let (severity, options) = rule_entry(&config, meta, entry)?;
             let selected = match &overrides.select {
                 Some(list) => list.iter().any(|s| s == meta.id),
-                None => severity.is_some(),
+                None => severity.is_some() || path_rules.turns_on(meta.id),
             };
             if !selected || overrides.ignore.iter().any(|s| s == meta.id) {
                 continue;
@@ -87,6 +93,9 @@ impl Settings {
                     )),
                 )
             })?;
+            if overrides.select.is_none() && severity.is_none() {
+                path_rules.set_off_by_default(meta.id);
+            }
             active.push(ActiveRule {
                 meta,
                 severity: severity.unwrap_or(meta.default_severity),
@@ -120,6 +129,8 @@ impl Settings {
             parse,
             config,
             changes: None,
+            path_rules,
+            is_narrowed: overrides.select.is_some() || !overrides.ignore.is_empty(),
         })
     }
 
@@ -229,13 +240,16 @@ fn rule_entry(
     };
     match entry {
         None | Some(Value::Null) => Ok((Some(meta.default_severity), Value::Null)),
-        Some(Value::String(s)) => Ok((severity(s).ok_or_else(|| bad_severity(s))?, Value::Null)),
+        Some(Value::String(s)) => Ok((
+            parse_severity(s).ok_or_else(|| bad_severity(s))?,
+            Value::Null,
+        )),
         Some(Value::Bool(false)) => Ok((None, Value::Null)),
         Some(Value::Mapping(map)) => {
             let mut options = map.clone();
             let sev = match options.remove("severity") {
                 None => Some(meta.default_severity),
-                Some(Value::String(s)) => severity(&s).ok_or_else(|| bad_severity(&s))?,
+                Some(Value::String(s)) => parse_severity(&s).ok_or_else(|| bad_severity(&s))?,
                 Some(other) => return Err(bad_severity(&format!("{other:?}"))),
             };
             Ok((sev, Value::Mapping(options)))
@@ -244,7 +258,8 @@ fn rule_entry(
     }
 }
 
-fn severity(s: &str) -> Option<Option<Severity>> {
+/// `off`, `warning` or `error` (and their synonyms); `Some(None)` is off.
+pub(crate) fn parse_severity(s: &str) -> Option<Option<Severity>> {
     match s.trim().to_lowercase().as_str() {
         "off" | "none" | "allow" => Some(None),
         "warning" | "warn" => Some(Some(Severity::Warning)),

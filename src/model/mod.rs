@@ -2,6 +2,7 @@
 //! block ids, date markers, comments. Rules read this model; they never parse text.
 
 pub mod date;
+pub mod directive;
 pub mod frontmatter;
 pub mod line_index;
 pub mod link;

@@ -6,6 +6,7 @@
 use jiff::civil::Date;
 use regex::Regex;
 
+use super::directive::{self, Directives};
 use super::frontmatter::{self, Frontmatter};
 use super::link::{Link, LinkKind};
 use super::markdown::{self, Cell, Heading, Table};
@@ -64,6 +65,8 @@ pub struct Note {
     pub dates: Vec<DateMarker>,
     pub comments: Vec<Comment>,
     pub html_comments: Vec<Span>,
+    /// Suppression directives (`%% vaultlint-disable ... %%`, front matter `vaultlint:`).
+    pub directives: Directives,
 }
 
 impl Note {
@@ -111,6 +114,12 @@ impl Note {
             &options.marker,
         ));
 
+        let directives = directive::parse(
+            source,
+            &body.comments,
+            &body.html_comments,
+            frontmatter.as_ref(),
+        );
         Note {
             path: path.to_string(),
             len: source.len(),
@@ -124,6 +133,7 @@ impl Note {
             dates,
             comments: body.comments,
             html_comments: body.html_comments,
+            directives,
             frontmatter,
         }
     }

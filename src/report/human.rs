@@ -70,6 +70,9 @@ pub fn write(
             }
         }
     }
+    if let Some(stats) = &run.statistics {
+        out.write_all(crate::stats::table(stats).as_bytes())?;
+    }
     writeln!(out, "{}", summary(run))
 }
 

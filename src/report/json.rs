@@ -11,7 +11,7 @@ use crate::engine::Run;
 struct Document<'a> {
     version: u32,
     diagnostics: Vec<Entry<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -28,10 +28,16 @@ struct Entry<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     notes: usize,
     errors: usize,
     warnings: usize,
+    /// With `check --baseline` (an extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<crate::baseline::Outcome>,
+    /// With `check --statistics` (an extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<&'a crate::stats::Statistics>,
 }
 
 pub fn write(out: &mut dyn Write, run: &Run, sources: &Sources) -> io::Result<()> {
@@ -71,6 +77,8 @@ pub fn write(out: &mut dyn Write, run: &Run, sources: &Sources) -> io::Result<()
             notes: run.notes_checked,
             errors: c.errors,
             warnings: c.warnings,
+            baseline: run.baseline,
+            statistics: run.statistics.as_ref(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

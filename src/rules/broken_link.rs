@@ -7,6 +7,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::index::Resolution;
 use crate::model::{Link, LinkKind, Note};
+use crate::placeholder;
 use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
@@ -17,11 +18,36 @@ pub static META: RuleMeta = RuleMeta {
     build,
 };
 
-struct BrokenLink;
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Options {
+    #[serde(default)]
+    placeholders: Placeholders,
+}
+
+/// What to do with links to notes not written yet (see `placeholder.rs`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Placeholders {
+    /// Report them like any broken link.
+    #[default]
+    Error,
+    /// Report them as warnings.
+    #[serde(alias = "warning")]
+    Warn,
+    /// Do not report them.
+    Allow,
+}
+
+struct BrokenLink {
+    placeholders: Placeholders,
+}
 
 fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
-    super::no_options(options)?;
-    Ok(Box::new(BrokenLink))
+    let options: Options = super::options(options)?;
+    Ok(Box::new(BrokenLink {
+        placeholders: options.placeholders,
+    }))
 }
 
 impl Rule for BrokenLink {
@@ -43,6 +69,14 @@ impl Rule for BrokenLink {
                     )
                     .with_help("Links can only name notes and files inside the vault; vaultlint never opens the path"),
                 ),
+                Resolution::Missing
+                    if self.placeholders != Placeholders::Error
+                        && placeholder::is_placeholder(cx.index, link) =>
+                {
+                    if self.placeholders == Placeholders::Warn {
+                        out.push(placeholder_link(link));
+                    }
+                }
                 Resolution::Missing => out.push(missing(cx, from_id, link)),
             }
         }
@@ -108,6 +142,22 @@ fn missing(cx: &Context<'_>, _from: usize, link: &Link) -> Diagnostic {
         });
     }
     diagnostic.with_help(format!("did you mean {}?", suggest::or_list(&shown)))
+}
+
+/// A link to a note not written yet, with `placeholders: warn`: the engine makes it a warning.
+fn placeholder_link(link: &Link) -> Diagnostic {
+    Diagnostic::new(
+        link.target_span,
+        format!(
+            "Link target `{}` is a placeholder: no note has this name yet",
+            link.path
+        ),
+        "not written yet",
+    )
+    .with_help(
+        "Write the note when its time comes; `vaultlint placeholders` lists the most-wanted ones",
+    )
+    .as_placeholder()
 }
 
 fn has_extension(path: &str) -> bool {

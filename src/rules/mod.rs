@@ -26,6 +26,7 @@ mod missing_date;
 mod missing_field;
 mod missing_section;
 mod stale_date;
+mod unused_suppression;
 
 /// What a rule sees besides the note.
 pub struct Context<'a> {
@@ -74,6 +75,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &invalid_field::META,
     &empty_section::META,
     &date_not_bumped::META,
+    &unused_suppression::META,
 ];
 
 /// Looks a rule up by id.

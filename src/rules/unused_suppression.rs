@@ -1,0 +1,30 @@
+//! `unused-suppression`: a suppression directive that hides nothing, names an unknown rule,
+//! or cannot be understood.
+//!
+//! The rule has no check of its own: whether a directive hid something is only known once
+//! every other rule ran and the engine applied the directives, so `suppress.rs` produces its
+//! findings and the engine stamps them with this rule's id and configured severity. Listing it
+//! here gives it what every rule has: an id, a doc page, a severity users configure, and a
+//! place in `--select`/`--ignore`.
+
+use serde_yaml::Value;
+
+use super::{Rule, RuleMeta};
+use crate::finding::Severity;
+
+pub static META: RuleMeta = RuleMeta {
+    id: crate::suppress::UNUSED,
+    default_severity: Severity::Warning,
+    summary: "A suppression comment hides nothing or names an unknown rule",
+    doc: include_str!("../../rules/unused-suppression.md"),
+    build,
+};
+
+struct UnusedSuppression;
+
+fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
+    super::no_options(options)?;
+    Ok(Box::new(UnusedSuppression))
+}
+
+impl Rule for UnusedSuppression {}
