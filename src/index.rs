@@ -90,7 +90,12 @@ struct NoteAnchors {
 
 /// Lower-cased NFC form used for every name and path comparison.
 pub fn fold(s: &str) -> String {
-    s.nfc().collect::<String>().to_lowercase()
+    // Most names are ASCII or already composed: skip the normalisation pass for them.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        s.to_lowercase()
+    } else {
+        s.nfc().collect::<String>().to_lowercase()
+    }
 }
 
 impl VaultIndex {
@@ -240,7 +245,7 @@ impl VaultIndex {
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
         let from_key = fold(from_folder);
-        candidates.sort_by_key(|t| {
+        candidates.sort_by_cached_key(|t| {
             let p = self.target_path(*t);
             let parent = p.rsplit_once('/').map_or("", |(d, _)| d);
             (fold(parent) != from_key, p.len(), p.to_string())
