@@ -553,6 +553,11 @@ mod tests {
             ("Actors", "x.md", "MISSING"),
             ("/Google", "Actors/x.md", "Google.md"),
             ("Nope", "x.md", "MISSING"),
+            ("../Other/Note", "Actors/Labs/x.md", "MISSING"),
+            ("../../Other/Note", "Actors/Labs/x.md", "Other/Note.md"),
+            ("NVIDIA.MD", "x.md", "Actors/NVIDIA.md"),
+            ("Other/Note.md", "x.md", "Other/Note.md"),
+            ("PIC.PNG", "x.md", "Attachments/pic.png"),
         ];
         for (target, from, want) in cases {
             assert_eq!(
@@ -561,6 +566,31 @@ mod tests {
                 "[[{target}]] from {from}"
             );
         }
+    }
+
+    #[test]
+    fn unambiguous_targets_and_hints() {
+        let v = vault(
+            &[
+                ("Projects/Alpha/Roadmap.md", ""),
+                ("Projects/Beta/Roadmap.md", ""),
+                ("Google.md", ""),
+            ],
+            &["Attachments/Figure 1.png"],
+        );
+        assert_eq!(v.unambiguous_target(0, "x.md"), "Alpha/Roadmap");
+        assert_eq!(v.unambiguous_target(1, "x.md"), "Beta/Roadmap");
+        assert_eq!(v.unambiguous_target(0, "Projects/Alpha/y.md"), "Roadmap");
+        assert_eq!(v.unambiguous_target(2, "x.md"), "Google");
+        assert!(v.is_folder("Projects") && v.is_folder("projects/alpha"));
+        assert!(!v.is_folder("Google") && !v.is_folder("Alpha"));
+        assert_eq!(v.files_with_stem("figure 1"), [0]);
+        let names: Vec<&str> = v
+            .closest_names("Roadmp", 3)
+            .iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["Roadmap", "Roadmap"]);
     }
 
     #[test]

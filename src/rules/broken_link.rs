@@ -137,6 +137,13 @@ fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
             shown.extend(suggestions(cx, note, link, &fewer.join(" "), true));
         }
     }
+    if shown.is_empty()
+        && is_file
+        && let Some((stem, _)) = wanted.rsplit_once('.')
+    {
+        // `Scaling laws.txt` for the note `Scaling laws`.
+        shown = suggestions(cx, note, link, stem, true);
+    }
     if !shown.is_empty() {
         return format!("did you mean {}?", suggest::or_list(&shown));
     }
