@@ -189,13 +189,12 @@ pub fn load_index(
     Ok((index, problems))
 }
 
+/// The indexed vault, the notes that could not be read, and what the walk skipped.
+type Indexed = (VaultIndex, Vec<Problem>, Vec<(String, String)>);
+
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
 /// problem, and is still indexed as a file: links to it resolve, its anchors are not checked.
-fn index_vault(
-    settings: &Settings,
-    root: &Path,
-    threads: usize,
-) -> Result<(VaultIndex, Vec<Problem>, Vec<(String, String)>), DiscoverError> {
+fn index_vault(settings: &Settings, root: &Path, threads: usize) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let parsed: Vec<Result<Note, Problem>> = found
         .notes

@@ -11,11 +11,12 @@
 //! target. Aliases never resolve a link; they are indexed for suggestions only. Lookups are
 //! hash-map probes, never a scan of the vault.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{Anchor, Link, Note};
+use crate::suggest::{NameTable, Suggestion};
 
 /// A file a link can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,6 +39,17 @@ pub enum Resolution {
     OutsideVault,
 }
 
+/// What a suggested name belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameOf {
+    /// A note, by its name.
+    Note(usize),
+    /// A note, by one of its aliases.
+    Alias(usize),
+    /// An attachment, by its file name.
+    File(usize),
+}
+
 /// Whether an anchor exists in the resolved note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnchorCheck {
@@ -58,6 +70,13 @@ pub struct VaultIndex {
     by_name: HashMap<String, Vec<Target>>,
     /// Lower-cased NFC alias → notes.
     by_alias: HashMap<String, Vec<usize>>,
+    /// Lower-cased NFC file name without its extension → attachments, for "only `.md` may
+    /// be left out" hints.
+    by_stem: HashMap<String, Vec<usize>>,
+    /// Lower-cased NFC folder paths: folders are not link targets, but a hint can say so.
+    folders: HashSet<String>,
+    /// Note names, aliases and attachment names, for "did you mean" suggestions.
+    suggestions: NameTable<NameOf>,
     /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
     anchors: Vec<NoteAnchors>,
 }
@@ -71,7 +90,12 @@ struct NoteAnchors {
 
 /// Lower-cased NFC form used for every name and path comparison.
 pub fn fold(s: &str) -> String {
-    s.nfc().collect::<String>().to_lowercase()
+    // Most names are ASCII or already composed: skip the normalisation pass for them.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        s.to_lowercase()
+    } else {
+        s.nfc().collect::<String>().to_lowercase()
+    }
 }
 
 impl VaultIndex {
@@ -85,12 +109,15 @@ impl VaultIndex {
         };
         for (id, note) in notes.iter().enumerate() {
             index.by_path.insert(fold(&note.path), Target::Note(id));
+            index.add_folders(&note.path);
+            index.suggestions.insert(note.name(), NameOf::Note(id));
             index
                 .by_name
                 .entry(fold(note.name()))
                 .or_default()
                 .push(Target::Note(id));
             for alias in &note.aliases {
+                index.suggestions.insert(alias.trim(), NameOf::Alias(id));
                 index
                     .by_alias
                     .entry(fold(alias.trim()))
@@ -109,7 +136,14 @@ impl VaultIndex {
         }
         for (id, path) in files.iter().enumerate() {
             index.by_path.insert(fold(path), Target::File(id));
+            index.add_folders(path);
             let name = path.rsplit('/').next().unwrap_or(path);
+            index.suggestions.insert(name, NameOf::File(id));
+            if let Some((stem, _)) = name.rsplit_once('.')
+                && !stem.is_empty()
+            {
+                index.by_stem.entry(fold(stem)).or_default().push(id);
+            }
             index
                 .by_name
                 .entry(fold(name))
@@ -211,7 +245,7 @@ impl VaultIndex {
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
         let from_key = fold(from_folder);
-        candidates.sort_by_key(|t| {
+        candidates.sort_by_cached_key(|t| {
             let p = self.target_path(*t);
             let parent = p.rsplit_once('/').map_or("", |(d, _)| d);
             (fold(parent) != from_key, p.len(), p.to_string())
@@ -272,19 +306,49 @@ impl VaultIndex {
             .unwrap_or_default()
     }
 
-    /// Every note name and alias with its note, for "did you mean" suggestions.
-    pub fn names(&self) -> impl Iterator<Item = (&str, usize, bool)> + '_ {
-        let names = self
-            .notes
-            .iter()
-            .enumerate()
-            .map(|(id, n)| (n.name(), id, false));
-        let aliases = self
-            .notes
-            .iter()
-            .enumerate()
-            .flat_map(|(id, n)| n.aliases.iter().map(move |a| (a.as_str(), id, true)));
-        names.chain(aliases)
+    /// Up to `max` note names, aliases and attachment names closest to `wanted` by edit
+    /// distance (exact matches included), closest first.
+    pub fn closest_names(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, NameOf>> {
+        self.suggestions.closest(wanted, max)
+    }
+
+    /// Attachments whose file name without its extension is `stem` (`Figure 1` →
+    /// `Figure 1.png`).
+    pub fn files_with_stem(&self, stem: &str) -> &[usize] {
+        self.by_stem
+            .get(&fold(stem.trim()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// True when `path` (vault-relative) is a folder holding notes or files.
+    pub fn is_folder(&self, path: &str) -> bool {
+        normalise(path.trim()).is_some_and(|p| self.folders.contains(&fold(&p)))
+    }
+
+    /// The shortest way to write a link from `from` that opens note `id` and nothing else:
+    /// its name, else the name with as many parent folders as it takes (`Alpha/Roadmap`).
+    /// Without `.md`.
+    pub fn unambiguous_target(&self, id: usize, from: &str) -> String {
+        let Some(note) = self.notes.get(id) else {
+            return String::new();
+        };
+        let bare = note.path.strip_suffix(".md").unwrap_or(&note.path);
+        let parts: Vec<&str> = bare.split('/').collect();
+        for take in 1..parts.len() {
+            let candidate = parts
+                .get(parts.len() - take..)
+                .map(|p| p.join("/"))
+                .unwrap_or_default();
+            if self.resolve(&candidate, from)
+                == (Resolution::Note {
+                    id,
+                    others: Vec::new(),
+                })
+            {
+                return candidate;
+            }
+        }
+        bare.to_string()
     }
 
     /// Resolves a link's path and, when it leads to a note, its anchor.
@@ -309,6 +373,24 @@ impl VaultIndex {
             _ => None,
         };
         (resolution, anchor)
+    }
+
+    fn add_folders(&mut self, path: &str) {
+        let mut folder = path;
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            if !self.folders.insert(fold(parent)) {
+                break;
+            }
+            folder = parent;
+        }
+    }
+
+    /// The vault path of a suggested name's note or file.
+    pub fn name_path(&self, of: NameOf) -> &str {
+        match of {
+            NameOf::Note(id) | NameOf::Alias(id) => self.target_path(Target::Note(id)),
+            NameOf::File(id) => self.target_path(Target::File(id)),
+        }
     }
 
     fn target_path(&self, t: Target) -> &str {
@@ -471,6 +553,11 @@ mod tests {
             ("Actors", "x.md", "MISSING"),
             ("/Google", "Actors/x.md", "Google.md"),
             ("Nope", "x.md", "MISSING"),
+            ("../Other/Note", "Actors/Labs/x.md", "MISSING"),
+            ("../../Other/Note", "Actors/Labs/x.md", "Other/Note.md"),
+            ("NVIDIA.MD", "x.md", "Actors/NVIDIA.md"),
+            ("Other/Note.md", "x.md", "Other/Note.md"),
+            ("PIC.PNG", "x.md", "Attachments/pic.png"),
         ];
         for (target, from, want) in cases {
             assert_eq!(
@@ -479,6 +566,31 @@ mod tests {
                 "[[{target}]] from {from}"
             );
         }
+    }
+
+    #[test]
+    fn unambiguous_targets_and_hints() {
+        let v = vault(
+            &[
+                ("Projects/Alpha/Roadmap.md", ""),
+                ("Projects/Beta/Roadmap.md", ""),
+                ("Google.md", ""),
+            ],
+            &["Attachments/Figure 1.png"],
+        );
+        assert_eq!(v.unambiguous_target(0, "x.md"), "Alpha/Roadmap");
+        assert_eq!(v.unambiguous_target(1, "x.md"), "Beta/Roadmap");
+        assert_eq!(v.unambiguous_target(0, "Projects/Alpha/y.md"), "Roadmap");
+        assert_eq!(v.unambiguous_target(2, "x.md"), "Google");
+        assert!(v.is_folder("Projects") && v.is_folder("projects/alpha"));
+        assert!(!v.is_folder("Google") && !v.is_folder("Alpha"));
+        assert_eq!(v.files_with_stem("figure 1"), [0]);
+        let names: Vec<&str> = v
+            .closest_names("Roadmp", 3)
+            .iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["Roadmap", "Roadmap"]);
     }
 
     #[test]

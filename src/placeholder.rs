@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use crate::index::{Resolution, VaultIndex, fold};
 use crate::model::Link;
-use crate::suggest;
 
 /// One placeholder target and the links that want it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +34,7 @@ pub fn is_placeholder(index: &VaultIndex, link: &Link) -> bool {
     }
     let wanted = link.path.rsplit('/').next().unwrap_or(&link.path);
     let wanted = wanted.strip_suffix(".md").unwrap_or(wanted);
-    suggest::closest(wanted, index.names().map(|(n, _, _)| n), 1).is_empty()
+    index.closest_names(wanted, 1).is_empty()
 }
 
 /// Every placeholder target linked from the notes `reported` accepts, most-wanted first

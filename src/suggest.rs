@@ -1,35 +1,162 @@
 //! "Did you mean" suggestions: the closest names by edit distance.
 //!
-//! Used for broken links (note names, aliases, paths) and broken anchors (headings). Only
-//! computed for findings, never for links that resolve.
+//! Used for broken links (note names, aliases, attachment names) and broken anchors
+//! (headings). Only computed for findings, never for links that resolve.
+//!
+//! A vault can hold tens of thousands of names and a neglected one thousands of broken links,
+//! so a lookup must not compare the wanted name with every name at full cost: names are kept
+//! in buckets by length (only lengths within the edit limit are visited), a character
+//! histogram gives a cheap lower bound that rejects most candidates, and the edit distance
+//! itself stops as soon as it exceeds the limit.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Number of histogram bins; characters share bins by code point, which only weakens the
+/// lower bound, never breaks it.
+const BINS: usize = 32;
+
+/// Names to suggest from, each carrying a value (a note id, say).
+#[derive(Debug, Clone)]
+pub struct NameTable<T> {
+    /// `buckets[n]` holds the names of `n` characters (after folding).
+    buckets: Vec<Bucket<T>>,
+    len: usize,
+}
+
+/// Names of one length. The character masks sit in their own array: the first filter reads
+/// only them, one word per name.
+#[derive(Debug, Clone)]
+struct Bucket<T> {
+    masks: Vec<u64>,
+    entries: Vec<Entry<T>>,
+}
+
+impl<T> Default for Bucket<T> {
+    fn default() -> Self {
+        Bucket {
+            masks: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Entry<T> {
+    name: String,
+    chars: Box<[char]>,
+    histogram: [u8; BINS],
+    /// Insertion order, the last tie-breaker.
+    seq: usize,
+    value: T,
+}
+
+/// One suggestion: the name as inserted, its edit distance to the wanted text, its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion<'a, T> {
+    pub name: &'a str,
+    pub distance: usize,
+    pub value: &'a T,
+}
+
+impl<T> Default for NameTable<T> {
+    fn default() -> Self {
+        NameTable {
+            buckets: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> NameTable<T> {
+    pub fn new() -> Self {
+        NameTable::default()
+    }
+
+    pub fn insert(&mut self, name: &str, value: T) {
+        let chars: Box<[char]> = fold_chars(name).into();
+        let n = chars.len();
+        if self.buckets.len() <= n {
+            self.buckets.resize_with(n + 1, Bucket::default);
+        }
+        let entry = Entry {
+            name: name.to_string(),
+            histogram: histogram(&chars),
+            chars,
+            seq: self.len,
+            value,
+        };
+        self.len += 1;
+        if let Some(bucket) = self.buckets.get_mut(n) {
+            bucket.masks.push(mask(&entry.chars));
+            bucket.entries.push(entry);
+        }
+    }
+
+    /// Up to `max` names within the edit limit of `wanted` (case and Unicode form ignored),
+    /// closest first, then by name, then in insertion order. Exact matches (distance 0) are
+    /// included: the caller knows whether they are useful.
+    pub fn closest(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, T>> {
+        let wanted = fold_chars(wanted);
+        let limit = limit(wanted.len());
+        let wanted_histogram = histogram(&wanted);
+        let wanted_mask = mask(&wanted);
+        let lo = wanted.len().saturating_sub(limit);
+        let hi = wanted.len() + limit;
+        let mut scored: Vec<(usize, &Entry<T>)> = Vec::new();
+        for bucket in self.buckets.iter().take(hi + 1).skip(lo) {
+            for (m, entry) in bucket.masks.iter().zip(&bucket.entries) {
+                // Characters one name has and the other lacks entirely: a lower bound of
+                // the distance, two instructions per name.
+                let missing = (wanted_mask & !m)
+                    .count_ones()
+                    .max((m & !wanted_mask).count_ones());
+                if missing as usize > limit
+                    || histogram_bound(&wanted_histogram, &entry.histogram) > limit
+                {
+                    continue;
+                }
+                if let Some(d) = bounded_levenshtein(&wanted, &entry.chars, limit) {
+                    scored.push((d, entry));
+                }
+            }
+        }
+        scored.sort_by(|a, b| (a.0, &a.1.name, a.1.seq).cmp(&(b.0, &b.1.name, b.1.seq)));
+        scored
+            .into_iter()
+            .take(max)
+            .map(|(distance, e)| Suggestion {
+                name: &e.name,
+                distance,
+                value: &e.value,
+            })
+            .collect()
+    }
+}
 
 /// Up to `max` candidates closest to `wanted` (case-insensitive), best first, within an edit
-/// distance that grows with the length of `wanted` (1 for short names, at most 3).
+/// distance that grows with the length of `wanted` (1 for short names, at most 3). A
+/// candidate equal to `wanted` but for case is not a suggestion.
 pub fn closest<'a, I>(wanted: &str, candidates: I, max: usize) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let wanted = wanted.trim().to_lowercase();
-    let wanted_len = wanted.chars().count();
-    let limit = (wanted_len / 3).clamp(1, 3);
-    let mut scored: Vec<(usize, &'a str)> = Vec::new();
-    for candidate in candidates {
-        let len = candidate.chars().count();
-        if len.abs_diff(wanted_len) > limit {
-            continue;
+    let mut table = NameTable::new();
+    for c in candidates {
+        table.insert(c, c);
+    }
+    let same = |c: &str| c.nfc().collect::<String>().to_lowercase();
+    let wanted_same = same(wanted.trim());
+    let mut out: Vec<&'a str> = Vec::new();
+    for s in table.closest(wanted, usize::MAX) {
+        if same(s.value.trim()) != wanted_same && !out.contains(s.value) {
+            out.push(s.value);
         }
-        let lower = candidate.to_lowercase();
-        if lower == wanted {
-            continue;
-        }
-        let d = strsim::levenshtein(&wanted, &lower);
-        if d <= limit {
-            scored.push((d, candidate));
+        if out.len() == max {
+            break;
         }
     }
-    scored.sort();
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(max).map(|(_, c)| c).collect()
+    out
 }
 
 /// Up to `max` candidates that contain `wanted` or are contained in it, as whole words
@@ -68,6 +195,87 @@ pub fn or_list(names: &[String]) -> String {
     }
 }
 
+/// The edit limit for a wanted text of `len` characters: 1 for short names, at most 3.
+fn limit(len: usize) -> usize {
+    (len / 3).clamp(1, 3)
+}
+
+/// Case and accents are ignored when comparing names: `Societe Generale` finds
+/// `Société Générale`.
+fn fold_chars(s: &str) -> Vec<char> {
+    s.trim()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn histogram(chars: &[char]) -> [u8; BINS] {
+    let mut h = [0u8; BINS];
+    for c in chars {
+        if let Some(bin) = h.get_mut(*c as usize % BINS) {
+            *bin = bin.saturating_add(1);
+        }
+    }
+    h
+}
+
+/// Which of 64 character classes occur in `chars`.
+fn mask(chars: &[char]) -> u64 {
+    chars
+        .iter()
+        .fold(0u64, |m, c| m | (1u64 << (*c as u32 % 64)))
+}
+
+/// A lower bound of the edit distance: characters one side has and the other lacks (each edit
+/// fixes at most one surplus on each side).
+fn histogram_bound(a: &[u8; BINS], b: &[u8; BINS]) -> usize {
+    let (mut more, mut less) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += usize::from(x - y);
+        } else {
+            less += usize::from(y - x);
+        }
+    }
+    more.max(less)
+}
+
+/// Levenshtein distance of `a` and `b` when it is at most `limit`; stops as soon as a whole
+/// row exceeds the limit.
+pub fn bounded_levenshtein(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur: Vec<usize> = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let mut row_min = i + 1;
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + usize::from(ca != cb);
+            let del = prev
+                .get(j + 1)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .saturating_add(1);
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX).saturating_add(1);
+            let v = sub.min(del).min(ins);
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = v;
+            }
+            row_min = row_min.min(v);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().filter(|d| *d <= limit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +289,7 @@ mod tests {
             "Anthropic",
             "OpenAI",
             "Nvidia Labs",
+            "Socie\u{301}te\u{301} Ge\u{301}ne\u{301}rale",
         ];
         let cases: &[(&str, &[&str])] = &[
             ("NVDIA", &["NVIDIA"]),
@@ -89,9 +298,91 @@ mod tests {
             ("Zebra", &[]),
             ("Anthropik", &["Anthropic"]),
             ("AI", &[]),
+            (
+                "Societe Generale",
+                &["Socie\u{301}te\u{301} Ge\u{301}ne\u{301}rale"],
+            ),
         ];
         for (wanted, want) in cases {
             assert_eq!(&closest(wanted, names.iter().copied(), 3), want, "{wanted}");
+        }
+    }
+
+    #[test]
+    fn table_orders_by_distance_then_name() {
+        let mut t = NameTable::new();
+        for (i, n) in ["Summit Photon", "Summit Photons", "Summit Proton", "Other"]
+            .iter()
+            .enumerate()
+        {
+            t.insert(n, i);
+        }
+        let got: Vec<(&str, usize)> = t
+            .closest("summit photon", 5)
+            .into_iter()
+            .map(|s| (s.name, s.distance))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Summit Photon", 0),
+                ("Summit Photons", 1),
+                ("Summit Proton", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn bounded_levenshtein_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "kitten",
+            "sitting",
+            "NVIDIA",
+            "NVDIA",
+            "Café",
+            "Cafe",
+            "flaw",
+            "lawn",
+            "Summit Photon Devicees",
+            "Summit Photon Devices",
+            "abcdef",
+            "fedcba",
+        ];
+        for a in words {
+            for b in words {
+                let ac: Vec<char> = a.chars().collect();
+                let bc: Vec<char> = b.chars().collect();
+                let exact = strsim::levenshtein(a, b);
+                for limit in 0..5 {
+                    let want = (exact <= limit).then_some(exact);
+                    assert_eq!(
+                        bounded_levenshtein(&ac, &bc, limit),
+                        want,
+                        "{a} {b} {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn histogram_bound_is_a_lower_bound() {
+        let words = [
+            "kitten", "sitting", "NVIDIA", "aidivn", "Google", "Gogle", "xyz",
+        ];
+        for a in words {
+            for b in words {
+                let ha = histogram(&fold_chars(a));
+                let hb = histogram(&fold_chars(b));
+                let d = strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase());
+                assert!(histogram_bound(&ha, &hb) <= d, "{a} {b}");
+                let (ma, mb) = (mask(&fold_chars(a)), mask(&fold_chars(b)));
+                let bound = (ma & !mb).count_ones().max((mb & !ma).count_ones());
+                assert!(bound as usize <= d, "{a} {b}");
+            }
         }
     }
 

@@ -77,9 +77,10 @@ impl Link {
                 percent_decode(s)
             }
         };
-        let anchor = fragment.map(|f| {
+        // An empty anchor (`[[Note#]]`, `[[Note#^]]`) names the note itself.
+        let anchor = fragment.and_then(|f| {
             let f = decode(&f);
-            match f.strip_prefix('^') {
+            let anchor = match f.strip_prefix('^') {
                 Some(id) => Anchor::Block(id.trim().to_string()),
                 None => Anchor::Heading(
                     f.split('#')
@@ -87,10 +88,16 @@ impl Link {
                         .filter(|h| !h.is_empty())
                         .collect(),
                 ),
+            };
+            match &anchor {
+                Anchor::Block(id) if id.is_empty() => None,
+                Anchor::Heading(chain) if chain.is_empty() => None,
+                _ => Some(anchor),
             }
         });
-        let anchor_span =
-            hash_at.map(|i| Span::new(target_span.start() + i, target_span.start() + raw.len()));
+        let anchor_span = hash_at
+            .filter(|_| anchor.is_some())
+            .map(|i| Span::new(target_span.start() + i, target_span.start() + raw.len()));
         Link {
             kind,
             span,
@@ -132,6 +139,37 @@ pub fn is_external(dest: &str) -> bool {
     scheme.len() > 1
         && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The markdown-link destination from a note in `from_folder` to the vault path `to`:
+/// relative (`../Actors/Hugging%20Face.md`), with spaces and the characters that would end
+/// or split a destination percent-encoded.
+pub fn relative_href(from_folder: &str, to: &str) -> String {
+    let from: Vec<&str> = from_folder.split('/').filter(|p| !p.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').filter(|p| !p.is_empty()).collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from.len().saturating_sub(common)];
+    parts.extend(to_parts.iter().skip(common));
+    let joined = parts.join("/");
+    let mut out = String::with_capacity(joined.len());
+    for c in joined.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '%' => out.push_str("%25"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
@@ -194,6 +232,9 @@ mod tests {
             ),
             (LinkKind::Markdown, "#Local%20Head", "", h(&["Local Head"])),
             (LinkKind::Embed, "doc.pdf#page=3", "doc.pdf", h(&["page=3"])),
+            (LinkKind::Wiki, "Note#", "Note", None),
+            (LinkKind::Wiki, "Note#^", "Note", None),
+            (LinkKind::Wiki, "Note##", "Note", None),
         ];
         for (kind, raw, path, anchor) in cases {
             let l = link(kind, raw);
@@ -221,6 +262,32 @@ mod tests {
         }
         for d in ["Note.md", "C:\\x.md", "../a.md", "#x", "a:b c"] {
             assert!(!is_external(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn relative_href_table() {
+        let cases = [
+            ("", "Google.md", "Google.md"),
+            ("Actors", "Actors/Hugging Face.md", "Hugging%20Face.md"),
+            ("Actors/Labs", "Actors/NVIDIA.md", "../NVIDIA.md"),
+            (
+                "Actors/Labs",
+                "Topics/AI (2025).md",
+                "../../Topics/AI%20%282025%29.md",
+            ),
+            (
+                "Topics",
+                "Attachments/chart 1.png",
+                "../Attachments/chart%201.png",
+            ),
+        ];
+        for (from, to, want) in cases {
+            assert_eq!(relative_href(from, to), want, "{from} -> {to}");
+            assert_eq!(
+                percent_decode(&relative_href(from, to)).rsplit('/').next(),
+                to.rsplit('/').next()
+            );
         }
     }
 

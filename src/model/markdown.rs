@@ -55,6 +55,9 @@ pub struct Body {
     pub comments: Vec<Comment>,
     /// `<!-- ... -->` comments.
     pub html_comments: Vec<Span>,
+    /// Links written inside `%% %%` and `<!-- -->` comments: not links to Obsidian, kept apart
+    /// for `broken-link`'s `check-comments` option.
+    pub comment_links: Vec<Link>,
     /// Code, comments and math: not content.
     pub skip: SkipSet,
 }
@@ -136,9 +139,41 @@ pub fn parse_body(source: &str, start: usize) -> Body {
     walker.flush_text();
     let mut out = walker.out;
     mark_content(&mut out.headings, &blocks);
+    let inners = comments.iter().map(|c| c.inner).chain(
+        html_comments
+            .iter()
+            .flat_map(|c| html_comment_inners(source, *c)),
+    );
+    for inner in inners {
+        // Offsets are absolute, so the comment's text is parsed as a body that starts at the
+        // comment's start in the source cut at the comment's end.
+        let Some(upto) = source.get(..inner.end()) else {
+            continue;
+        };
+        out.comment_links
+            .extend(parse_body(upto, inner.start()).links);
+    }
+    out.comment_links.sort_by_key(|l| l.span);
     out.comments = comments;
     out.html_comments = html_comments;
     out.skip = skip;
+    out
+}
+
+/// The text between `<!--` and `-->` of each comment in an HTML span (a block may hold several).
+fn html_comment_inners(source: &str, span: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let text = source.get(span.range()).unwrap_or("");
+    let mut from = 0;
+    while let Some(open) = text.get(from..).and_then(|t| t.find("<!--")) {
+        let start = from + open + 4;
+        let end = text
+            .get(start..)
+            .and_then(|t| t.find("-->"))
+            .map_or(text.len(), |e| start + e);
+        out.push(Span::new(span.start() + start, span.start() + end));
+        from = end;
+    }
     out
 }
 
@@ -374,9 +409,13 @@ impl<'a> Walker<'_, 'a> {
         } else {
             Span::new(target_start, target_start + target_text.len())
         };
-        self.out
-            .links
-            .push(Link::from_target(p.kind, span, target_span, &target_text));
+        let mut link = Link::from_target(p.kind, span, target_span, &target_text);
+        if target_rel == 0 {
+            // A reference link (`[t][ref]`): the destination is elsewhere in the note, so
+            // findings point at the link as a whole.
+            link.anchor_span = None;
+        }
+        self.out.links.push(link);
     }
 }
 
@@ -498,6 +537,19 @@ mod tests {
     }
 
     #[test]
+    fn reference_links_point_at_the_link() {
+        let text = "[t][r] [u](N.md#h)\n\n[r]: Other%20Note.md#Sec\n";
+        let body = parse_body(text, 0);
+        let got: Vec<(&str, Option<&str>)> = body
+            .links
+            .iter()
+            .map(|l| (l.path.as_str(), l.anchor_span.map(|s| &text[s.range()])))
+            .collect();
+        assert_eq!(got, [("Other Note.md", None), ("N.md", Some("#h"))]);
+        assert_eq!(&text[body.links[0].target_span.range()], "[t][r]");
+    }
+
+    #[test]
     fn table_escaped_pipe() {
         let text = "| a | b |\n|---|---|\n| [[Note\\|alias]] | 1 |\n";
         let body = parse_body(text, 0);
@@ -513,6 +565,29 @@ mod tests {
     fn not_links() {
         let text = "`[[code]]` \\[[escaped]] %% [[hidden]] %% <!-- [[html]] -->\n\n```\n[[fenced]]\n```\n\n    [[indented]]\n\n$x [[math]]$ [[multi\nline]]\n";
         assert!(paths(text).is_empty(), "{:?}", paths(text));
+    }
+
+    #[test]
+    fn links_in_comments_are_kept_apart() {
+        let text = "%% see [[Hidden]] %% <!-- [[Html#H]] --> [[Live]]\n\n<!--\n[t](Other.md) `[[code]]`\n--> <!-- [[Second]] -->\n%%\n[[Block]]\n%%\n";
+        let body = parse_body(text, 0);
+        let live: Vec<&str> = body.links.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(live, ["Live"]);
+        let hidden: Vec<(&str, &str)> = body
+            .comment_links
+            .iter()
+            .map(|l| (l.path.as_str(), &text[l.target_span.range()]))
+            .collect();
+        assert_eq!(
+            hidden,
+            [
+                ("Hidden", "Hidden"),
+                ("Html", "Html#H"),
+                ("Other.md", "Other.md"),
+                ("Second", "Second"),
+                ("Block", "Block")
+            ]
+        );
     }
 
     #[test]

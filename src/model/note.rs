@@ -61,6 +61,8 @@ pub struct Note {
     pub headings: Vec<Heading>,
     pub block_ids: Vec<BlockId>,
     pub links: Vec<Link>,
+    /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
+    pub comment_links: Vec<Link>,
     pub tables: Vec<Table>,
     pub dates: Vec<DateMarker>,
     pub comments: Vec<Comment>,
@@ -129,6 +131,7 @@ impl Note {
             headings: body.headings,
             block_ids: scan::block_ids(source, body_start, &body.skip),
             links,
+            comment_links: body.comment_links,
             tables: body.tables,
             dates,
             comments: body.comments,

@@ -6,6 +6,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
+use crate::model::link::relative_href;
 
 pub static META: RuleMeta = RuleMeta {
     id: "ambiguous-link",
@@ -42,7 +43,11 @@ impl Rule for AmbiguousLink {
                 .filter_map(|o| cx.index.note(*o))
                 .map(|n| format!("`{}`", n.path))
                 .collect();
-            let pick = chosen.path.strip_suffix(".md").unwrap_or(&chosen.path);
+            let pick = if link.kind.is_wiki_style() {
+                format!("[[{}]]", cx.index.unambiguous_target(id, &note.path))
+            } else {
+                relative_href(note.folder(), &chosen.path)
+            };
             out.push(
                 Diagnostic::new(
                     link.target_span,
@@ -50,7 +55,7 @@ impl Rule for AmbiguousLink {
                     "ambiguous name",
                 )
                 .with_help(format!(
-                    "Obsidian opens `{}` (shortest path); {} also {}. Name the folder to choose, e.g. `[[{pick}]]`",
+                    "Obsidian opens `{}` (shortest path); {} also {}. Name the folder to choose, e.g. `{pick}`",
                     chosen.path,
                     also.join(", "),
                     if also.len() == 1 { "matches" } else { "match" }

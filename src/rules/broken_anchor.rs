@@ -6,8 +6,8 @@ use serde_yaml::Value;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
-use crate::index::{AnchorCheck, Resolution};
-use crate::model::Note;
+use crate::index::{AnchorCheck, Resolution, github_slug, heading_key};
+use crate::model::{Anchor, Link, Note};
 use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Options {
     /// Markdown-link fragments may also be GitHub-style heading slugs (`#revenue-model`).
     markdown_slugs: bool,
@@ -77,28 +77,7 @@ impl Rule for BrokenAnchor {
                 AnchorCheck::Found => {}
                 AnchorCheck::MissingHeading(heading) => {
                     let headings = cx.index.headings(id);
-                    let mut close = suggest::closest(&heading, headings.iter().copied(), 3);
-                    if close.is_empty() {
-                        close = suggest::overlapping(&heading, headings.iter().copied(), 3);
-                    }
-                    let help = if !close.is_empty() {
-                        let names: Vec<String> = close.iter().map(|h| format!("`#{h}`")).collect();
-                        format!("did you mean {}?", suggest::or_list(&names))
-                    } else if link.kind.is_wiki_style()
-                        && heading.contains('-')
-                        && !heading.contains(' ')
-                    {
-                        format!(
-                            "Wikilinks match heading text, not GitHub-style slugs: write the heading as it reads{}",
-                            list_headings(&headings)
-                        )
-                    } else if headings.is_empty() {
-                        format!(
-                            "{in_note} has no headings; link to the note itself or add the heading"
-                        )
-                    } else {
-                        format!("Fix the heading name{}", list_headings(&headings))
-                    };
+                    let help = heading_help(link, anchor, &heading, &headings, &in_note, slugs);
                     out.push(
                         Diagnostic::new(
                             span,
@@ -123,6 +102,72 @@ impl Rule for BrokenAnchor {
             }
         }
     }
+}
+
+/// The help for a missing heading, the most specific hint first.
+fn heading_help(
+    link: &Link,
+    anchor: &Anchor,
+    heading: &str,
+    headings: &[&str],
+    in_note: &str,
+    slugs: bool,
+) -> String {
+    let key = heading_key(heading);
+    let wanted_slug = heading.to_lowercase();
+    // `#A#B` where `B` exists, but not inside `A`'s section.
+    if let Anchor::Heading(chain) = anchor
+        && chain.len() > 1
+        && headings.iter().any(|h| heading_key(h) == key)
+    {
+        return format!(
+            "`{heading}` is in {in_note}, but not inside the section of the heading before it in the link; fix the order of `#{}`, or link to `#{heading}` alone",
+            chain.join("#")
+        );
+    }
+    // A GitHub slug where only heading text counts: wikilinks (Obsidian's rule), and markdown
+    // links with `markdown-slugs: false`.
+    if !slugs
+        && let Some(h) = headings
+            .iter()
+            .find(|h| github_slug(h) == wanted_slug && heading_key(h) != key)
+    {
+        return if link.kind.is_wiki_style() {
+            format!(
+                "`{heading}` is a GitHub-style slug; wikilinks match the heading text: write `#{}`",
+                wikilink_heading(h)
+            )
+        } else {
+            format!(
+                "`{heading}` is a GitHub-style slug, and `markdown-slugs` is off; write the heading text: `#{}`",
+                wikilink_heading(h).replace(' ', "%20")
+            )
+        };
+    }
+    let mut close = suggest::closest(heading, headings.iter().copied(), 3);
+    if close.is_empty() {
+        close = suggest::overlapping(heading, headings.iter().copied(), 3);
+    }
+    if !close.is_empty() {
+        let names: Vec<String> = close
+            .iter()
+            .map(|h| format!("`#{}`", wikilink_heading(h)))
+            .collect();
+        format!("did you mean {}?", suggest::or_list(&names))
+    } else if headings.is_empty() {
+        format!("{in_note} has no headings; link to the note itself or add the heading")
+    } else {
+        format!("Fix the heading name{}", list_headings(headings))
+    }
+}
+
+/// A heading as it can be written after `#` in a wikilink: `#`, `|`, `^`, `[` and `]` would
+/// end or split the link, and Obsidian ignores them when matching anyway.
+fn wikilink_heading(text: &str) -> String {
+    text.split(['#', '|', '^', '[', ']'])
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn list_headings(headings: &[&str]) -> String {

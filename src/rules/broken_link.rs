@@ -1,11 +1,14 @@
 //! `broken-link`: a wikilink, embed or relative markdown link names a note or file that is not
 //! in the vault (or a path outside it).
 
+use serde::Deserialize;
 use serde_yaml::Value;
+use unicode_normalization::UnicodeNormalization;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
-use crate::index::Resolution;
+use crate::index::{NameOf, Resolution};
+use crate::model::link::relative_href;
 use crate::model::{Link, LinkKind, Note};
 use crate::placeholder;
 use crate::suggest;
@@ -18,15 +21,17 @@ pub static META: RuleMeta = RuleMeta {
     build,
 };
 
-#[derive(Default, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct Options {
-    #[serde(default)]
+    /// Also check links written inside `%% %%` and `<!-- -->` comments.
+    check_comments: bool,
+    /// What to do with links to notes not written yet.
     placeholders: Placeholders,
 }
 
 /// What to do with links to notes not written yet (see `placeholder.rs`).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Placeholders {
     /// Report them like any broken link.
@@ -40,22 +45,26 @@ enum Placeholders {
 }
 
 struct BrokenLink {
-    placeholders: Placeholders,
+    options: Options,
 }
 
 fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
-    let options: Options = super::options(options)?;
     Ok(Box::new(BrokenLink {
-        placeholders: options.placeholders,
+        options: super::options(options)?,
     }))
 }
 
+/// At most this many "did you mean" names.
+const SUGGESTIONS: usize = 3;
+
 impl Rule for BrokenLink {
     fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
-        let Some(from_id) = cx.index.note_id(&note.path) else {
-            return;
+        let in_comments: &[Link] = if self.options.check_comments {
+            &note.comment_links
+        } else {
+            &[]
         };
-        for link in &note.links {
+        for link in note.links.iter().chain(in_comments) {
             if link.is_same_note() {
                 continue;
             }
@@ -70,21 +79,21 @@ impl Rule for BrokenLink {
                     .with_help("Links can only name notes and files inside the vault; vaultlint never opens the path"),
                 ),
                 Resolution::Missing
-                    if self.placeholders != Placeholders::Error
+                    if self.options.placeholders != Placeholders::Error
                         && placeholder::is_placeholder(cx.index, link) =>
                 {
-                    if self.placeholders == Placeholders::Warn {
+                    if self.options.placeholders == Placeholders::Warn {
                         out.push(placeholder_link(link));
                     }
                 }
-                Resolution::Missing => out.push(missing(cx, from_id, link)),
+                Resolution::Missing => out.push(missing(cx, note, link)),
             }
         }
     }
 }
 
-fn missing(cx: &Context<'_>, _from: usize, link: &Link) -> Diagnostic {
-    let is_file = link.kind.is_embed() && has_extension(&link.path);
+fn missing(cx: &Context<'_>, note: &Note, link: &Link) -> Diagnostic {
+    let is_file = has_extension(&link.path) && !link.path.to_lowercase().ends_with(".md");
     let (what, label) = if is_file {
         ("file", "no file with this name")
     } else {
@@ -92,56 +101,155 @@ fn missing(cx: &Context<'_>, _from: usize, link: &Link) -> Diagnostic {
     };
     let message = format!("Link target `{}` does not match any {what}", link.path);
     let diagnostic = Diagnostic::new(link.target_span, message, label);
+    diagnostic.with_help(help(cx, note, link, is_file))
+}
+
+/// The help line, the most specific hint first: an alias, a folder, an attachment written
+/// without its extension, then the closest names.
+fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
+    let written = link.path.strip_suffix(".md").unwrap_or(&link.path);
+    let wiki = link.kind.is_wiki_style();
 
     // An alias is not a link target in Obsidian: say which note has it.
-    let alias_of = cx.index.notes_with_alias(&link.path);
-    if let Some(note) = alias_of.first().and_then(|id| cx.index.note(*id)) {
-        let rewrite = if link.kind.is_wiki_style() {
-            format!("write `[[{}|{}]]`", note.name(), link.path)
+    if let Some(owner) = cx
+        .index
+        .notes_with_alias(written)
+        .first()
+        .and_then(|id| cx.index.note(*id))
+    {
+        let rewrite = if wiki {
+            format!("write `[[{}|{written}]]`", owner.name())
         } else {
-            format!("link to `{}` instead", note.path)
+            format!(
+                "link to `{}` instead",
+                relative_href(note.folder(), &owner.path)
+            )
         };
-        return diagnostic.with_help(format!(
-            "`{}` is an alias of [[{}]], and aliases do not resolve links; {rewrite}",
-            link.path,
-            note.name()
-        ));
+        return format!("`{written}` is an alias of [[{}]]; {rewrite}", owner.name());
     }
 
-    let wanted = link.path.rsplit('/').next().unwrap_or(&link.path);
-    let wanted = wanted.strip_suffix(".md").unwrap_or(wanted);
-    let names: Vec<(&str, usize, bool)> = cx.index.names().collect();
-    let close = suggest::closest(wanted, names.iter().map(|(n, _, _)| *n), 3);
-    if close.is_empty() {
-        let help = if link.kind == LinkKind::Markdown && !link.path.contains('.') {
-            "Create the note, or fix the path (markdown links are resolved like wikilinks, `.md` optional)"
-        } else {
-            "Create the note, or fix the spelling"
-        };
-        return diagnostic.with_help(help);
+    if cx.index.is_folder(written) {
+        return format!("`{written}` is a folder; a link names a note or file, not a folder");
     }
-    // One suggestion per note: its name when that is close, else the closest alias.
-    let mut shown: Vec<String> = Vec::new();
-    let mut seen: Vec<usize> = Vec::new();
-    for c in close {
-        let Some(&(_, id, is_alias)) = names.iter().find(|(n, _, _)| *n == c) else {
-            continue;
+
+    // Only `.md` may be left out: `[[Figure 1]]` does not find `Figure 1.png`.
+    if !is_file
+        && let Some(path) = cx
+            .index
+            .files_with_stem(written)
+            .first()
+            .and_then(|id| cx.index.file(*id))
+    {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let target = if wiki {
+            link_text(link, name)
+        } else {
+            format!("`{}`", relative_href(note.folder(), path))
         };
-        if seen.contains(&id) {
+        return format!("only `.md` may be left out of a link; write {target}");
+    }
+
+    let wanted = written.rsplit('/').next().unwrap_or(written);
+    let mut shown = suggestions(cx, note, link, wanted, false);
+    if shown.is_empty() {
+        // `Veil Edge Health old`, `Draft Veil Edge Health`: a name plus a word.
+        let words: Vec<&str> = wanted.split_whitespace().collect();
+        for fewer in [words.get(1..), words.get(..words.len().saturating_sub(1))]
+            .into_iter()
+            .flatten()
+            .filter(|w| !w.is_empty() && w.len() < words.len())
+        {
+            shown.extend(suggestions(cx, note, link, &fewer.join(" "), true));
+        }
+    }
+    if shown.is_empty()
+        && is_file
+        && let Some((stem, _)) = wanted.rsplit_once('.')
+    {
+        // `Scaling laws.txt` for the note `Scaling laws`.
+        shown = suggestions(cx, note, link, stem, true);
+    }
+    if !shown.is_empty() {
+        return format!("did you mean {}?", suggest::or_list(&shown));
+    }
+    if is_file {
+        "Add the file to the vault, or fix the name".to_string()
+    } else if link.kind == LinkKind::Markdown {
+        "Create the note, or fix the path (markdown links are resolved like wikilinks, `.md` optional)".to_string()
+    } else {
+        "Create the note, or fix the spelling".to_string()
+    }
+}
+
+/// "Did you mean" targets, one per note or file, written so that they resolve from `note`;
+/// with `exact_only`, the one note or file named exactly `wanted`.
+fn suggestions(
+    cx: &Context<'_>,
+    note: &Note,
+    link: &Link,
+    wanted: &str,
+    exact_only: bool,
+) -> Vec<String> {
+    let mut close = cx.index.closest_names(wanted, 4 * SUGGESTIONS);
+    if exact_only {
+        close.retain(|s| s.distance == 0);
+    }
+    let max = if exact_only { 1 } else { SUGGESTIONS };
+    let mut shown: Vec<String> = Vec::new();
+    let mut seen: Vec<NameOf> = Vec::new();
+    for s in &close {
+        // Group a note's name and aliases under the note.
+        let key = match *s.value {
+            NameOf::Alias(id) => NameOf::Note(id),
+            other => other,
+        };
+        if seen.contains(&key) {
             continue;
         }
-        let Some(note) = cx.index.note(id) else {
-            continue;
-        };
-        seen.push(id);
-        let name_is_close = !suggest::closest(wanted, [note.name()], 1).is_empty();
-        shown.push(if is_alias && !name_is_close {
-            format!("[[{}|{c}]]", note.name())
+        seen.push(key);
+        let path = cx.index.name_path(key);
+        let text = if !link.kind.is_wiki_style() {
+            format!("`{}`", relative_href(note.folder(), path))
         } else {
-            format!("[[{}]]", note.name())
-        });
+            let target = match key {
+                NameOf::Note(id) | NameOf::Alias(id) => cx.index.unambiguous_target(id, &note.path),
+                NameOf::File(_) => file_target(cx, path, &note.path),
+            };
+            // Only an alias is close: keep the words the author chose as the display text.
+            let by_name = close.iter().any(|c| *c.value == key);
+            if by_name {
+                link_text(link, &target)
+            } else {
+                link_text(link, &format!("{target}|{}", s.name))
+            }
+        };
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+        if shown.len() == max {
+            break;
+        }
     }
-    diagnostic.with_help(format!("did you mean {}?", suggest::or_list(&shown)))
+    shown
+}
+
+/// `[[target]]`, or `![[target]]` for an embed; composed (NFC) whatever the file name's form.
+fn link_text(link: &Link, target: &str) -> String {
+    let target: String = target.nfc().collect();
+    if link.kind == LinkKind::Embed {
+        format!("![[{target}]]")
+    } else {
+        format!("[[{target}]]")
+    }
+}
+
+/// An attachment's name when that alone finds it from `from`, else its vault path.
+fn file_target(cx: &Context<'_>, path: &str, from: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match cx.index.resolve(name, from) {
+        Resolution::File(id) if cx.index.file(id) == Some(path) => name.to_string(),
+        _ => path.to_string(),
+    }
 }
 
 /// A link to a note not written yet, with `placeholders: warn`: the engine makes it a warning.
