@@ -12,9 +12,10 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::{HumanOptions, Sources, counts, neutralise_line, neutralise_source};
-use crate::engine::Run;
+use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::model::Span;
+use crate::rules::unreadable_note;
 
 pub fn write(
     out: &mut dyn Write,
@@ -51,13 +52,13 @@ pub fn write(
             }
             out.write_all(rendered.as_bytes())?;
         }
-        for p in &run.problems {
-            writeln!(
-                out,
-                "  × {}: {}\n  │ unreadable-note\n  help: fix or remove the file; the rest of the vault was checked\n",
-                neutralise_line(&p.path),
-                neutralise_line(&p.message)
-            )?;
+        for problem in &run.problems {
+            let report = problem_report(problem);
+            let mut rendered = String::new();
+            if handler.render_report(&mut rendered, &report).is_err() {
+                rendered = format!("{}\n", report.message);
+            }
+            out.write_all(rendered.as_bytes())?;
         }
         if options.verbose {
             for (path, why) in &run.skipped {
@@ -153,6 +154,24 @@ fn build(finding: &Finding, text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>
         source: text.map(|t| NamedSource::new(neutralise_line(&finding.path), t)),
         labels,
         related,
+    }
+}
+
+/// A note that could not be checked: `path:line:col: why`, no source to show.
+fn problem_report(problem: &Problem) -> Report {
+    let place = match (problem.path.as_str(), problem.position) {
+        ("", _) => String::new(),
+        (path, None) => format!("{}: ", neutralise_line(path)),
+        (path, Some(at)) => format!("{}:{}:{}: ", neutralise_line(path), at.line, at.column),
+    };
+    Report {
+        message: format!("{place}{}", neutralise_line(&problem.message)),
+        code: unreadable_note::ID.to_string(),
+        severity: miette::Severity::Error,
+        help: Some(problem.help().to_string()),
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::engine::Run;
+use crate::engine::{self, Run};
 use crate::finding::Severity;
 use crate::model::{LineCol, LineIndex, Span};
 
@@ -61,9 +61,9 @@ impl Sources {
             if map.contains_key(&path) {
                 continue;
             }
-            let source = std::fs::read(root.join(&path))
+            let source = engine::read_note(&root.join(&path), engine::MAX_NOTE_BYTES)
                 .ok()
-                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|b| engine::decode(b).ok())
                 .map(|text| Source {
                     lines: LineIndex::new(&text),
                     text: Arc::new(text),

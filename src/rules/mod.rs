@@ -16,6 +16,7 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod frontmatter_error;
+pub mod unreadable_note;
 
 /// What a rule sees besides the note.
 pub struct Context<'a> {
@@ -54,6 +55,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &frontmatter_error::META,
+    &unreadable_note::META,
 ];
 
 /// Looks a rule up by id.
