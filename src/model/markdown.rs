@@ -7,6 +7,7 @@
 //! misreads `---` rules). Obsidian comments and math are masked here, after the parse, since
 //! the parser does not know them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -66,6 +67,8 @@ fn options() -> Options {
 
 /// Parses the body of `source`, which starts at byte `start` (after front matter).
 pub fn parse_body(source: &str, start: usize) -> Body {
+    let normalised = lone_cr_as_lf(source);
+    let source: &str = &normalised;
     let body = source.get(start..).unwrap_or("");
     // Two streaming passes rather than one collected event list: on a 50 MB note the list
     // alone took over a gigabyte, a second parse costs a fraction of that in time.
@@ -123,6 +126,26 @@ pub fn parse_body(source: &str, start: usize) -> Body {
     out.html_comments = html_comments;
     out.skip = skip;
     out
+}
+
+/// `source` with every lone `\r` read as `\n`. A lone `\r` ends a line for CommonMark and for
+/// the line index, but pulldown-cmark 0.13 with heading attributes does not end an ATX heading
+/// there: `# Title\r[[Link]]` became one heading and the link was lost. Same length, so every
+/// offset still points into the file.
+fn lone_cr_as_lf(source: &str) -> Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let lone = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return Cow::Borrowed(source);
+    }
+    let mut fixed = bytes.to_vec();
+    for (i, b) in fixed.iter_mut().enumerate() {
+        if lone(i) {
+            *b = b'\n';
+        }
+    }
+    // ASCII for ASCII: still UTF-8.
+    String::from_utf8(fixed).map_or(Cow::Borrowed(source), Cow::Owned)
 }
 
 struct PendingLink<'a> {
@@ -482,6 +505,16 @@ mod tests {
             .map(|t| t.name)
             .collect();
         assert_eq!(tags, ["actor", "ai", "intag"]);
+    }
+
+    #[test]
+    fn lone_cr_ends_a_heading() {
+        let text = "# Old Mac\r\rline two\r[[Gone]]\r";
+        let body = parse_body(text, 0);
+        assert_eq!(body.headings[0].text, "Old Mac");
+        assert_eq!(&text[body.links[0].span.range()], "[[Gone]]");
+        assert_eq!(lone_cr_as_lf("a\r\nb\rc\r"), "a\r\nb\nc\n");
+        assert!(matches!(lone_cr_as_lf("a\r\nb"), Cow::Borrowed(_)));
     }
 
     #[test]
