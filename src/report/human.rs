@@ -48,7 +48,7 @@ pub fn write(
             let report = build(finding, &mut text_of);
             let mut rendered = String::new();
             if handler.render_report(&mut rendered, &report).is_err() {
-                rendered = format!("{}: {}\n", finding.path, report.message);
+                rendered = format!("{}: {}\n", neutralise_line(&finding.path), report.message);
             }
             out.write_all(rendered.as_bytes())?;
         }
