@@ -28,7 +28,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(report) => {
-            eprintln!("{report:?}");
+            // The graphical renderer must not turn a config error into a crash.
+            let rendered =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format!("{report:?}")))
+                    .unwrap_or_else(|_| format!("Error: {report}"));
+            eprintln!("{rendered}");
             ExitCode::from(2)
         }
     }

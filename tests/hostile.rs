@@ -322,3 +322,49 @@ fn verbose_says_which_symlinks_were_not_followed(v: &Hostile) {
     assert!(stdout.contains(r"Odd \u{1b}[31mname\u{d}.md"), "{stdout}");
     assert!(!stdout.contains('\u{1b}') && !stdout.contains('\r'));
 }
+
+#[test]
+fn a_hostile_config_is_a_pointed_error_not_a_hang() {
+    let mut bomb =
+        String::from("rules:\n  broken-link:\n    a: &a [\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut prev = "a".to_string();
+    for level in 0..12 {
+        let name = format!("l{level}");
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        let _ = writeln!(bomb, "    {name}: &{name} [{refs}]");
+        prev = name;
+    }
+    let deep = format!(
+        "rules:\n  broken-link: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let cases = [
+        (bomb, "alias bomb", ".vaultlint.yaml:4:"),
+        (deep, "nests too deeply", "column 1016)"),
+    ];
+    for (config, help, place) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".vaultlint.yaml"), &config).unwrap();
+        std::fs::write(dir.path().join("A.md"), "# A\n").unwrap();
+        let started = Instant::now();
+        let out = Command::cargo_bin("vaultlint")
+            .unwrap()
+            .arg("check")
+            .arg(dir.path())
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(60));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert!(stderr.contains(help), "{stderr}");
+        assert!(stderr.contains(place), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            stderr.lines().all(|l| l.len() < 2_000),
+            "a huge line was printed"
+        );
+    }
+}
