@@ -5,6 +5,7 @@
 //! source and a span, so miette can point at the offending key.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use serde::Deserialize;
 use serde_yaml::Value;
 
 use crate::model::LineIndex;
+use crate::model::frontmatter::MAX_FLOW_NESTING;
 
 /// The config file, as written.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -190,6 +192,18 @@ impl ConfigError {
         help: Option<String>,
     ) -> Self {
         let name = path.map_or_else(|| "<config>".to_string(), |p| p.display().to_string());
+        // A snippet of a huge line helps nobody, and miette panics on columns past 65,535:
+        // such a place is named in the message instead.
+        let (message, span) = match span {
+            Some((s, _)) if !fits_snippet(source, s) => {
+                let at = LineIndex::new(source).line_col(source, s);
+                (
+                    format!("{message} (line {}, column {})", at.line, at.column),
+                    None,
+                )
+            }
+            _ => (message, span),
+        };
         ConfigError {
             message,
             src: NamedSource::new(name, Arc::clone(source)),
@@ -200,23 +214,63 @@ impl ConfigError {
     }
 }
 
+/// Whether the lines around `offset` (one before, one after) are short enough to show.
+fn fits_snippet(source: &str, offset: usize) -> bool {
+    const MAX_LINE_BYTES: usize = 1000;
+    let index = LineIndex::new(source);
+    let line = index.line_col(source, offset).line;
+    (line.saturating_sub(1).max(1)..=line + 1).all(|l| {
+        let Some(start) = index.line_start(l) else {
+            return true;
+        };
+        let end = index.line_start(l + 1).unwrap_or(source.len());
+        end.saturating_sub(start) <= MAX_LINE_BYTES
+    })
+}
+
+/// The largest config file read; a real one is a few hundred bytes. Bounds the read, so that
+/// `--config /dev/zero` is an error rather than a hang.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Reads and parses a config file. A missing file at `path` is an error (the caller only
 /// passes paths that were asked for or found).
 pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
-    let source = match std::fs::read_to_string(path) {
-        Ok(s) => Arc::new(s),
-        Err(err) => {
-            return Err(ConfigError::new(
-                Some(path),
-                &Arc::new(String::new()),
-                format!("Cannot read config file `{}`: {err}", path.display()),
-                None,
-                "",
-                Some("Check the path given to --config".into()),
-            ));
-        }
+    let error = |message: String, help: &str| {
+        ConfigError::new(
+            Some(path),
+            &Arc::new(String::new()),
+            message,
+            None,
+            "",
+            Some(help.into()),
+        )
     };
-    parse(path, source)
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(err) = read {
+        return Err(error(
+            format!("Cannot read config file `{}`: {err}", path.display()),
+            "Check the path given to --config",
+        ));
+    }
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_CONFIG_BYTES {
+        return Err(error(
+            format!("Config file `{}` is over 1 MiB", path.display()),
+            "A .vaultlint.yaml is a few lines; check the path given to --config",
+        ));
+    }
+    let source = String::from_utf8(bytes).map_err(|e| {
+        error(
+            format!(
+                "Config file `{}` is not UTF-8 (first bad byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+            "Save the config as UTF-8",
+        )
+    })?;
+    parse(path, Arc::new(source))
 }
 
 /// Parses config text read from `path`.
@@ -227,6 +281,16 @@ pub fn parse(path: &Path, source: Arc<String>) -> Result<LoadedConfig, ConfigErr
             path: Some(path.to_path_buf()),
             source,
         });
+    }
+    if let Some(at) = crate::model::frontmatter::nesting_beyond(&source, MAX_FLOW_NESTING) {
+        return Err(ConfigError::new(
+            Some(path),
+            &source,
+            format!("Invalid config: `[` or `{{` nested more than {MAX_FLOW_NESTING} levels deep"),
+            Some((at, at + 1)),
+            "here",
+            Some(config_help("recursion limit")),
+        ));
     }
     match serde_yaml::from_str::<ConfigFile>(&source) {
         Ok(file) => Ok(LoadedConfig {
@@ -253,6 +317,14 @@ pub fn parse(path: &Path, source: Arc<String>) -> Result<LoadedConfig, ConfigErr
                 Some((at, (at + word).min(source.len())))
             });
             let message = clean_serde_message(&err.to_string());
+            // Alias bombs and deep nesting are refused by the parser without a location.
+            let span = span.or_else(|| {
+                if message.contains("repetition limit") {
+                    first_alias(&source)
+                } else {
+                    None
+                }
+            });
             Err(ConfigError::new(
                 Some(path),
                 &source,
@@ -274,11 +346,33 @@ fn clean_serde_message(message: &str) -> String {
 }
 
 fn config_help(message: &str) -> String {
-    if message.contains("unknown field") {
+    if message.contains("repetition limit") {
+        "YAML aliases (`*name`) here expand to too many values (an alias bomb); write the values out".to_string()
+    } else if message.contains("recursion limit") {
+        "The YAML nests too deeply; the config needs only a few levels".to_string()
+    } else if message.contains("unknown field") {
         "Remove the key or fix its spelling; the README lists every config key".to_string()
     } else {
         "See the config reference in the README".to_string()
     }
+}
+
+/// The span of the first YAML alias (`*name` after a space, `[`, `,` or `:`).
+fn first_alias(source: &str) -> Option<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let at = source.match_indices('*').map(|(i, _)| i).find(|&i| {
+        let before = i.checked_sub(1).and_then(|b| bytes.get(b));
+        let after = bytes.get(i + 1);
+        matches!(
+            before,
+            None | Some(b' ' | b'[' | b',' | b':' | b'\n' | b'\t')
+        ) && after.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    })?;
+    let len = source
+        .get(at + 1..)?
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(source.len() - at - 1);
+    Some((at, at + 1 + len))
 }
 
 /// The span of the first line that defines `key:` (the key itself).
@@ -365,6 +459,86 @@ figures:
         assert_eq!(find_key(text, "stale-date"), Some((9, 19)));
         assert_eq!(find_key(text, "ambiguous-link"), Some((27, 41)));
         assert_eq!(find_key(text, "missing"), None);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly_and_pointed() {
+        let mut text = String::from("rules:\n  broken-link:\n    a: &a [x,x,x,x,x,x,x,x,x]\n");
+        for i in 0..12 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            text.push_str(&format!("    l{i}: &l{i} [{refs}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let err = parse_str(&text).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(err.message.contains("repetition limit"), "{}", err.message);
+        assert!(err.help.as_deref().unwrap().contains("alias bomb"));
+        let span = err.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "*a");
+    }
+
+    #[test]
+    fn an_error_on_a_huge_line_is_named_not_shown() {
+        let text = format!("exclude: [\"{}\", [3]]\n", "a".repeat(70_000));
+        let err = parse_str(&text).unwrap_err();
+        assert!(err.span.is_none());
+        assert!(
+            err.message.ends_with("(line 1, column 70015)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        for text in [
+            format!("exclude: {deep}\n"),
+            format!("rules:\n  broken-link: {deep}\n"),
+        ] {
+            let err = parse_str(&text).unwrap_err();
+            assert!(err.span.is_some() || err.help.is_some(), "{}", err.message);
+        }
+        let started = std::time::Instant::now();
+        let err = parse_str(&format!("rules:\n  broken-link: {deep}\n")).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(
+            err.message.contains("more than 1000 levels"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.as_deref().unwrap().contains("nests too deeply"));
+        assert!(err.span.is_none(), "a 200 kB line is not shown");
+        assert!(
+            err.message.ends_with("(line 2, column 1016)"),
+            "{}",
+            err.message
+        );
+        let err = parse_str("rules:\n  broken-link: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n").unwrap_err();
+        assert!(err.message.contains("recursion limit"), "{}", err.message);
+    }
+
+    #[test]
+    fn oversized_or_binary_config_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.yaml");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(MAX_CONFIG_BYTES + 1).unwrap();
+        assert!(load(&big).unwrap_err().message.contains("is over 1 MiB"));
+        let latin = dir.path().join("latin.yaml");
+        std::fs::write(&latin, b"today: caf\xe9\n").unwrap();
+        let err = load(&latin).unwrap_err();
+        assert!(
+            err.message
+                .contains("not UTF-8 (first bad byte at offset 10)"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Discovery: which notes and attachments a vault holds, and where its root is.
 //!
 //! Walks with the `ignore` crate (in parallel): dot-folders (`.obsidian`, `.git`, `.trash`) and
-//! `.gitignore`d paths are skipped, symlinks are not followed. Notes are `*.md` files; every
-//! other file is an attachment that links may name. The result is sorted, so nothing
+//! `.gitignore`d paths are skipped, symlinks are not followed (a loop would never end, a link
+//! out of the vault would read what is not the vault's; each is recorded as skipped, with
+//! where it leads). Notes are `*.md` files; every other file is an attachment that links may
+//! name. The result is sorted, so nothing
 //! downstream depends on walk order.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +15,8 @@ use std::sync::Mutex;
 pub struct Discovery {
     pub notes: Vec<String>,
     pub files: Vec<String>,
-    /// Paths the walk could not use (unreadable folders, names that are not UTF-8), with why.
+    /// Paths the walk could not use (symlinks, unreadable folders, names that are not UTF-8),
+    /// with why.
     pub skipped: Vec<(String, String)>,
 }
 
@@ -29,6 +32,8 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
     if !root.is_dir() {
         return Err(DiscoverError::NotAFolder(root.to_path_buf()));
     }
+    // To tell a symlink that leaves the vault from one that stays inside (for `--verbose`).
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let found = Mutex::new(Discovery::default());
     ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -43,6 +48,7 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
         .build_parallel()
         .run(|| {
             let found = &found;
+            let real_root = &real_root;
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -53,10 +59,18 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
                         return ignore::WalkState::Continue;
                     }
                 };
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                if entry.depth() > 0 && entry.path_is_symlink() {
+                    let why = symlink_reason(real_root, entry.path());
+                    if let Ok(mut f) = found.lock() {
+                        f.skipped.push((display_name(rel), why));
+                    }
+                    return ignore::WalkState::Continue;
+                }
+                // Folders are walked; sockets, pipes and devices are never opened.
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
                     return ignore::WalkState::Continue;
                 }
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
                 let Ok(mut f) = found.lock() else {
                     return ignore::WalkState::Quit;
                 };
@@ -64,7 +78,7 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
                     Some(name) if is_note(&name) => f.notes.push(name),
                     Some(name) => f.files.push(name),
                     None => f.skipped.push((
-                        rel.to_string_lossy().into_owned(),
+                        display_name(rel),
                         "file name is not valid UTF-8".to_string(),
                     )),
                 }
@@ -76,6 +90,22 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
     found.files.sort();
     found.skipped.sort();
     Ok(found)
+}
+
+/// Why a symlink was passed over. Links are never followed (a loop would never end, a link
+/// out of the vault would read what is not the vault's); this only says where one leads,
+/// resolving the path without opening anything.
+fn symlink_reason(real_root: &Path, link: &Path) -> String {
+    match std::fs::canonicalize(link) {
+        Ok(target) if target.starts_with(real_root) => "symbolic link, not followed".to_string(),
+        Ok(_) => "symbolic link to a path outside the vault, not followed".to_string(),
+        Err(err) => format!("symbolic link that does not resolve ({err}), not followed"),
+    }
+}
+
+/// A vault-relative path for messages, `/`-separated, lossy where it is not UTF-8.
+fn display_name(rel: &Path) -> String {
+    relative_name(rel).unwrap_or_else(|| rel.to_string_lossy().replace('\\', "/"))
 }
 
 /// A note is a `.md` file (case-insensitive extension).
@@ -130,6 +160,48 @@ mod tests {
         let d = discover(root, 2).unwrap();
         assert_eq!(d.notes, ["A.md", "Sub/B.md", "Up.MD"]);
         assert_eq!(d.files, ["pic.png"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_not_followed_and_say_why() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.md"), "[[x]]").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("A.md"), "a").unwrap();
+        std::fs::create_dir(root.join("Sub")).unwrap();
+        symlink(outside.path().join("secret.md"), root.join("Out.md")).unwrap();
+        symlink(outside.path(), root.join("OutDir")).unwrap();
+        symlink(root.join("A.md"), root.join("Inside.md")).unwrap();
+        symlink(root, root.join("Sub/Loop")).unwrap();
+        symlink(root.join("Self.md"), root.join("Self.md")).unwrap();
+        let d = discover(root, 2).unwrap();
+        assert_eq!(d.notes, ["A.md"]);
+        assert!(d.files.is_empty());
+        let why = |p: &str| {
+            d.skipped
+                .iter()
+                .find(|(path, _)| path == p)
+                .map(|(_, w)| w.as_str())
+                .unwrap_or_else(|| panic!("{p} not in {:?}", d.skipped))
+        };
+        assert_eq!(
+            why("Out.md"),
+            "symbolic link to a path outside the vault, not followed"
+        );
+        assert_eq!(
+            why("OutDir"),
+            "symbolic link to a path outside the vault, not followed"
+        );
+        assert_eq!(why("Inside.md"), "symbolic link, not followed");
+        assert_eq!(why("Sub/Loop"), "symbolic link, not followed");
+        assert!(
+            why("Self.md").starts_with("symbolic link that does not resolve"),
+            "{}",
+            why("Self.md")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Owns policy (severity, which notes are reported, order) and containment: a note that cannot
 //! be read, or a rule that panics on one note, becomes a recorded problem and the run goes on.
 
+use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use crate::discover::{self, DiscoverError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::index::VaultIndex;
-use crate::model::Note;
+use crate::model::{LineCol, LineIndex, Note};
 use crate::rules::Context;
 use crate::settings::{ActiveRule, Settings};
 use crate::targets::Targets;
@@ -26,11 +27,63 @@ pub struct Request {
     pub threads: usize,
 }
 
+/// The largest note vaultlint reads. The Markdown parser's tree costs up to ~25 bytes per
+/// byte of dense markup, so a bound on the note is the bound on memory; real notes stay far
+/// below it (a long web clipping is a few hundred kilobytes).
+pub const MAX_NOTE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// A failure that did not stop the run but means not everything was checked (exit 2).
+/// Reported under the rule id `unreadable-note`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The note (vault-relative); empty for a failure of a vault-wide check.
     pub path: String,
     pub message: String,
+    /// Where in the note the problem is (the first bad byte), when known.
+    pub position: Option<LineCol>,
+    pub kind: ProblemKind,
+}
+
+/// Why a note could not be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file is not text, too large, or could not be read.
+    Unreadable,
+    /// vaultlint itself failed on the note (a bug worth reporting).
+    Internal,
+}
+
+impl Problem {
+    fn new(path: &str, message: String, kind: ProblemKind) -> Self {
+        Problem {
+            path: path.to_string(),
+            message,
+            position: None,
+            kind,
+        }
+    }
+
+    /// What the reader can do about it.
+    pub fn help(&self) -> &'static str {
+        match self.kind {
+            ProblemKind::Unreadable => {
+                "Fix, convert or remove the file (or exclude it); the rest of the vault was checked"
+            }
+            ProblemKind::Internal => {
+                "This is a bug in vaultlint: please report it with the note that triggers it"
+            }
+        }
+    }
+}
+
+/// Why some bytes are not a note vaultlint can parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    pub message: String,
+    /// Byte offset of the first bad byte.
+    pub offset: usize,
+    /// Its line and column (the text before it is valid UTF-8).
+    pub position: LineCol,
 }
 
 /// The outcome of one run.
@@ -69,16 +122,71 @@ fn run_in_pool(
 ) -> Result<Run, DiscoverError> {
     let root = request.targets.root.as_path();
     let (index, mut problems, skipped) = index_vault(settings, root, threads)?;
+    let unchecked: std::collections::BTreeSet<&str> =
+        problems.iter().map(|p| p.path.as_str()).collect();
     let reported: Vec<bool> = index
         .notes()
         .iter()
-        .map(|n| is_reported(settings, request, n, &index))
+        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(n.path.as_str()))
         .collect();
-    let cx = Context {
-        index: &index,
-        settings,
-    };
+    // Like its findings, an excluded or unselected note's problem is not reported.
+    problems.retain(|p| {
+        index
+            .note_id(&p.path)
+            .and_then(|id| index.note(id))
+            .is_none_or(|n| is_reported(settings, request, n, &index))
+    });
+    let (findings, more, rule_times) = check_index(settings, &index, &reported);
+    problems.extend(more);
+    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    Ok(Run {
+        findings,
+        notes_checked: reported.iter().filter(|r| **r).count(),
+        notes_indexed: index.notes().len(),
+        problems,
+        skipped,
+        rule_times,
+        statistics: None,
+        baseline: None,
+    })
+}
 
+/// Checks notes given as `(path, text)`, every one reported, with the rules of `settings`:
+/// the whole pipeline after reading, without the file system. For property tests and fuzzing.
+/// A parser panic propagates (so a test sees it); a panicking rule becomes a problem.
+pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) -> Run {
+    let mut parsed: Vec<Note> = notes
+        .iter()
+        .map(|(path, text)| Note::parse(path, text, &settings.parse))
+        .collect();
+    parsed.sort_by(|a, b| a.path.cmp(&b.path));
+    parsed.dedup_by(|a, b| a.path == b.path);
+    let mut files: Vec<String> = files.iter().map(|f| (*f).to_string()).collect();
+    files.sort();
+    files.dedup();
+    let index = VaultIndex::new(parsed, files);
+    let reported = vec![true; index.notes().len()];
+    let (findings, problems, rule_times) = check_index(settings, &index, &reported);
+    Run {
+        findings,
+        notes_checked: reported.len(),
+        notes_indexed: reported.len(),
+        problems,
+        skipped: Vec::new(),
+        rule_times,
+        statistics: None,
+        baseline: None,
+    }
+}
+
+/// What checking an index yields: sorted findings (suppressions applied), problems, and the
+/// time each rule took.
+type Checked = (Vec<Finding>, Vec<Problem>, Vec<(&'static str, Duration)>);
+
+/// Runs every enabled rule over the reported notes, then the vault-wide checks, then applies
+/// suppressions; sorted findings.
+fn check_index(settings: &Settings, index: &VaultIndex, reported: &[bool]) -> Checked {
+    let cx = Context { index, settings };
     let per_note: Vec<NoteOutcome> = index
         .notes()
         .par_iter()
@@ -87,6 +195,7 @@ fn run_in_pool(
         .map(|(note, _)| check_note(&cx, note))
         .collect();
     let mut findings = Vec::new();
+    let mut problems = Vec::new();
     let mut times = vec![Duration::ZERO; settings.rules.len()];
     for (f, p, t) in per_note {
         findings.extend(f);
@@ -99,17 +208,18 @@ fn run_in_pool(
         let mut out = Vec::new();
         let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            active.rule.check_vault(&cx, &reported, &mut out)
+            active.rule.check_vault(&cx, reported, &mut out)
         }));
         *time += started.elapsed();
         if result.is_err() {
-            problems.push(Problem {
-                path: String::new(),
-                message: format!(
-                    "internal error: rule `{}` panicked in its vault-wide check",
+            problems.push(Problem::new(
+                "",
+                format!(
+                    "Internal error: rule `{}` panicked in its vault-wide check",
                     active.meta.id
                 ),
-            });
+                ProblemKind::Internal,
+            ));
         }
         for (id, diagnostic) in out {
             let Some(note) = index.note(id) else { continue };
@@ -119,27 +229,17 @@ fn run_in_pool(
             findings.extend(stamp(settings, active, note, diagnostic));
         }
     }
-    let unused = crate::suppress::apply(settings, &index, &reported, &mut findings);
+    let unused = crate::suppress::apply(settings, index, reported, &mut findings);
     findings.extend(unused);
-
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
-    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    Ok(Run {
-        findings,
-        notes_checked: reported.iter().filter(|r| **r).count(),
-        notes_indexed: index.notes().len(),
-        problems,
-        skipped,
-        rule_times: settings
-            .rules
-            .iter()
-            .map(|a| a.meta.id)
-            .zip(times)
-            .collect(),
-        statistics: None,
-        baseline: None,
-    })
+    let rule_times = settings
+        .rules
+        .iter()
+        .map(|a| a.meta.id)
+        .zip(times)
+        .collect();
+    (findings, problems, rule_times)
 }
 
 /// Reads and parses every note of the vault at `root` that `exclude` does not cover, without
@@ -193,7 +293,7 @@ pub fn load_index(
 type Indexed = (VaultIndex, Vec<Problem>, Vec<(String, String)>);
 
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
-/// problem, and is still indexed as a file: links to it resolve, its anchors are not checked.
+/// problem, and is still indexed, as an empty note.
 fn index_vault(settings: &Settings, root: &Path, threads: usize) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let parsed: Vec<Result<Note, Problem>> = found
@@ -203,18 +303,18 @@ fn index_vault(settings: &Settings, root: &Path, threads: usize) -> Result<Index
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
     let mut problems = Vec::new();
-    let mut files = found.files;
     for p in parsed {
         match p {
             Ok(note) => notes.push(note),
             Err(problem) => {
-                files.push(problem.path.clone());
+                // Still a note of the vault, empty: links to it by name resolve (a link to
+                // one of its headings cannot be vouched for), and no rule checks it.
+                notes.push(Note::parse(&problem.path, "", &settings.parse));
                 problems.push(problem);
             }
         }
     }
-    files.sort();
-    Ok((VaultIndex::new(notes, files), problems, found.skipped))
+    Ok((VaultIndex::new(notes, found.files), problems, found.skipped))
 }
 
 /// One note's findings, problems, and the time each rule took on it.
@@ -235,13 +335,14 @@ fn check_note(cx: &Context<'_>, note: &Note) -> NoteOutcome {
         }));
         *time += started.elapsed();
         if result.is_err() {
-            problems.push(Problem {
-                path: note.path.clone(),
-                message: format!(
-                    "internal error: rule `{}` panicked on this note",
+            problems.push(Problem::new(
+                &note.path,
+                format!(
+                    "Internal error: rule `{}` panicked on this note",
                     active.meta.id
                 ),
-            });
+                ProblemKind::Internal,
+            ));
             continue;
         }
         findings.extend(
@@ -287,28 +388,187 @@ fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
 /// Reads one note and parses it. Not UTF-8, binary (NUL bytes), too large or unreadable: a
 /// problem naming the reason (and, for bad bytes, where they are).
 fn read_and_parse(root: &Path, path: &str, settings: &Settings) -> Result<Note, Problem> {
-    let problem = |message: String| Problem {
-        path: path.to_string(),
-        message,
-    };
-    let bytes =
-        std::fs::read(root.join(path)).map_err(|e| problem(format!("cannot read note: {e}")))?;
-    if u32::try_from(bytes.len()).is_err() {
-        return Err(problem("note is larger than 4 GiB".into()));
-    }
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        return Err(problem(format!(
-            "note is binary, not text (NUL byte at offset {at})"
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        problem(format!(
-            "note is not valid UTF-8 (first bad byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+    let bytes = read_note(&root.join(path), MAX_NOTE_BYTES)
+        .map_err(|message| Problem::new(path, message, ProblemKind::Unreadable))?;
+    let text = decode(bytes).map_err(|u| Problem {
+        position: Some(u.position),
+        ..Problem::new(path, u.message, ProblemKind::Unreadable)
     })?;
     catch_unwind(AssertUnwindSafe(|| {
         Note::parse(path, &text, &settings.parse)
     }))
-    .map_err(|_| problem("internal error: the parser panicked on this note".into()))
+    .map_err(|_| {
+        Problem::new(
+            path,
+            "Internal error: the parser panicked on this note".into(),
+            ProblemKind::Internal,
+        )
+    })
+}
+
+/// Reads a note's bytes, refusing files over `limit` before reading them (and files that grow
+/// past it while being read). Opens for reading only.
+pub fn read_note(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| read_error(&e))?;
+    let size = file.metadata().map_err(|e| read_error(&e))?.len();
+    if size > limit {
+        return Err(too_large(size, limit));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(&e))?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(too_large(read, limit));
+    }
+    Ok(bytes)
+}
+
+/// The message for an I/O error on a note, with the operating system's words.
+pub fn read_error(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => format!("Note vanished during the run: {err}"),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("Cannot read note (permission denied): {err}")
+        }
+        _ => format!("Cannot read note: {err}"),
+    }
+}
+
+fn too_large(size: u64, limit: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    #[allow(clippy::cast_precision_loss)]
+    let (size, limit) = (size as f64 / MIB, limit as f64 / MIB);
+    format!("Note is {size:.1} MiB, over the {limit:.0} MiB vaultlint reads; it was not checked")
+}
+
+/// Turns a note's bytes into text: UTF-8 without NUL bytes (a NUL means a binary file). The
+/// error names the first bad byte, by offset and by line and column.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
+    let err = match String::from_utf8(bytes) {
+        Ok(text) => match text.find('\0') {
+            None => return Ok(text),
+            Some(at) => return Err(undecodable(&text, at, binary(at))),
+        },
+        Err(err) => err,
+    };
+    if let [0xff, 0xfe, ..] | [0xfe, 0xff, ..] = err.as_bytes() {
+        return Err(undecodable(
+            "",
+            0,
+            "Note is UTF-16 text (byte-order mark at offset 0), not UTF-8".into(),
+        ));
+    }
+    let valid = err.utf8_error().valid_up_to();
+    // The bytes before `valid_up_to` are UTF-8 by definition.
+    let prefix = std::str::from_utf8(err.as_bytes().get(..valid).unwrap_or_default()).unwrap_or("");
+    Err(match prefix.find('\0') {
+        Some(at) => undecodable(prefix, at, binary(at)),
+        None => undecodable(
+            prefix,
+            valid,
+            format!("Note is not valid UTF-8 (first bad byte at offset {valid})"),
+        ),
+    })
+}
+
+fn binary(at: usize) -> String {
+    format!("Note is binary, not text (NUL byte at offset {at})")
+}
+
+/// `text` holds at least the valid UTF-8 before `offset`.
+fn undecodable(text: &str, offset: usize, message: String) -> Undecodable {
+    let before = text.get(..offset).unwrap_or(text);
+    Undecodable {
+        message,
+        offset,
+        position: LineIndex::new(before).line_col(before, before.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_table() {
+        let ok = |b: &[u8]| decode(b.to_vec()).unwrap();
+        assert_eq!(ok(b""), "");
+        assert_eq!(ok("caf\u{e9}\r\n".as_bytes()), "caf\u{e9}\r\n");
+        // (bytes, offset, line, column, message start)
+        let bad: &[(&[u8], usize, usize, usize, &str)] = &[
+            (b"abc\xff", 3, 1, 4, "Note is not valid UTF-8"),
+            (b"a\nb\r\ncaf\xe9 x", 8, 3, 4, "Note is not valid UTF-8"),
+            (b"\xef\xbb\xbfab\xc3", 5, 1, 3, "Note is not valid UTF-8"),
+            (b"x\n\x00y", 2, 2, 1, "Note is binary"),
+            (b"x\x00\xff", 1, 1, 2, "Note is binary"),
+            (b"\xff\x00", 0, 1, 1, "Note is not valid UTF-8"),
+            ("\u{e9}\u{e9}\u{0}".as_bytes(), 4, 1, 3, "Note is binary"),
+            (b"\xff\xfe#\x00", 0, 1, 1, "Note is UTF-16 text"),
+            (b"\xfe\xff\x00#", 0, 1, 1, "Note is UTF-16 text"),
+        ];
+        for (bytes, offset, line, column, start) in bad {
+            let u = decode(bytes.to_vec()).unwrap_err();
+            assert_eq!(u.offset, *offset, "{bytes:?}");
+            assert_eq!(
+                u.position,
+                LineCol {
+                    line: *line,
+                    column: *column
+                },
+                "{bytes:?}"
+            );
+            assert!(u.message.starts_with(start), "{bytes:?}: {}", u.message);
+            assert!(
+                u.message.contains(&format!("offset {offset}")),
+                "{bytes:?}: {}",
+                u.message
+            );
+        }
+    }
+
+    #[test]
+    fn read_errors_carry_the_os_message() {
+        use std::io::{Error, ErrorKind};
+        let gone = Error::from(ErrorKind::NotFound);
+        assert!(read_error(&gone).starts_with("Note vanished during the run: "));
+        let denied = Error::from_raw_os_error(13);
+        let m = read_error(&denied);
+        assert!(
+            m.starts_with("Cannot read note (permission denied): "),
+            "{m}"
+        );
+        assert!(m.contains("os error 13"), "{m}");
+        let other = Error::other("disk on fire");
+        assert_eq!(read_error(&other), "Cannot read note: disk on fire");
+    }
+
+    #[test]
+    fn read_note_limits_and_vanishing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "0123456789").unwrap();
+        assert_eq!(read_note(&path, 10).unwrap(), b"0123456789");
+        let big = read_note(&path, 9).unwrap_err();
+        assert!(big.starts_with("Note is 0.0 MiB, over the 0 MiB"), "{big}");
+        std::fs::remove_file(&path).unwrap();
+        let gone = read_note(&path, 10).unwrap_err();
+        assert!(gone.starts_with("Note vanished during the run: "), "{gone}");
+        assert!(gone.contains("os error 2"), "{gone}");
+    }
+
+    #[test]
+    fn a_note_that_vanishes_after_discovery_is_a_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::new(
+            crate::config::LoadedConfig::defaults(),
+            &crate::settings::Overrides::default(),
+        )
+        .unwrap();
+        let problem = read_and_parse(dir.path(), "Gone.md", &settings).unwrap_err();
+        assert_eq!(problem.path, "Gone.md");
+        assert_eq!(problem.kind, ProblemKind::Unreadable);
+        assert!(problem.message.starts_with("Note vanished during the run"));
+    }
 }

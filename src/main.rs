@@ -40,7 +40,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(report) => {
-            eprintln!("{report:?}");
+            // The graphical renderer must not turn a config error into a crash.
+            let rendered =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| format!("{report:?}")))
+                    .unwrap_or_else(|_| format!("Error: {report}"));
+            eprintln!("{rendered}");
             ExitCode::from(2)
         }
     }
@@ -57,6 +61,13 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
                 "Unknown rule `{bad}` in --select or --ignore"
             ));
         }
+    }
+    if let Some(id) = settings::always_on_rule(&args.ignore) {
+        return Err(miette::miette!(
+            help =
+                "A note that cannot be read is always reported (exit 2); exclude the file instead",
+            "`{id}` cannot be ignored"
+        ));
     }
     let targets =
         targets::resolve(&args.paths, args.vault.as_deref()).map_err(|e| miette::miette!("{e}"))?;

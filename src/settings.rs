@@ -13,7 +13,7 @@ use crate::config::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
 use crate::model::ParseOptions;
 use crate::overrides::PathRules;
-use crate::rules::{self, Rule, RuleMeta};
+use crate::rules::{self, Rule, RuleMeta, unreadable_note};
 use crate::schema::Schema;
 
 /// A rule switched on for this run.
@@ -76,6 +76,15 @@ impl Settings {
         for meta in rules::REGISTRY.iter().copied() {
             let entry = config.file.rules.get(meta.id);
             let (severity, options) = rule_entry(&config, meta, entry)?;
+            if meta.id == unreadable_note::ID && severity != Some(Severity::Error) {
+                return Err(config.error_at_key(
+                    meta.id,
+                    format!("`{}` cannot be turned off or down", meta.id),
+                    Some(
+                        "A note that cannot be read is always reported (exit 2); exclude the file instead".into(),
+                    ),
+                ));
+            }
             let selected = match &overrides.select {
                 Some(list) => list.iter().any(|s| s == meta.id),
                 None => severity.is_some() || path_rules.turns_on(meta.id),
@@ -146,6 +155,11 @@ impl Settings {
 /// Checks `--select`/`--ignore` ids; returns the first unknown one.
 pub fn unknown_rule<'a>(ids: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
     ids.into_iter().find(|id| rules::find(id).is_none())
+}
+
+/// Checks `--ignore` ids; returns the first one of a rule that is always on.
+pub fn always_on_rule<'a>(ids: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
+    ids.into_iter().find(|id| *id == unreadable_note::ID)
 }
 
 /// Comma-separated list of every rule id, for help texts.

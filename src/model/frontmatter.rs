@@ -129,9 +129,49 @@ pub fn unclosed(text: &str, base: usize) -> Option<Frontmatter> {
     })
 }
 
+/// Deepest `[`/`{` nesting YAML is given to the parser with. The YAML scanner's time grows
+/// with the square of the flow nesting depth (40,000 levels took 20 seconds), and the parser
+/// refuses anything past 128 levels anyway; real front matter nests two or three.
+pub const MAX_FLOW_NESTING: usize = 1000;
+
+/// The offset of the first `[` or `{` that opens more than `limit` levels of flow nesting.
+/// Counts brackets inside quoted strings too: harmless at a limit no real text reaches.
+pub fn nesting_beyond(yaml: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in yaml.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Parses the YAML of a block found by [`split`]. `source` is the whole file.
 pub fn parse(source: &str, span: Span, body: Span) -> Frontmatter {
     let yaml = source.get(body.range()).unwrap_or("");
+    if let Some(at) = nesting_beyond(yaml, MAX_FLOW_NESTING) {
+        let start = body.start() + at;
+        return Frontmatter {
+            span,
+            body,
+            value: None,
+            entries: Vec::new(),
+            error: Some(FrontmatterError {
+                kind: FrontmatterErrorKind::Syntax,
+                message: format!(
+                    "Front matter nests `[` or `{{` more than {MAX_FLOW_NESTING} levels deep"
+                ),
+                span: Span::new(start, start + 1),
+            }),
+        };
+    }
     let (value, error) = match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Mapping(map)) => (Some(map), None),
         Ok(Value::Null) => (Some(serde_yaml::Mapping::new()), None),
@@ -524,6 +564,21 @@ mod tests {
         assert_eq!(links[0].inner, "Google");
         assert_eq!(&text[links[0].span.range()], "[[Google]]");
         assert_eq!(links[1].inner, "A|x");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let deep = "[".repeat(50_000);
+        let text = format!("---\na: {deep}\n---\n");
+        let started = std::time::Instant::now();
+        let f = fm(&text).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let e = f.error.unwrap();
+        assert!(e.message.contains("more than 1000 levels"), "{}", e.message);
+        assert_eq!(e.span.start(), 7 + 1000);
+        assert_eq!(nesting_beyond("a: [1, {b: [2]}]", 2), Some(11));
+        assert_eq!(nesting_beyond("a: [1, {b: [2]}]", 3), None);
+        assert_eq!(nesting_beyond("]]]][", 1), None);
     }
 
     #[test]

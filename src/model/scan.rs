@@ -443,6 +443,31 @@ mod tests {
     }
 
     #[test]
+    fn marker_words_are_literal_and_size_limited() {
+        // Words come from configuration: regex syntax in them is text, not pattern.
+        let words = [
+            "Rev.(x)*".to_string(),
+            "a|b".to_string(),
+            r"\d+".to_string(),
+        ];
+        let re = marker_regex(&words).unwrap();
+        let found = |line: &str| date_markers(line, 0, &no_skip(), &re).len();
+        assert_eq!(found("Rev.(x)* 2026-01-01"), 1);
+        assert_eq!(found("Revx 2026-01-01"), 0);
+        assert_eq!(found("a|b 2026-01-01"), 1);
+        assert_eq!(found("a 2026-01-01"), 0);
+        assert_eq!(found(r"\d+ 2026-01-01"), 1);
+        assert_eq!(found("12 2026-01-01"), 0);
+        // A pattern past the size limit is an error to report, not a hang or a panic.
+        let huge: Vec<String> = (0..20_000)
+            .map(|i| format!("word{i} \u{e9}t\u{e9}"))
+            .collect();
+        let started = std::time::Instant::now();
+        assert!(marker_regex(&huge).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
     fn skip_set_overlap() {
         let s = SkipSet::new(vec![
             Span::new(10, 20),

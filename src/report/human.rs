@@ -7,14 +7,16 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::{HumanOptions, Sources, counts, neutralise_line, neutralise_source};
-use crate::engine::Run;
+use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::model::Span;
+use crate::rules::unreadable_note;
 
 pub fn write(
     out: &mut dyn Write,
@@ -44,20 +46,11 @@ pub fn write(
                 .clone()
         };
         for finding in &run.findings {
-            let report = build(finding, &mut text_of);
-            let mut rendered = String::new();
-            if handler.render_report(&mut rendered, &report).is_err() {
-                rendered = format!("{}: {}\n", finding.path, report.message);
-            }
-            out.write_all(rendered.as_bytes())?;
+            let report = build(finding, &mut text_of, sources);
+            out.write_all(render(&handler, &report).as_bytes())?;
         }
-        for p in &run.problems {
-            writeln!(
-                out,
-                "  × {}: {}\n  │ unreadable-note\n  help: fix or remove the file; the rest of the vault was checked\n",
-                neutralise_line(&p.path),
-                neutralise_line(&p.message)
-            )?;
+        for problem in &run.problems {
+            out.write_all(render(&handler, &problem_report(problem)).as_bytes())?;
         }
         if options.verbose {
             for (path, why) in &run.skipped {
@@ -113,9 +106,62 @@ struct Report {
     related: Vec<Report>,
 }
 
-fn build(finding: &Finding, text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>) -> Report {
+/// Longest line (in bytes) a snippet shows, and most lines it spans. Past them (a 1 MB line, a
+/// 10,000-column table row) the finding is reported by position alone: such a snippet helps
+/// nobody, and miette panics on columns past 65,535.
+const MAX_SHOWN_LINE_BYTES: usize = 1000;
+const MAX_SHOWN_LINES: usize = 100;
+
+/// Renders one report; plain text if miette fails (or panics) on it.
+fn render(handler: &GraphicalReportHandler, report: &Report) -> String {
+    let mut rendered = String::new();
+    let ok = catch_unwind(AssertUnwindSafe(|| {
+        handler.render_report(&mut rendered, report)
+    }));
+    if !matches!(ok, Ok(Ok(()))) {
+        rendered = format!("{}: {}\n", report.code, report.message);
+    }
+    rendered
+}
+
+/// Whether the lines around `spans` in the note at `path` are small enough to show.
+fn shows(sources: &Sources, path: &str, spans: &[Span]) -> bool {
+    let Some(s) = sources.get(path) else {
+        return false;
+    };
+    spans.iter().all(|span| {
+        let first = s.line_col(span.start()).line.saturating_sub(1).max(1);
+        let last = (s.line_col(span.end()).line + 1).min(s.lines.line_count());
+        last.saturating_sub(first) <= MAX_SHOWN_LINES
+            && (first..=last).all(|line| {
+                let start = s.lines.line_start(line).unwrap_or(0);
+                let end = s.lines.line_start(line + 1).unwrap_or(s.text.len());
+                end.saturating_sub(start) <= MAX_SHOWN_LINE_BYTES
+            })
+    })
+}
+
+/// `path:line:col: ` for a report shown without its snippet.
+fn place(sources: &Sources, path: &str, span: Span) -> String {
+    let (at, _) = sources.range(path, span);
+    format!("{}:{}:{}: ", neutralise_line(path), at.line, at.column)
+}
+
+fn build(
+    finding: &Finding,
+    text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>,
+    sources: &Sources,
+) -> Report {
     let d = &finding.diagnostic;
-    let text = text_of(&finding.path);
+    let own: Vec<Span> = std::iter::once(d.span)
+        .chain(
+            d.related
+                .iter()
+                .filter(|r| r.path.is_none())
+                .map(|r| r.span),
+        )
+        .collect();
+    let text = text_of(&finding.path).filter(|_| shows(sources, &finding.path, &own));
     let mut labels = Vec::new();
     let mut related = Vec::new();
     if let Some(t) = &text {
@@ -124,13 +170,21 @@ fn build(finding: &Finding, text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>
             match &r.path {
                 None => labels.push(label(&r.label, r.span, t, false)),
                 Some(other) => {
-                    let other_text = text_of(other);
-                    related.push(Report {
-                        message: format!(
+                    let other_text = text_of(other).filter(|_| shows(sources, other, &[r.span]));
+                    let message = match other_text {
+                        Some(_) => format!(
                             "{} (in `{}`)",
                             neutralise_line(&r.label),
                             neutralise_line(other)
                         ),
+                        None => format!(
+                            "{}{}",
+                            place(sources, other, r.span),
+                            neutralise_line(&r.label)
+                        ),
+                    };
+                    related.push(Report {
+                        message,
                         code: String::new(),
                         severity: miette::Severity::Advice,
                         help: None,
@@ -145,8 +199,17 @@ fn build(finding: &Finding, text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>
             }
         }
     }
+    let message = match &text {
+        Some(_) => neutralise_line(&d.message),
+        None => format!(
+            "{}{} ({})",
+            place(sources, &finding.path, d.span),
+            neutralise_line(&d.message),
+            neutralise_line(&d.label)
+        ),
+    };
     Report {
-        message: neutralise_line(&d.message),
+        message,
         code: finding.rule.to_string(),
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
@@ -156,6 +219,24 @@ fn build(finding: &Finding, text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>
         source: text.map(|t| NamedSource::new(neutralise_line(&finding.path), t)),
         labels,
         related,
+    }
+}
+
+/// A note that could not be checked: `path:line:col: why`, no source to show.
+fn problem_report(problem: &Problem) -> Report {
+    let place = match (problem.path.as_str(), problem.position) {
+        ("", _) => String::new(),
+        (path, None) => format!("{}: ", neutralise_line(path)),
+        (path, Some(at)) => format!("{}:{}:{}: ", neutralise_line(path), at.line, at.column),
+    };
+    Report {
+        message: format!("{place}{}", neutralise_line(&problem.message)),
+        code: unreadable_note::ID.to_string(),
+        severity: miette::Severity::Error,
+        help: Some(problem.help().to_string()),
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
     }
 }
 

@@ -6,6 +6,9 @@ use serde::Serialize;
 
 use super::{Sources, counts};
 use crate::engine::Run;
+use crate::finding::Severity;
+use crate::model::LineCol;
+use crate::rules::unreadable_note;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -57,16 +60,17 @@ pub fn write(out: &mut dyn Write, run: &Run, sources: &Sources) -> io::Result<()
         });
     }
     for p in &run.problems {
+        let at = p.position.unwrap_or(LineCol { line: 1, column: 1 });
         diagnostics.push(Entry {
-            rule: "unreadable-note",
-            severity: "error",
+            rule: unreadable_note::ID,
+            severity: Severity::Error.as_str(),
             path: &p.path,
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
+            line: at.line,
+            column: at.column,
+            end_line: at.line,
+            end_column: at.column,
             message: &p.message,
-            help: Some("Fix or remove the file; the rest of the vault was checked"),
+            help: Some(p.help()),
         });
     }
     let c = counts(run);

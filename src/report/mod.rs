@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::discover::relative_name;
-use crate::engine::Run;
+use crate::engine::{self, Run};
 use crate::finding::Severity;
 use crate::model::{LineCol, LineIndex, Span};
 
@@ -68,9 +68,9 @@ impl Sources {
             if map.contains_key(&path) {
                 continue;
             }
-            let source = std::fs::read(root.join(&path))
+            let source = engine::read_note(&root.join(&path), engine::MAX_NOTE_BYTES)
                 .ok()
-                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|b| engine::decode(b).ok())
                 .map(|text| Source {
                     lines: LineIndex::new(&text),
                     text: Arc::new(text),
@@ -170,35 +170,95 @@ impl SarifBase {
     }
 }
 
-/// Replaces terminal control characters from note text or paths, so that a note cannot move
-/// the cursor, recolour or rewrite the reader's terminal. Byte length is kept (each control
-/// byte becomes a space) so spans stay valid; newlines and tabs are kept.
+/// Replaces terminal control characters from note text, so that a note cannot move the
+/// cursor, recolour, rewrite or reorder what the reader sees. Byte length and character count
+/// are kept (each character becomes one of the same UTF-8 length: a space, `·` or `�`), so spans
+/// and columns stay valid. Newlines and tabs are kept; a lone `\r` becomes `\n`, since it ends a
+/// line for vaultlint's line numbers too, and the `\r` of `\r\n` becomes a space.
 pub fn neutralise_source(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c.to_string(),
-            c if c.is_control() => " ".repeat(c.len_utf8()),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => out.push(' '),
+            '\r' => out.push('\n'),
+            c if is_hazard(c) => out.push(match c.len_utf8() {
+                1 => ' ',
+                2 => '\u{b7}',
+                _ => '\u{fffd}',
+            }),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Makes control characters visible in a one-line message (`\u{1b}` → `\u{1b}` as text).
 pub fn neutralise_line(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_unicode().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_hazard(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters a terminal acts on rather than shows: C0 and C1 controls (escape, carriage
+/// return, backspace, ...), bidirectional overrides and isolates (which reorder what follows),
+/// and the Unicode line and paragraph separators.
+fn is_hazard(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                | '\u{2028}' | '\u{2029}'
+        )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn neutralise_source_table() {
+        let cases = [
+            ("plain", "plain"),
+            ("a\u{1b}[31mred", "a [31mred"),
+            ("crlf\r\nnext", "crlf \nnext"),
+            ("lone\rcr", "lone\ncr"),
+            ("tab\tkept", "tab\tkept"),
+            ("c1\u{85}x", "c1\u{b7}x"),
+            ("bidi\u{202e}txt\u{2066}", "bidi\u{fffd}txt\u{fffd}"),
+            ("bell\u{7}\u{8}", "bell  "),
+        ];
+        for (input, want) in cases {
+            let got = neutralise_source(input);
+            assert_eq!(got, want, "{input:?}");
+            assert_eq!(got.len(), input.len(), "{input:?}: byte length");
+            assert_eq!(
+                got.chars().count(),
+                input.chars().count(),
+                "{input:?}: chars"
+            );
+        }
+    }
+
+    #[test]
+    fn neutralise_line_table() {
+        let cases = [
+            ("x\u{1b}y", "x\\u{1b}y"),
+            ("a\rb", "a\\u{d}b"),
+            ("rtl\u{202e}", "rtl\\u{202e}"),
+            ("Café.md", "Café.md"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(neutralise_line(input), want, "{input:?}");
+        }
+    }
 
     #[test]
     fn neutralise_keeps_length_and_lines() {

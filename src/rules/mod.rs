@@ -26,6 +26,7 @@ mod missing_date;
 mod missing_field;
 mod missing_section;
 mod stale_date;
+pub mod unreadable_note;
 mod unused_suppression;
 
 /// What a rule sees besides the note.
@@ -76,6 +77,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &empty_section::META,
     &date_not_bumped::META,
     &unused_suppression::META,
+    &unreadable_note::META,
 ];
 
 /// Looks a rule up by id.

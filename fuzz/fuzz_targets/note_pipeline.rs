@@ -1,0 +1,85 @@
+//! The per-note pipeline on arbitrary bytes: the input is split at NUL bytes into up to four
+//! notes (a NUL never survives decoding, so it is a free separator), each is decoded as a note
+//! file is, and the texts that decode go through `Note::parse`, the vault index and every
+//! registered rule. A panic anywhere, a rule that panics (caught by the engine and reported as a
+//! problem), or a finding whose span or position is not inside its note is a crash.
+
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use vaultlint::config::LoadedConfig;
+use vaultlint::engine;
+use vaultlint::model::{LineIndex, Span};
+use vaultlint::rules::REGISTRY;
+use vaultlint::settings::{Overrides, Settings};
+
+static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
+    let overrides = Overrides {
+        today: "2026-11-26".parse().ok(),
+        select: Some(REGISTRY.iter().map(|m| m.id.to_string()).collect()),
+        ignore: Vec::new(),
+    };
+    match Settings::new(LoadedConfig::defaults(), &overrides) {
+        Ok(s) => s,
+        Err(e) => panic!("default settings do not build: {e}"),
+    }
+});
+
+const PATHS: &[&str] = &["A.md", "Sub/B.md", "Sub/A.md", "Über Ω.md"];
+const FILES: &[&str] = &["img.png", "Sub/doc.pdf"];
+
+fuzz_target!(|data: &[u8]| {
+    let mut notes: Vec<(&str, String)> = Vec::new();
+    for (part, path) in data.split(|b| *b == 0).zip(PATHS) {
+        match engine::decode(part.to_vec()) {
+            Ok(text) => notes.push((path, text)),
+            Err(bad) => assert!(bad.offset <= part.len(), "offset past the end"),
+        }
+    }
+    let pairs: Vec<(&str, &str)> = notes.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let run = engine::check_texts(&SETTINGS, &pairs, FILES);
+    assert!(
+        run.problems.is_empty(),
+        "a rule panicked: {:?}",
+        run.problems
+    );
+    let text_of = |path: &str| -> &str {
+        match pairs.iter().find(|(p, _)| *p == path) {
+            Some((_, t)) => t,
+            None => panic!("finding on a note that does not exist: {path}"),
+        }
+    };
+    for f in &run.findings {
+        let text = text_of(&f.path);
+        in_bounds(text, f.diagnostic.span);
+        for r in &f.diagnostic.related {
+            in_bounds(r.path.as_deref().map_or(text, text_of), r.span);
+        }
+    }
+});
+
+fn in_bounds(text: &str, span: Span) {
+    assert!(
+        span.start() <= span.end() && span.end() <= text.len(),
+        "span {span:?} out of the note"
+    );
+    assert!(
+        text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()),
+        "span {span:?} splits a character"
+    );
+    let lines = LineIndex::new(text);
+    for offset in [span.start(), span.end()] {
+        let at = lines.line_col(text, offset);
+        assert!(
+            at.line >= 1 && at.line <= lines.line_count(),
+            "line {at:?} out of the note"
+        );
+        let chars = lines.line_text(text, offset).chars().count();
+        assert!(
+            at.column >= 1 && at.column <= chars + 1,
+            "column {at:?} past its line"
+        );
+    }
+}
