@@ -11,6 +11,7 @@ use serde_yaml::Value;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
 use crate::model::ParseOptions;
+use crate::model::figure_value::Synonyms;
 use crate::rules::{self, Rule, RuleMeta};
 use crate::schema::Schema;
 
@@ -112,7 +113,10 @@ impl Settings {
             rules: active,
             exclude,
             schemas,
-            parse: ParseOptions::default(),
+            parse: ParseOptions {
+                synonyms: Synonyms::with_extra(config.file.figures.synonyms.clone()),
+                ..ParseOptions::default()
+            },
             config,
         })
     }
