@@ -129,6 +129,27 @@ impl Input<'_> {
             .checked_sub(1)
     }
 
+    /// The heading of `section` and every heading above it (`### Series B` in `## Funding`).
+    fn ancestry(&self, section: Option<usize>) -> impl Iterator<Item = &Heading> {
+        let own = section.and_then(|i| self.headings.get(i));
+        let mut level = own.map_or(0, |h| h.level);
+        let above = section.unwrap_or(0);
+        own.into_iter().chain(
+            self.headings
+                .get(..above)
+                .unwrap_or(&[])
+                .iter()
+                .rev()
+                .filter(move |h| {
+                    let parent = h.level < level;
+                    if parent {
+                        level = h.level;
+                    }
+                    parent
+                }),
+        )
+    }
+
     fn heading_text(&self, section: Option<usize>) -> &str {
         section
             .and_then(|i| self.headings.get(i))
@@ -170,6 +191,8 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
         figure_text::read_line(input, &line, &mut out.own, &mut stated);
     }
     stated_totals(input, stated, &mut out);
+    out.own
+        .retain(|f| !input.ancestry(f.section).any(|h| is_about_others(&h.text)));
     // A figure under `## 2023 results` is a 2023 figure unless it says otherwise.
     for f in &mut out.own {
         if f.qualifier.is_none() {
@@ -267,13 +290,65 @@ fn money_column(table: &Table) -> Option<(usize, Vec<Amount>)> {
     }
 }
 
+/// Sections about other entities, past states or single rounds: `## Competitive landscape`,
+/// `## Acquisition of MosaicML`, `## History`, `### Series B`. Their figures are not the note's
+/// current ones (a deal's valuation, a rival's headcount, a round's post-money).
+fn is_about_others(heading: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "competitor",
+        "competitors",
+        "competition",
+        "competitive",
+        "competing",
+        "comparison",
+        "compared",
+        "vs",
+        "versus",
+        "peer",
+        "peers",
+        "rival",
+        "rivals",
+        "landscape",
+        "alternatives",
+        "acquisition",
+        "acquisitions",
+        "acquired",
+        "portfolio",
+        "investments",
+        "subsidiary",
+        "subsidiaries",
+        "history",
+        "timeline",
+        "milestones",
+        "series",
+        "seed",
+        "tranche",
+        "ipo",
+    ];
+    let lower = heading.to_lowercase();
+    lower.contains("[[")
+        || lower.contains("](")
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| WORDS.contains(&w))
+}
+
 /// One cell holding one value.
 fn amount(cell: &Cell) -> Option<Amount> {
     if !cell.text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    let quantity = parse_quantity(&cell.text)?;
-    let (text, span) = match find_quantities(&cell.text).first() {
+    let found = find_quantities(&cell.text);
+    // Without emphasis, escapes or notes the cell reads as written: `found` is what
+    // `parse_quantity` would see, so it is not run a second time.
+    let plain =
+        !cell.text.contains(['*', '_', '`', '\\', '(', '[']) && cell.text.trim() == cell.text;
+    let quantity = match found.as_slice() {
+        [only] if plain && only.span.start == 0 => only.quantity,
+        _ if plain => return None,
+        _ => parse_quantity(&cell.text)?,
+    };
+    let (text, span) = match found.first() {
         Some(f) => (
             cell.text
                 .get(f.span.clone())
@@ -382,7 +457,26 @@ fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures)
     if table.header.len() < 2 {
         return;
     }
-    let keys: Vec<RowKey> = table.rows.iter().map(|r| row_key(input, r)).collect();
+    // Only rows with a number past the first cell can hold a figure; most tables have none.
+    let numeric = |r: &Vec<Cell>| {
+        r.iter()
+            .skip(1)
+            .any(|c| c.text.bytes().any(|b| b.is_ascii_digit()))
+    };
+    if !table.rows.iter().any(numeric) {
+        return;
+    }
+    let keys: Vec<RowKey> = table
+        .rows
+        .iter()
+        .map(|r| {
+            if numeric(r) {
+                row_key(input, r)
+            } else {
+                RowKey::Unusable
+            }
+        })
+        .collect();
     // Rows that share a label (two rounds in `2023`) are not keyed by it: drop them all.
     let mut seen: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
     for key in &keys {
@@ -643,6 +737,12 @@ mod tests {
                 "revenue (2024) = $120M"
             ]
         );
+    }
+
+    #[test]
+    fn sections_about_others_hold_no_figures() {
+        let text = "## Acquisition of Mosaic\n\n| Metric | Value |\n|-|-|\n| Valuation | $1.3B |\n\n### Details\n\n**Valuation:** $1.2B\n\n## Funding\n\n### Series B\n\n**Valuation:** $1B\n\n## Versus [[Rival]]\n\n$9B valuation.\n\n## Investment case\n\n**Valuation:** $4.5B\n";
+        assert_eq!(labels(text), ["valuation = $4.5B"]);
     }
 
     #[test]

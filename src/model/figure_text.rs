@@ -8,6 +8,7 @@
 //! the same label twice (a change over time) yields no prose figure. Does not own tables or
 //! how stated totals become figures (`figure.rs`).
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -246,6 +247,7 @@ pub(crate) fn read_line(
         line,
         found: &found,
         sentences: &sentences,
+        denied: sentences.iter().map(|_| OnceCell::new()).collect(),
     };
     // At most one figure per line is read as a bold label or a stated total.
     let mut taken = None;
@@ -334,6 +336,8 @@ struct LineCx<'a> {
     line: &'a Line<'a>,
     found: &'a [Found],
     sentences: &'a [Range<usize>],
+    /// [`LineCx::sentence_denied`] per sentence, computed on first use.
+    denied: Vec<OnceCell<bool>>,
 }
 
 impl LineCx<'_> {
@@ -446,6 +450,13 @@ impl LineCx<'_> {
 
     /// Comparisons, plans, links and other owners keep a sentence's figures out.
     fn sentence_denied(&self, s: usize) -> bool {
+        match self.denied.get(s) {
+            Some(cell) => *cell.get_or_init(|| self.compute_denied(s)),
+            None => true,
+        }
+    }
+
+    fn compute_denied(&self, s: usize) -> bool {
         let Some(range) = self.sentences.get(s) else {
             return true;
         };
@@ -482,7 +493,6 @@ impl LineCx<'_> {
     fn prose_label(&self, i: usize, s: usize) -> Option<(String, bool)> {
         let f = self.found.get(i)?;
         let range = self.sentences.get(s)?;
-        let denied = self.sentence_denied(s);
         let text = self.line.text;
         let before = text.get(range.start..f.span.start)?;
         let after = text.get(f.span.end..range.end)?;
@@ -500,15 +510,14 @@ impl LineCx<'_> {
                 continue;
             };
             let follow = tail.get(k).map(String::as_str);
-            let bad = denied
-                || denied_before
+            let bad = denied_before
                 || follow.is_some_and(|w| AFTER_DENY.contains(&w))
                 || follow.is_some_and(|w| NARROWING.contains(&w) && !period_follows(after, w))
                 || !unit_fits(label, unit)
                 || (label == "employees"
                     && prior.iter().any(|w| CHANGE_VERBS.contains(&w.as_str())))
                 || (label == "total raised" && !self.cumulative(s, &phrase, None));
-            return Some((label.to_owned(), !bad));
+            return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
         }
         // `valuation of $4.5B`, `valued at $4.5B`, `has raised $396M`.
         let words = words_before(before, 6);
@@ -534,11 +543,10 @@ impl LineCx<'_> {
                 continue;
             };
             let owner = from.checked_sub(1).and_then(|j| words.get(j));
-            let bad = denied
-                || owner.is_some_and(|w| BEFORE_DENY.contains(&w.as_str()))
+            let bad = owner.is_some_and(|w| BEFORE_DENY.contains(&w.as_str()))
                 || !unit_fits(label, unit)
                 || (label == "total raised" && !self.cumulative(s, &phrase, owner));
-            return Some((label.to_owned(), !bad));
+            return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
         }
         None
     }

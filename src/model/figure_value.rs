@@ -84,17 +84,19 @@ pub enum Agreement {
     Incomparable,
 }
 
-// Regex pieces. Digits are `[0-9]`, not `\d`, so that `str::parse` always
-// accepts what matched; currency codes are case-sensitive so "a$5" is not AUD.
-const MARK: &str = r"(?:(?P<ap>~|≈|\b(?:about|approx|approximately|around|roughly|circa)\b\.?|\b(?:c|ca|est)\.)|(?P<lo>>=?|≥|\b(?:over|more\s+than|at\s+least|upwards\s+of|in\s+excess\s+of)\b)|(?P<up><=?|≤|\b(?:under|less\s+than|fewer\s+than|up\s+to|below)\b))\s*";
+// Regex pieces. Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the fast
+// DFA off any line with a non-ASCII char (an em dash is enough), and `starts_cleanly`
+// already rejects a number glued to a non-ASCII letter. Digits are `[0-9]`, not `\d`,
+// so that `str::parse` always accepts what matched; currency codes are case-sensitive
+// so "a$5" is not AUD.
+const MARK: &str = r"(?:(?P<ap>~|≈|(?-u:\b)(?:about|approx|approximately|around|roughly|circa)(?-u:\b)\.?|(?-u:\b)(?:c|ca|est)\.)|(?P<lo>>=?|≥|(?-u:\b)(?:over|more\s+than|at\s+least|upwards\s+of|in\s+excess\s+of)(?-u:\b))|(?P<up><=?|≤|(?-u:\b)(?:under|less\s+than|fewer\s+than|up\s+to|below)(?-u:\b)))\s*";
 const CUR: &str =
     r"(?-i:(?:US\$|CA?\$|AU?\$|CN¥|JP¥|[$€£¥₹]|USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)\s?)";
 const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
 // A spaced abbreviation ("€3 m", "5 m long") only counts after a currency; see `part`.
-const SCALE: &str =
-    r"\s?(?:thousand|million|billion|trillion|lakh|crore)s?\b|\s?(?:k|mm|mn|m|bn|b|tn|t)\b";
-const PCT: &str = r"\s?%|\s?(?:percent|per\s?cent)\b";
-const CODE: &str = r"\s?(?:(?-i:USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)|dollars|euros)\b";
+const SCALE: &str = r"\s?(?:thousand|million|billion|trillion|lakh|crore)s?(?-u:\b)|\s?(?:k|mm|mn|m|bn|b|tn|t)(?-u:\b)";
+const PCT: &str = r"\s?%|\s?(?:percent|per\s?cent)(?-u:\b)";
+const CODE: &str = r"\s?(?:(?-i:USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)|dollars|euros)(?-u:\b)";
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
@@ -108,11 +110,11 @@ fn re(pattern: &str) -> Regex {
 
 /// A number with its scale or percent sign and an optional trailing code.
 fn body() -> String {
-    format!(r"(?P<n>{NUM})(?:(?P<s>{SCALE})|(?P<p>{PCT})|\b)(?P<code>{CODE})?")
+    format!(r"(?P<n>{NUM})(?:(?P<s>{SCALE})|(?P<p>{PCT})|(?-u:\b))(?P<code>{CODE})?")
 }
 static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)(?:{MARK})?(?P<sign>[-+−])?(?P<cur>{CUR})?(?P<sign2>[-+−])?{}(?P<lo2>\+|\s+or\s+more\b)?(?P<up2>\s+or\s+(?:less|fewer)\b)?",
+        r"(?i)(?:{MARK})?(?P<sign>[-+−])?(?P<cur>{CUR})?(?P<sign2>[-+−])?{}(?P<lo2>\+|\s+or\s+more(?-u:\b))?(?P<up2>\s+or\s+(?:less|fewer)(?-u:\b))?",
         body()
     ))
 });
@@ -128,7 +130,7 @@ static NON_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[^\p{L}\p{N}&%]+"));
 /// A parenthesised unit annotation such as `($M)`, `(USD bn)`, `(%)`, `(k)`.
 static UNIT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\((?:[\s,$€£¥₹%#]|\b(?:usd|eur|gbp|jpy|cny|inr|chf|aud|cad|bn|b|mm|mn|m|k|(?:thousand|million|billion)s?)\b)*\)",
+        r"(?i)\((?:[\s,$€£¥₹%#]|(?-u:\b)(?:usd|eur|gbp|jpy|cny|inr|chf|aud|cad|bn|b|mm|mn|m|k|(?:thousand|million|billion)s?)(?-u:\b))*\)",
     )
 });
 static WIKILINK: LazyLock<Regex> =
@@ -136,7 +138,7 @@ static WIKILINK: LazyLock<Regex> =
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     let months = MONTHS.join("|");
     re(&format!(
-        r"(?i)\b(?:(?:fy|cy)\s?'?(?:{YEAR}|[0-9]{{2}})|(?:q[1-4]|h[12])\s?(?:fy\s?)?{YEAR}|(?:{months})[a-z]*\.?\s+{YEAR}|{YEAR}(?:\s?[-–/]\s?(?:{YEAR}|[0-9]{{2}}))?)(?:[\s,(]*(?:est|estimated?|projected|forecast|ttm|ltm)\b\.?\)?|e\b|\b)"
+        r"(?i)(?-u:\b)(?:(?:fy|cy)\s?'?(?:{YEAR}|[0-9]{{2}})|(?:q[1-4]|h[12])\s?(?:fy\s?)?{YEAR}|(?:{months})[a-z]*\.?\s+{YEAR}|{YEAR}(?:\s?[-–/]\s?(?:{YEAR}|[0-9]{{2}}))?)(?:[\s,(]*(?:est|estimated?|projected|forecast|ttm|ltm)(?-u:\b)\.?\)?|e(?-u:\b)|(?-u:\b))"
     ))
 });
 static PERIOD_TOKEN: LazyLock<Regex> =
@@ -291,7 +293,8 @@ fn starts_cleanly(text: &str, start: usize) -> bool {
 fn ends_cleanly(text: &str, end: usize) -> bool {
     let mut after = text.get(end..).unwrap_or("").chars();
     match (after.next(), after.next()) {
-        (Some(c), _) if c.is_ascii_digit() => false,
+        // Non-ASCII letters too: the ASCII `\b` of the patterns does not see them.
+        (Some(c), _) if c.is_ascii_digit() || (c.is_alphabetic() && !c.is_ascii()) => false,
         (Some('.' | ',' | ':' | '/'), Some(d)) => !d.is_ascii_digit(),
         _ => true,
     }
@@ -532,6 +535,30 @@ fn singular(w: &str) -> String {
 /// every other char but letters, digits, `&`, `%` becomes a space (so `*`, `_`,
 /// brackets and punctuation vanish); spaces collapse; last word singularised.
 pub(crate) fn normalize_label(s: &str) -> String {
+    // Fast path for the common case (plain ASCII words): the same result without regexes.
+    if s.is_ascii() && !s.contains(['(', '[']) {
+        let spaced: String = s
+            .chars()
+            .filter(|c| *c != '\'')
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '&' || c == '%' {
+                    c.to_ascii_lowercase()
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let mut words: Vec<&str> = spaced.split_whitespace().collect();
+        let last = words.pop().map(singular);
+        let mut out = words.join(" ");
+        if let Some(last) = last {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&last);
+        }
+        return out;
+    }
     // Unit notes go first: "Revenue ($M)" and "Revenue" are the same metric.
     let s = UNIT_NOTE.replace_all(s, " ");
     let unlinked = WIKILINK.replace_all(&s, |c: &Captures| {
@@ -849,6 +876,7 @@ mod tests {
             ("raised $5M - 20% more than 2023", &["$5M", "20%"]),
             ("₹20 crore; 3 m; $4.5B-$3B; €3 m", &["₹20 crore", "$4.5B", "$3B", "€3 m"]),
             (".5B, 1.5x, 3rd, 1e9, Top-3, agent 007", &[]),
+            ("Ü5M, 5Mü, 5 millionär, é12%", &[]),
         ];
         for (text, want) in cases {
             let got: Vec<&str> = find_quantities(text)
@@ -927,6 +955,31 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(display(&q(text)), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn label_fast_path_matches_the_general_one() {
+        for raw in [
+            "**Employees**",
+            "Post-money valuation:",
+            "R&D spend",
+            "_ARR_",
+            "  Team   size ",
+            "Users'",
+            "Growth %",
+            "Series A-D",
+            "it's",
+            "",
+            "Q3 2025 revenue",
+            "a_b*c",
+        ] {
+            // A trailing non-ASCII space forces the general path without changing the result.
+            assert_eq!(
+                normalize_label(raw),
+                normalize_label(&format!("{raw}\u{a0}")),
+                "{raw}"
+            );
         }
     }
 
