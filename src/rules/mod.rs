@@ -16,6 +16,7 @@ mod ambiguous_link;
 mod broken_anchor;
 mod broken_link;
 mod frontmatter_error;
+mod inconsistent_figure;
 
 /// What a rule sees besides the note.
 pub struct Context<'a> {
@@ -53,6 +54,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_link::META,
     &broken_anchor::META,
     &ambiguous_link::META,
+    &inconsistent_figure::META,
     &frontmatter_error::META,
 ];
 
