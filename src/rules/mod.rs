@@ -17,6 +17,7 @@ mod broken_anchor;
 mod broken_link;
 mod frontmatter_error;
 mod inconsistent_figure;
+mod sum_mismatch;
 
 /// What a rule sees besides the note.
 pub struct Context<'a> {
@@ -55,6 +56,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &inconsistent_figure::META,
+    &sum_mismatch::META,
     &frontmatter_error::META,
 ];
 
