@@ -720,6 +720,12 @@ mod tests {
             ("It seeks a $10B valuation.\n", &[]),
             ("Up from a $2B valuation.\n", &[]),
             ("$300 mass-market robot, $ signs, 24/7 support.\n", &[]),
+            ("500 employees work in sales.\n", &[]),
+            ("It has 600 employees across three offices.\n", &["employees = 600"]),
+            ("Headcount: 1,150 at year end, 1,200 now.\n", &[]),
+            ("**Employees:** 1,200 (up from 700 in 2024)\n", &[]),
+            ("Acme has raised $396M to date and was last valued at $4.5B.\n",
+             &["total raised = $396M", "valuation = $4.5B"]),
         ];
         for (text, want) in cases {
             assert_eq!(labels(text), *want, "{text}");

@@ -188,7 +188,21 @@ const AFTER_DENY: &[&str] = &[
 
 /// Words after a label that narrow it (`600 employees in Paris`) unless a period follows.
 const NARROWING: &[&str] = &[
-    "in", "at", "from", "for", "on", "across", "among", "outside", "within",
+    "in", "at", "from", "for", "on", "among", "outside", "within",
+];
+
+/// Words that may follow a headcount without narrowing it.
+const COUNT_FOLLOW: &[&str] = &[
+    "worldwide",
+    "globally",
+    "overall",
+    "total",
+    "today",
+    "now",
+    "across",
+    "and",
+    "as",
+    "in",
 ];
 
 /// Words between a label and its value: `valuation of $4.5B`, `raised a total of $1.8B`.
@@ -251,6 +265,7 @@ pub(crate) fn read_line(
     };
     // At most one figure per line is read as a bold label or a stated total.
     let mut taken = None;
+    let mut bold = None;
     let rest = MARKER.find(text).map_or(0, |m| m.end());
     let content = text.get(rest..).unwrap_or("");
 
@@ -284,7 +299,7 @@ pub(crate) fn read_line(
                 let after = rest + whole.end();
                 if let Some(i) = cx.first_at(after, &usable) {
                     taken = Some(i);
-                    cx.bold_label(label.as_str(), i, own, stated);
+                    bold = cx.bold_label(label.as_str(), i, stated);
                 }
             }
             _ => {}
@@ -294,7 +309,7 @@ pub(crate) fn read_line(
         && let Some(i) = cx.first_at(rest + whole.end(), &usable)
     {
         taken = Some(i);
-        cx.bold_label(label.as_str(), i, own, stated);
+        bold = cx.bold_label(label.as_str(), i, stated);
     } else if let Some(i) = cx.first_at(rest, &usable)
         && let Some(f) = found.get(i)
         && TOTAL_TAIL.is_match(text.get(f.span.end..).unwrap_or(""))
@@ -316,6 +331,25 @@ pub(crate) fn read_line(
             prose.push((i, s, label, kept));
         }
     }
+    // A value next to a bare value of the same kind is one of a list (`1,150 at year end,
+    // 1,200 now`, `1,200 (up from 700)`): which one is current is not known.
+    let labelled: Vec<usize> = prose.iter().map(|p| p.0).chain(taken).collect();
+    let listed = |i: usize| {
+        let (Some(f), Some(s)) = (found.get(i), cx.sentence_of(i)) else {
+            return true;
+        };
+        found.iter().enumerate().any(|(j, g)| {
+            j != i
+                && !labelled.contains(&j)
+                && g.quantity.unit == f.quantity.unit
+                && cx.sentence_of(j) == Some(s)
+        })
+    };
+    if let (Some(fig), Some(i)) = (bold, taken)
+        && !listed(i)
+    {
+        own.push(fig);
+    }
     for (i, s, label, kept) in &prose {
         let twice = prose
             .iter()
@@ -324,6 +358,7 @@ pub(crate) fn read_line(
             > 1;
         if *kept
             && !twice
+            && !listed(*i)
             && let Some(fig) = cx.figure(*i, label.clone(), None, FigureSource::Prose)
         {
             own.push(fig);
@@ -372,30 +407,26 @@ impl LineCx<'_> {
     }
 
     /// `**Label:** value`: the label names the figure (or a stated total).
-    fn bold_label(&self, label: &str, i: usize, own: &mut Vec<Figure>, stated: &mut Vec<Stated>) {
+    fn bold_label(&self, label: &str, i: usize, stated: &mut Vec<Stated>) -> Option<Figure> {
         let (name, qualifier) = split_qualifier(label);
         if is_total_label(&name) {
             stated.extend(self.stated(i, false));
-            return;
+            return None;
         }
         if name.split(' ').count() > 6 || !name.chars().any(char::is_alphabetic) {
-            return;
+            return None;
         }
-        let Some(s) = self.sentence_of(i) else { return };
-        if self.sentence_denied(s) {
-            return;
+        if self.sentence_denied(self.sentence_of(i)?) {
+            return None;
         }
         let canonical = self.input.synonyms.canonical(&name);
         if !unit_fits(&canonical, self.found.get(i).map(|f| f.quantity.unit)) {
-            return;
+            return None;
         }
-        let is_total_raised = canonical == "total raised";
-        if let Some(fig) = self.figure(i, canonical, qualifier, FigureSource::BoldLabel) {
-            own.push(fig);
-            if is_total_raised {
-                stated.extend(self.stated(i, true));
-            }
+        if canonical == "total raised" {
+            stated.extend(self.stated(i, true));
         }
+        self.figure(i, canonical, qualifier, FigureSource::BoldLabel)
     }
 
     fn figure(
@@ -510,7 +541,12 @@ impl LineCx<'_> {
                 continue;
             };
             let follow = tail.get(k).map(String::as_str);
+            // A headcount is a whole clause (`600 employees.`, `600 employees across three
+            // offices`); `500 employees work in sales` is a part of it.
+            let partial_count = COUNT_LABELS.contains(&label)
+                && follow.is_some_and(|w| !COUNT_FOLLOW.contains(&w) && !period_follows(after, w));
             let bad = denied_before
+                || partial_count
                 || follow.is_some_and(|w| AFTER_DENY.contains(&w))
                 || follow.is_some_and(|w| NARROWING.contains(&w) && !period_follows(after, w))
                 || !unit_fits(label, unit)
