@@ -244,6 +244,19 @@ pub(crate) fn read_line(
     stated: &mut Vec<Stated>,
 ) {
     let text = line.text;
+    // Figures need a label: a bold one, a total, or a known phrase somewhere in the line.
+    let content =
+        text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '+' | '>'));
+    let lower_start = content.get(..5).unwrap_or(content).to_ascii_lowercase();
+    if !(content.starts_with(|c: char| matches!(c, '*' | '_' | '[' | '0'..='9'))
+        || lower_start.starts_with("total")
+        || lower_start.starts_with("sum")
+        || text.contains("total")
+        || text.contains("Total")
+        || input.synonyms.may_name(text))
+    {
+        return;
+    }
     let found = find_quantities(text);
     if found.is_empty() {
         return;
@@ -535,6 +548,13 @@ impl LineCx<'_> {
         let next = words_after(after, 5);
         let skip_in = usize::from(next.first().is_some_and(|w| w == "in"));
         let tail = next.get(skip_in..).unwrap_or(&[]);
+        // Every phrase tried below starts with the word next to the value: one cheap probe
+        // rules most values out.
+        let tail = if tail.first().is_some_and(|w| syn.has_word(w)) {
+            tail
+        } else {
+            &[]
+        };
         for k in (1..=tail.len().min(3)).rev() {
             let phrase = tail.get(..k)?.join(" ");
             let Some(label) = syn.lookup(&phrase) else {
@@ -565,14 +585,24 @@ impl LineCx<'_> {
         {
             stripped -= 1;
         }
-        let windows = (1..=words.len().min(4))
-            .rev()
-            .map(|k| (words.len() - k, words.len()))
-            .chain(
-                (1..=stripped.min(3))
-                    .rev()
-                    .map(|k| (stripped - k, stripped)),
-            );
+        let ends_known = |end: usize| {
+            end.checked_sub(1)
+                .and_then(|i| words.get(i))
+                .is_some_and(|w| syn.has_word(w))
+        };
+        let (full, stripped) = (
+            if ends_known(words.len()) {
+                words.len()
+            } else {
+                0
+            },
+            if ends_known(stripped) { stripped } else { 0 },
+        );
+        let windows = (1..=full.min(4)).rev().map(|k| (full - k, full)).chain(
+            (1..=stripped.min(3))
+                .rev()
+                .map(|k| (stripped - k, stripped)),
+        );
         for (from, to) in windows {
             let phrase = words.get(from..to)?.join(" ");
             let Some(label) = syn.lookup(&phrase) else {

@@ -18,7 +18,7 @@
 //! - Bounds are inclusive (`<50` admits 50) because prose rarely means strict.
 
 use regex::{Captures, Regex};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -600,6 +600,10 @@ const BUILTIN: [(&str, &str); 6] = [
 #[derive(Clone, Debug)]
 pub struct Synonyms {
     map: BTreeMap<String, String>,
+    /// Every word of every key: [`Synonyms::lookup`] rejects most prose without normalising.
+    words: BTreeSet<String>,
+    /// Any content word of any key, anywhere, case-insensitively (see [`Synonyms::may_name`]).
+    mention: Option<Regex>,
 }
 
 impl Default for Synonyms {
@@ -610,7 +614,13 @@ impl Default for Synonyms {
                 map.insert(normalize_label(phrase), canon.to_owned());
             }
         }
-        Self { map }
+        let mut syn = Self {
+            map,
+            words: BTreeSet::new(),
+            mention: None,
+        };
+        syn.index_words();
+        syn
     }
 }
 
@@ -631,7 +641,51 @@ impl Synonyms {
                 }
             }
         }
+        syn.index_words();
         syn
+    }
+
+    fn index_words(&mut self) {
+        self.words = self
+            .map
+            .keys()
+            .flat_map(|k| k.split(' '))
+            .map(str::to_owned)
+            .collect();
+        const STOP: [&str; 11] = [
+            "of", "at", "to", "in", "a", "an", "the", "and", "for", "on", "by",
+        ];
+        let content = |w: &&String| !STOP.contains(&w.as_str());
+        // A key made of stop words only would slip past the pattern: then every text may name one.
+        let every_key_has_content = self
+            .map
+            .keys()
+            .all(|k| k.split(' ').any(|w| !STOP.contains(&w)));
+        let alternatives: Vec<String> = self
+            .words
+            .iter()
+            .filter(content)
+            // `company` is written `companies`: match the stem.
+            .map(|w| regex::escape(w.strip_suffix('y').filter(|s| s.len() > 1).unwrap_or(w)))
+            .collect();
+        self.mention = (every_key_has_content && !alternatives.is_empty())
+            .then(|| Regex::new(&format!("(?i){}", alternatives.join("|"))).ok())
+            .flatten();
+    }
+
+    /// Whether `word` (lower-case, one word) is a word of a known phrase, or its plural.
+    pub(crate) fn has_word(&self, word: &str) -> bool {
+        let plain: String = word.chars().filter(|c| !matches!(c, '\'' | '’')).collect();
+        // `post-money` is two words of a key.
+        plain
+            .split('-')
+            .all(|w| w.is_empty() || self.words.contains(w) || self.words.contains(&singular(w)))
+    }
+
+    /// Whether `text` may hold a known phrase: false means no phrase of it is a key. A cheap
+    /// test before reading figures out of a line.
+    pub(crate) fn may_name(&self, text: &str) -> bool {
+        self.mention.as_ref().is_none_or(|re| re.is_match(text))
     }
 
     /// Canonical name of a label, or its normalised form if unknown.
@@ -643,6 +697,17 @@ impl Synonyms {
 
     /// Canonical name of a phrase only when it is a known phrase (built-in or configured).
     pub(crate) fn lookup(&self, phrase: &str) -> Option<&str> {
+        // Each word of a matching phrase is a word of its key (the last one maybe plural).
+        // Unit notes and links vanish in normalising, so they skip this shortcut.
+        let word_char = |c: char| c.is_alphanumeric() || matches!(c, '&' | '%' | '\'' | '’');
+        let unknown = !phrase.contains(['(', '['])
+            && phrase.split(|c| !word_char(c)).any(|w| {
+                let w = w.to_lowercase().replace(['\'', '’'], "");
+                !w.is_empty() && !self.words.contains(&w) && !self.words.contains(&singular(&w))
+            });
+        if unknown {
+            return None;
+        }
         self.map.get(&normalize_label(phrase)).map(String::as_str)
     }
 
@@ -1058,6 +1123,20 @@ mod tests {
         assert_eq!(syn.lookup("Valued at"), Some("valuation"));
         assert_eq!(syn.lookup("employees"), Some("employees"));
         assert_eq!(syn.lookup("open-source models"), None);
+        assert_eq!(syn.lookup("Post-money Valuations"), Some("valuation"));
+        assert_eq!(syn.lookup("Employees’"), Some("employees"));
+        assert_eq!(syn.lookup("Revenue ($M)"), Some("revenue"));
+        let user = Synonyms::with_extra(BTreeMap::from([(
+            "gross margin".to_owned(),
+            vec!["GM %".to_owned()],
+        )]));
+        assert_eq!(user.lookup("gm %"), Some("gross margin"));
+        assert!(user.may_name("our GM % is 70%") && syn.may_name("a $4.5B VALUATION"));
+        assert!(!syn.may_name("3 products, 24/7 support") && !syn.may_name("$100 robotic arm"));
+        assert!(
+            syn.has_word("employees") && syn.has_word("post-money") && syn.has_word("employees'")
+        );
+        assert!(!syn.has_word("robots") && !syn.has_word("open-source"));
         assert!(syn.is_known("valuation") && syn.is_known("total raised"));
         assert!(!syn.is_known("valued at") && !syn.is_known("amount"));
     }
