@@ -12,6 +12,7 @@ use crate::changes::Changes;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
 use crate::model::ParseOptions;
+use crate::model::figure_value::Synonyms;
 use crate::overrides::PathRules;
 use crate::rules::{self, Rule, RuleMeta, unreadable_note};
 use crate::schema::Schema;
@@ -135,7 +136,10 @@ impl Settings {
             rules: active,
             exclude,
             schemas,
-            parse,
+            parse: ParseOptions {
+                synonyms: Synonyms::with_extra(config.file.figures.synonyms.clone()),
+                ..parse
+            },
             config,
             changes: None,
             path_rules,

@@ -1,8 +1,11 @@
 //! The typed model of a note, built in one parse: front matter, headings, links, tags, tables,
-//! block ids, date markers, comments. Rules read this model; they never parse text.
+//! block ids, date markers, comments, figures. Rules read this model; they never parse text.
 
 pub mod date;
 pub mod directive;
+pub mod figure;
+mod figure_text;
+pub mod figure_value;
 pub mod frontmatter;
 pub mod line_index;
 pub mod link;

@@ -7,6 +7,8 @@ use jiff::civil::Date;
 use regex::Regex;
 
 use super::directive::{self, Directives};
+use super::figure::{self, Figure, QuotedFigure, SumClaim};
+use super::figure_value::Synonyms;
 use super::frontmatter::{self, Frontmatter};
 use super::link::{Link, LinkKind};
 use super::markdown::{self, Cell, Heading, Table};
@@ -20,6 +22,8 @@ pub struct ParseOptions {
     pub marker: Regex,
     /// Front matter keys that hold the Updated date.
     pub date_fields: Vec<String>,
+    /// Figure labels that mean the same metric (built-ins plus config `figures.synonyms`).
+    pub synonyms: Synonyms,
 }
 
 impl ParseOptions {
@@ -27,6 +31,7 @@ impl ParseOptions {
         Ok(ParseOptions {
             marker: scan::marker_regex(marker_words)?,
             date_fields: date_fields.to_vec(),
+            synonyms: Synonyms::default(),
         })
     }
 }
@@ -69,6 +74,12 @@ pub struct Note {
     pub html_comments: Vec<Span>,
     /// Suppression directives (`%% vaultlint-disable ... %%`, front matter `vaultlint:`).
     pub directives: Directives,
+    /// Metrics the note states, in source order.
+    pub figures: Vec<Figure>,
+    /// Metrics of other notes quoted in table rows that link to them.
+    pub quoted_figures: Vec<QuotedFigure>,
+    /// Table columns that claim to add up to a total.
+    pub sum_claims: Vec<SumClaim>,
 }
 
 impl Note {
@@ -122,6 +133,19 @@ impl Note {
             &body.html_comments,
             frontmatter.as_ref(),
         );
+        let mut names = vec![file_stem(path).to_lowercase()];
+        names.extend(aliases.iter().map(|a| a.to_lowercase()));
+        let figures = figure::extract(&figure::Input::new(
+            source,
+            body_start,
+            &body.headings,
+            &body.tables,
+            &links,
+            &body.skip,
+            &options.synonyms,
+            names,
+        ));
+
         Note {
             path: path.to_string(),
             len: source.len(),
@@ -137,14 +161,16 @@ impl Note {
             comments: body.comments,
             html_comments: body.html_comments,
             directives,
+            figures: figures.own,
+            quoted_figures: figures.quoted,
+            sum_claims: figures.sums,
             frontmatter,
         }
     }
 
     /// The note's name: its file name without `.md`.
     pub fn name(&self) -> &str {
-        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
-        file.strip_suffix(".md").unwrap_or(file)
+        file_stem(&self.path)
     }
 
     /// The folder holding the note (`""` at the vault root).
@@ -187,6 +213,11 @@ impl Table {
             .flat_map(|row| row.iter().enumerate())
             .map(|(i, cell)| (cell, self.header.get(i)))
     }
+}
+
+fn file_stem(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".md").unwrap_or(file)
 }
 
 /// Dates held by front matter keys, located at their value in the source.

@@ -20,12 +20,14 @@ mod date_not_bumped;
 mod empty_section;
 mod frontmatter_error;
 mod future_date;
+mod inconsistent_figure;
 mod invalid_date;
 mod invalid_field;
 mod missing_date;
 mod missing_field;
 mod missing_section;
 mod stale_date;
+mod sum_mismatch;
 pub mod unreadable_note;
 mod unused_suppression;
 
@@ -70,6 +72,8 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &invalid_date::META,
     &conflicting_dates::META,
     &missing_date::META,
+    &inconsistent_figure::META,
+    &sum_mismatch::META,
     &frontmatter_error::META,
     &missing_section::META,
     &missing_field::META,

@@ -1,0 +1,821 @@
+//! Figures: the metrics a note states (valuation, total raised, employees …), read once at
+//! parse time, with their label, period qualifier, value and span.
+//!
+//! Owns which text counts as a figure and under which label: table cells (label = row label,
+//! plus the column header unless it is a generic "Value"), bold-label lines and a few prose
+//! patterns (see [`super::figure_text`]), and stated totals. Also what a note says about other
+//! notes (a table row whose first cell links to a note: [`QuotedFigure`]) and what a table
+//! claims to add up to ([`SumClaim`]). Does not own reading a value ([`super::figure_value`]),
+//! resolving links (`index.rs`) or deciding what disagrees (the rules).
+//!
+//! The bias is towards silence: a cell or sentence that could belong to another entity, another
+//! period or another round is not a figure of the note.
+
+use std::collections::BTreeMap;
+
+use super::figure_text::{self, Line};
+use super::figure_value::{Quantity, Synonyms, Unit, find_period, find_quantities};
+use super::figure_value::{normalize_label, parse_quantity, split_qualifier};
+use super::link::{Link, LinkKind};
+use super::markdown::{Cell, Heading, Table};
+use super::scan::{self, SkipSet};
+use super::span::Span;
+
+/// One metric stated by the note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Canonical label (`valuation`, `total raised`, `series d amount`).
+    pub label: String,
+    /// Period the figure is for (`2024`, `q3 2025`, `fy2025 est`), normalised.
+    pub qualifier: Option<String>,
+    pub quantity: Quantity,
+    /// The value as written (`$4.5B`), for messages.
+    pub text: String,
+    /// The value.
+    pub span: Span,
+    pub source: FigureSource,
+    /// Index in `Note::headings` of the heading the figure sits under.
+    pub section: Option<usize>,
+}
+
+/// Where a figure was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureSource {
+    /// A table cell (indices into `Note::tables`, its rows and columns).
+    Table {
+        table: usize,
+        row: usize,
+        column: usize,
+    },
+    /// A sentence such as `$4.5B valuation` or `valued at $4.5B`.
+    Prose,
+    /// `**Employees:** 600`.
+    BoldLabel,
+    /// `**$396M total:**` in a funding section: the total raised.
+    StatedTotal,
+}
+
+/// A figure of another note, quoted in a table row whose first cell links to it
+/// (`| [[Cohere]] | $4.5B |` under a `Valuation` column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotedFigure {
+    /// The link's path as written; resolved by the rule through the index.
+    pub target: String,
+    /// Canonical label of the column (always a known metric).
+    pub label: String,
+    pub qualifier: Option<String>,
+    pub quantity: Quantity,
+    pub text: String,
+    pub span: Span,
+}
+
+/// A value with where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    pub quantity: Quantity,
+    pub text: String,
+    pub span: Span,
+}
+
+/// What makes a table claim a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SumSource {
+    /// A row whose first cell is `Total` or `Sum`.
+    TotalRow,
+    /// A line such as `**$396M total:**` right before the table.
+    StatedTotal,
+}
+
+/// A table column whose rows should add up to a total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumClaim {
+    pub source: SumSource,
+    /// Index in `Note::tables`.
+    pub table: usize,
+    /// The column's header as written, and where.
+    pub column: String,
+    pub column_span: Span,
+    pub total: Amount,
+    /// Every other row of the column (each one holds exactly one value).
+    pub parts: Vec<Amount>,
+}
+
+/// Everything figure-related read from one note.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub own: Vec<Figure>,
+    pub quoted: Vec<QuotedFigure>,
+    pub sums: Vec<SumClaim>,
+}
+
+/// What extraction reads; the text is not kept.
+pub(crate) struct Input<'a> {
+    pub source: &'a str,
+    pub body_start: usize,
+    pub headings: &'a [Heading],
+    pub tables: &'a [Table],
+    pub links: &'a [Link],
+    pub skip: &'a SkipSet,
+    pub synonyms: &'a Synonyms,
+    /// The note's name and aliases, lower-cased: `Cohere's valuation` is the note's own.
+    pub names: Vec<String>,
+    /// Where links, tables and headings are, for lookups in logarithmic time: a long note
+    /// has thousands of lines and links, and a scan of every link per line is quadratic.
+    pub link_set: SkipSet,
+    pub table_set: SkipSet,
+    pub heading_set: SkipSet,
+    /// Links by start offset, for "which links lie in this cell".
+    pub links_by_start: Vec<(Span, usize)>,
+    /// Per heading, the nearest heading above it at a higher level (its parent section).
+    pub parents: Vec<Option<usize>>,
+}
+
+impl<'a> Input<'a> {
+    /// Builds the lookup sets from the model parts.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        source: &'a str,
+        body_start: usize,
+        headings: &'a [Heading],
+        tables: &'a [Table],
+        links: &'a [Link],
+        skip: &'a SkipSet,
+        synonyms: &'a Synonyms,
+        names: Vec<String>,
+    ) -> Self {
+        let mut links_by_start: Vec<(Span, usize)> =
+            links.iter().enumerate().map(|(i, l)| (l.span, i)).collect();
+        links_by_start.sort();
+        Input {
+            source,
+            body_start,
+            headings,
+            tables,
+            links,
+            skip,
+            synonyms,
+            names,
+            link_set: SkipSet::new(links.iter().map(|l| l.span).collect()),
+            table_set: SkipSet::new(tables.iter().map(|t| t.span).collect()),
+            heading_set: SkipSet::new(headings.iter().map(|h| h.span).collect()),
+            links_by_start,
+            parents: heading_parents(headings),
+        }
+    }
+
+    /// Links lying inside `span`.
+    pub(crate) fn links_within(&self, span: Span) -> impl Iterator<Item = &Link> {
+        let from = self
+            .links_by_start
+            .partition_point(|(s, _)| s.start < span.start);
+        self.links_by_start
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |(s, _)| s.start < span.end)
+            .filter(move |(s, _)| span.contains(*s))
+            .filter_map(|(_, i)| self.links.get(*i))
+    }
+}
+
+impl Input<'_> {
+    /// Index of the heading `offset` sits under.
+    pub(crate) fn section_of(&self, offset: usize) -> Option<usize> {
+        self.headings
+            .partition_point(|h| h.span.start() <= offset)
+            .checked_sub(1)
+    }
+
+    /// The heading of `section` and every heading above it (`### Series B` in `## Funding`).
+    fn ancestry(&self, section: Option<usize>) -> impl Iterator<Item = &Heading> {
+        std::iter::successors(section, |i| self.parents.get(*i).copied().flatten())
+            .filter_map(|i| self.headings.get(i))
+    }
+
+    fn heading_text(&self, section: Option<usize>) -> &str {
+        section
+            .and_then(|i| self.headings.get(i))
+            .map_or("", |h| h.text.as_str())
+    }
+}
+
+/// For each heading, the index of its parent: the nearest earlier heading of a lower level.
+fn heading_parents(headings: &[Heading]) -> Vec<Option<usize>> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut out = Vec::with_capacity(headings.len());
+    for (i, h) in headings.iter().enumerate() {
+        while stack
+            .last()
+            .and_then(|top| headings.get(*top))
+            .is_some_and(|top| top.level >= h.level)
+        {
+            stack.pop();
+        }
+        out.push(stack.last().copied());
+        stack.push(i);
+    }
+    out
+}
+
+/// Reads every figure, quoted figure and sum claim of a note.
+pub(crate) fn extract(input: &Input<'_>) -> Figures {
+    let mut out = Figures::default();
+    for (i, table) in input.tables.iter().enumerate() {
+        if input.skip.overlaps(table.span) {
+            continue;
+        }
+        read_table(input, i, table, &mut out);
+    }
+    let mut stated = Vec::new();
+    for span in scan::lines(input.source, input.body_start) {
+        let Some(text) = input.source.get(span.range()) else {
+            continue;
+        };
+        if !text.bytes().any(|b| b.is_ascii_digit())
+            || input.table_set.contains(span.start())
+            || input.heading_set.contains(span.start())
+        {
+            continue;
+        }
+        let line = Line {
+            start: span.start(),
+            text,
+            section: input.section_of(span.start()),
+        };
+        figure_text::read_line(input, &line, &mut out.own, &mut stated);
+    }
+    stated_totals(input, stated, &mut out);
+    out.own
+        .retain(|f| !input.ancestry(f.section).any(|h| is_about_others(&h.text)));
+    // A figure under `## 2023 results` is a 2023 figure unless it says otherwise.
+    for f in &mut out.own {
+        if f.qualifier.is_none() {
+            f.qualifier = find_period(input.heading_text(f.section)).map(|p| p.1);
+        }
+    }
+    out.own.sort_by_key(|f| f.span);
+    out
+}
+
+/// A stated total (`**$396M total:**`, `Total: $396M`) found on a line ending at `line_end`.
+pub(crate) struct Stated {
+    pub amount: Amount,
+    pub line_end: usize,
+    pub section: Option<usize>,
+    /// `**Total raised:** $1.8B` is a figure already; it still introduces a table.
+    pub is_figure: bool,
+}
+
+/// Stated totals introduce the table right below them, and in a funding section (one stated
+/// total only) they are the note's `total raised`.
+fn stated_totals(input: &Input<'_>, stated: Vec<Stated>, out: &mut Figures) {
+    let mut per_section: BTreeMap<Option<usize>, usize> = BTreeMap::new();
+    for s in &stated {
+        *per_section.entry(s.section).or_default() += 1;
+    }
+    for s in stated {
+        let heading = input.heading_text(s.section).to_lowercase();
+        let funding = heading.contains("funding") || heading.contains("raised");
+        if funding && !s.is_figure && per_section.get(&s.section) == Some(&1) {
+            out.own.push(Figure {
+                label: "total raised".to_owned(),
+                qualifier: None,
+                quantity: s.amount.quantity,
+                text: s.amount.text.clone(),
+                span: s.amount.span,
+                source: FigureSource::StatedTotal,
+                section: s.section,
+            });
+        }
+        let first_after = input
+            .tables
+            .partition_point(|t| t.span.start() < s.line_end);
+        let next = input
+            .tables
+            .iter()
+            .enumerate()
+            .skip(first_after)
+            .take(1)
+            .find(|(_, t)| {
+                t.span.start() >= s.line_end
+                    && input
+                        .source
+                        .get(s.line_end..t.span.start())
+                        .is_some_and(|gap| gap.trim().is_empty())
+            });
+        if let Some((i, table)) = next
+            && let Some((col, parts)) = money_column(table)
+            && let Some(header) = table.header.get(col)
+        {
+            out.sums.push(SumClaim {
+                source: SumSource::StatedTotal,
+                table: i,
+                column: header.text.clone(),
+                column_span: header.span,
+                total: s.amount,
+                parts,
+            });
+        }
+    }
+}
+
+/// The one column of a table where every row (Total rows aside) is money; with several, the one
+/// headed like an amount.
+fn money_column(table: &Table) -> Option<(usize, Vec<Amount>)> {
+    let rows: Vec<&Vec<Cell>> = table.rows.iter().filter(|r| !is_total_row(r)).collect();
+    let width = table.header.len();
+    let mut candidates = Vec::new();
+    for col in 1..width {
+        let parts: Option<Vec<Amount>> = rows
+            .iter()
+            .map(|r| {
+                r.get(col)
+                    .and_then(amount)
+                    .filter(|a| matches!(a.quantity.unit, Unit::Money(_)))
+            })
+            .collect();
+        if let Some(parts) = parts.filter(|p| !p.is_empty()) {
+            candidates.push((col, parts));
+        }
+    }
+    if candidates.len() > 1 {
+        let amount_like = |col: usize| {
+            let h = normalize_label(table.header.get(col).map_or("", |c| c.text.as_str()));
+            ["amount", "raised", "size", "funding", "investment"]
+                .iter()
+                .any(|w| h.split(' ').any(|x| x == *w))
+        };
+        candidates.retain(|(col, _)| amount_like(*col));
+    }
+    match candidates.len() {
+        1 => candidates.pop(),
+        _ => None,
+    }
+}
+
+/// Sections about other entities, past states or single rounds: `## Competitive landscape`,
+/// `## Acquisition of MosaicML`, `## History`, `### Series B`. Their figures are not the note's
+/// current ones (a deal's valuation, a rival's headcount, a round's post-money).
+fn is_about_others(heading: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "competitor",
+        "competitors",
+        "competition",
+        "competitive",
+        "competing",
+        "comparison",
+        "compared",
+        "vs",
+        "versus",
+        "peer",
+        "peers",
+        "rival",
+        "rivals",
+        "landscape",
+        "alternatives",
+        "acquisition",
+        "acquisitions",
+        "acquired",
+        "portfolio",
+        "investments",
+        "subsidiary",
+        "subsidiaries",
+        "history",
+        "timeline",
+        "milestones",
+        "series",
+        "seed",
+        "tranche",
+        "ipo",
+    ];
+    let lower = heading.to_lowercase();
+    lower.contains("[[")
+        || lower.contains("](")
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| WORDS.contains(&w))
+}
+
+/// One cell holding one value.
+fn amount(cell: &Cell) -> Option<Amount> {
+    if !cell.text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let found = find_quantities(&cell.text);
+    // Without emphasis, escapes or notes the cell reads as written: `found` is what
+    // `parse_quantity` would see, so it is not run a second time.
+    let plain =
+        !cell.text.contains(['*', '_', '`', '\\', '(', '[']) && cell.text.trim() == cell.text;
+    let quantity = match found.as_slice() {
+        [only] if plain && only.span.start == 0 => only.quantity,
+        _ if plain => return None,
+        _ => parse_quantity(&cell.text)?,
+    };
+    let (text, span) = match found.first() {
+        Some(f) => (
+            cell.text
+                .get(f.span.clone())
+                .unwrap_or(&cell.text)
+                .to_owned(),
+            Span::new(
+                cell.span.start() + f.span.start,
+                cell.span.start() + f.span.end,
+            ),
+        ),
+        None => (cell.text.clone(), cell.span),
+    };
+    Some(Amount {
+        quantity,
+        text,
+        span,
+    })
+}
+
+fn is_total_row(row: &[Cell]) -> bool {
+    row.first().is_some_and(|c| is_total_label(&c.text))
+}
+
+/// `Total`, `**Sum**`, `Grand total`, `Total ($M)`, `Total (2024)`.
+pub(crate) fn is_total_label(text: &str) -> bool {
+    matches!(
+        split_qualifier(text).0.as_str(),
+        "total" | "sum" | "grand total"
+    )
+}
+
+/// Column headers that name no metric: the label is the row label alone.
+fn is_generic_header(label: &str) -> bool {
+    matches!(
+        label,
+        "" | "value"
+            | "figure"
+            | "number"
+            | "data"
+            | "stat"
+            | "statistic"
+            | "detail"
+            | "fact"
+            | "metric"
+            | "info"
+            | "#"
+    )
+}
+
+/// How a table row is labelled.
+enum RowKey {
+    /// Its first cell links to a note: the row is about that note.
+    Link(String),
+    /// A label (possibly empty when the first cell is only a period such as `2024`).
+    Label(String, Option<String>),
+    Total,
+    /// Not a usable label (a bare number, several rows with the same label).
+    Unusable,
+}
+
+fn row_key(input: &Input<'_>, row: &[Cell]) -> RowKey {
+    let Some(first) = row.first() else {
+        return RowKey::Unusable;
+    };
+    if is_total_label(&first.text) {
+        return RowKey::Total;
+    }
+    let links: Vec<&Link> = input
+        .links_within(first.span)
+        .filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Markdown))
+        .collect();
+    if let [link] = links.as_slice() {
+        let rest_empty = first.span.start() <= link.span.start()
+            && input
+                .source
+                .get(first.span.start()..link.span.start())
+                .zip(input.source.get(link.span.end()..first.span.end()))
+                .is_some_and(|(a, b)| {
+                    format!("{a}{b}")
+                        .chars()
+                        .all(|c| c.is_whitespace() || c == '*' || c == '_')
+                });
+        return if rest_empty && !link.path.is_empty() {
+            RowKey::Link(link.path.clone())
+        } else {
+            RowKey::Unusable
+        };
+    }
+    if !links.is_empty() {
+        return RowKey::Unusable;
+    }
+    let (label, qualifier) = split_qualifier(&first.text);
+    if label.is_empty() && qualifier.is_none() {
+        return RowKey::Unusable;
+    }
+    if !label.is_empty() && !label.chars().any(char::is_alphabetic) {
+        return RowKey::Unusable;
+    }
+    RowKey::Label(label, qualifier)
+}
+
+fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures) {
+    if table.header.len() < 2 {
+        return;
+    }
+    // Only rows with a number past the first cell can hold a figure; most tables have none.
+    let numeric = |r: &Vec<Cell>| {
+        r.iter()
+            .skip(1)
+            .any(|c| c.text.bytes().any(|b| b.is_ascii_digit()))
+    };
+    if !table.rows.iter().any(numeric) {
+        return;
+    }
+    let keys: Vec<RowKey> = table
+        .rows
+        .iter()
+        .map(|r| {
+            if numeric(r) {
+                row_key(input, r)
+            } else {
+                RowKey::Unusable
+            }
+        })
+        .collect();
+    // Rows that share a label (two rounds in `2023`) are not keyed by it: drop them all.
+    let mut seen: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
+    for key in &keys {
+        if let RowKey::Label(l, q) = key {
+            *seen.entry((l.as_str(), q.as_deref())).or_default() += 1;
+        }
+    }
+    let section = input.section_of(table.span.start());
+    let headers: Vec<(String, Option<String>)> = table
+        .header
+        .iter()
+        .map(|h| split_qualifier(&h.text))
+        .collect();
+    for (r, (row, key)) in table.rows.iter().zip(&keys).enumerate() {
+        for (col, cell) in row.iter().enumerate().skip(1) {
+            let Some((hlabel, hqual)) = headers.get(col) else {
+                continue;
+            };
+            let Some(value) = amount(cell) else { continue };
+            let cell_qual = cell_period(cell, &value);
+            match key {
+                RowKey::Label(label, rqual) => {
+                    if seen.get(&(label.as_str(), rqual.as_deref())) != Some(&1) {
+                        continue;
+                    }
+                    let text = match (label.is_empty(), is_generic_header(hlabel)) {
+                        (true, true) => continue,
+                        (true, false) => hlabel.clone(),
+                        (false, true) => label.clone(),
+                        (false, false) => format!("{label} {hlabel}"),
+                    };
+                    out.own.push(Figure {
+                        label: input.synonyms.canonical(&text),
+                        qualifier: join_qualifiers([rqual, hqual, &cell_qual]),
+                        quantity: value.quantity,
+                        text: value.text,
+                        span: value.span,
+                        source: FigureSource::Table {
+                            table: index,
+                            row: r,
+                            column: col,
+                        },
+                        section,
+                    });
+                }
+                RowKey::Link(target) => {
+                    let label = input.synonyms.canonical(hlabel);
+                    if input.synonyms.is_known(&label) {
+                        out.quoted.push(QuotedFigure {
+                            target: target.clone(),
+                            label,
+                            qualifier: join_qualifiers([hqual, &cell_qual]),
+                            quantity: value.quantity,
+                            text: value.text,
+                            span: value.span,
+                        });
+                    }
+                }
+                RowKey::Total | RowKey::Unusable => {}
+            }
+        }
+    }
+    total_rows(index, table, &keys, out);
+}
+
+/// A Total row: every numeric column of the other rows must add up to it.
+fn total_rows(index: usize, table: &Table, keys: &[RowKey], out: &mut Figures) {
+    let totals: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k, RowKey::Total))
+        .map(|(i, _)| i)
+        .collect();
+    let [total_row] = totals.as_slice() else {
+        return;
+    };
+    let Some(total_cells) = table.rows.get(*total_row) else {
+        return;
+    };
+    for (col, cell) in total_cells.iter().enumerate().skip(1) {
+        let Some(total) = amount(cell) else { continue };
+        let parts: Option<Vec<Amount>> = table
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i != total_row)
+            .map(|(_, r)| r.get(col).and_then(amount))
+            .collect();
+        let Some(parts) = parts.filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        let header = table.header.get(col);
+        out.sums.push(SumClaim {
+            source: SumSource::TotalRow,
+            table: index,
+            column: header.map_or(String::new(), |h| h.text.clone()),
+            column_span: header.map_or(table.span, |h| h.span),
+            total,
+            parts,
+        });
+    }
+}
+
+/// A period written in a cell after its value: `$4.5B (Mar 2025)`.
+fn cell_period(cell: &Cell, value: &Amount) -> Option<String> {
+    let after = value.span.end().saturating_sub(cell.span.start());
+    find_period(cell.text.get(after..).unwrap_or("")).map(|p| p.1)
+}
+
+/// Joins the periods given by row, column and cell (`2024`, `q3`): distinct ones, in order.
+pub(crate) fn join_qualifiers<'a>(
+    parts: impl IntoIterator<Item = &'a Option<String>>,
+) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in parts.into_iter().flatten() {
+        if !out.contains(&p.as_str()) {
+            out.push(p);
+        }
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Note, ParseOptions};
+
+    fn figures(text: &str) -> Vec<(String, Option<String>, String)> {
+        let note = Note::parse("Acme.md", text, &ParseOptions::default());
+        note.figures
+            .iter()
+            .map(|f| (f.label.clone(), f.qualifier.clone(), f.text.clone()))
+            .collect()
+    }
+
+    fn labels(text: &str) -> Vec<String> {
+        figures(text)
+            .into_iter()
+            .map(|(l, q, t)| match q {
+                Some(q) => format!("{l} ({q}) = {t}"),
+                None => format!("{l} = {t}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tables() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[&str])] = &[
+            ("| Metric | Value |\n|-|-|\n| Valuation | $4.5B |\n| Employees | 600 |\n| Founded | 2016 |\n| CEO | Jo |\n",
+             &["valuation = $4.5B", "employees = 600"]),
+            ("| Round | Amount | Key investors |\n|-|-|-|\n| Series D | $235M | Google |\n| Earlier | $161M | Sequoia |\n",
+             &["series d amount = $235M", "earlier amount = $161M"]),
+            ("| Metric | 2023 | 2024 |\n|-|-|-|\n| Revenue | $10M | $20M |\n",
+             &["revenue (2023) = $10M", "revenue (2024) = $20M"]),
+            ("| Company | Capex 2024 |\n|-|-|\n| Acme | $5B |\n",
+             &["acme capex (2024) = $5B"]),
+            ("| Metric | Value |\n|-|-|\n| Valuation | $4.5B (Mar 2025) |\n| Revenue (2023) | $70M |\n",
+             &["valuation (mar 2025) = $4.5B", "revenue (2023) = $70M"]),
+            // Linked rows are other notes' figures; bare numbers and repeated labels key nothing.
+            ("| Lab | Valuation |\n|-|-|\n| [[OpenAI]] | $500B |\n| 1 | $5B |\n",
+             &[]),
+            ("| Year | Round | Amount |\n|-|-|-|\n| 2023 | A | $5M |\n| 2023 | B | $9M |\n| 2024 | C | $20M |\n",
+             &["amount (2024) = $20M"]),
+            ("| Round | Amount |\n|-|-|\n| A | $5M |\n| **Total** | **$5M** |\n",
+             &["a amount = $5M"]),
+            ("```\n| Metric | Value |\n|-|-|\n| Valuation | $4.5B |\n```\n", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(labels(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn quoted_and_sums() {
+        let text = "## Valuations\n\n| Lab | Valuation (2025) | Focus |\n|-|-|-|\n| [[OpenAI\\|OAI]] | $500B | x |\n| **[[Cohere]]** | $4.5B | y |\n| [[A]] and [[B]] | $1B | z |\n\n## Funding\n\n**$396M total:**\n\n| Round | Amount | Post-money |\n|-|-|-|\n| D | $235M | $4.5B |\n| Earlier | $161M | $2B |\n\n| Lab | Raised |\n|-|-|\n| X | $1B |\n| Y | 2 |\n| Total | $3B |\n";
+        let note = crate::model::Note::parse("T.md", text, &crate::model::ParseOptions::default());
+        let quoted: Vec<(&str, &str, Option<&str>, &str)> = note
+            .quoted_figures
+            .iter()
+            .map(|q| {
+                (
+                    q.target.as_str(),
+                    q.label.as_str(),
+                    q.qualifier.as_deref(),
+                    q.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            quoted,
+            [
+                ("OpenAI", "valuation", Some("2025"), "$500B"),
+                ("Cohere", "valuation", Some("2025"), "$4.5B")
+            ]
+        );
+        assert_eq!(note.sum_claims.len(), 2, "{:?}", note.sum_claims);
+        let stated = &note.sum_claims[1];
+        assert_eq!(stated.source, super::SumSource::StatedTotal);
+        assert_eq!(
+            (stated.column.as_str(), stated.total.text.as_str()),
+            ("Amount", "$396M")
+        );
+        assert_eq!(stated.parts.len(), 2);
+        let row = &note.sum_claims[0];
+        assert_eq!(
+            (row.source, row.parts.len()),
+            (super::SumSource::TotalRow, 2)
+        );
+        let total_raised: Vec<_> = note
+            .figures
+            .iter()
+            .filter(|f| f.label == "total raised")
+            .map(|f| (f.text.as_str(), f.source))
+            .collect();
+        assert_eq!(total_raised, [("$396M", super::FigureSource::StatedTotal)]);
+    }
+
+    #[test]
+    fn prose_and_bold_labels() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[&str])] = &[
+            ("**Acme** — \"GitHub for ML.\" $4.5B valuation. 120k+ open-source models.\n", &["valuation = $4.5B"]),
+            ("It was valued at $4.5 billion and has 600 employees.\n", &["valuation = $4.5 billion", "employees = 600"]),
+            ("A valuation of **$4.5B** (2024).\n", &["valuation (2024) = $4.5B"]),
+            ("Acme has raised $396M to date.\n", &["total raised = $396M"]),
+            ("Acme raised $235M in its Series D.\n", &[]),
+            ("Its $65B market cap dwarfs the rest.\n", &["market cap = $65B"]),
+            ("**Total raised:** $1.8B\n", &["total raised = $1.8B"]),
+            ("- **Employees:** about 600\n", &["employees = about 600"]),
+            ("**Revenue:** ~$70M ARR (2023), growing 367% YoY.\n", &["revenue (2023) = ~$70M"]),
+            ("**Enterprise clients:** Microsoft, eBay, 1,000+ companies.\n", &[]),
+            // Other entities, comparisons, changes, ranges and hypotheticals are not figures.
+            ("OpenAI's $500B valuation dwarfs it.\n", &[]),
+            ("Acme's $4.5B valuation.\n", &["valuation = $4.5B"]),
+            ("Valuation rose from a $2B valuation to a $4.5B valuation.\n", &[]),
+            ("A $4–5B valuation is rumored.\n", &[]),
+            ("Worth more than [[Rival]] at a $4.5B valuation.\n", &[]),
+            ("It cut 200 employees.\n", &[]),
+            ("Headcount grew 40% in 2024.\n", &[]),
+            ("`$5B valuation` %% $6B valuation %%\n", &[]),
+            ("It seeks a $10B valuation.\n", &[]),
+            ("Up from a $2B valuation.\n", &[]),
+            ("$300 mass-market robot, $ signs, 24/7 support.\n", &[]),
+            ("500 employees work in sales.\n", &[]),
+            ("It has 600 employees across three offices.\n", &["employees = 600"]),
+            ("Headcount: 1,150 at year end, 1,200 now.\n", &[]),
+            ("**Employees:** 1,200 (up from 700 in 2024)\n", &[]),
+            ("Acme has raised $396M to date and was last valued at $4.5B.\n",
+             &["total raised = $396M", "valuation = $4.5B"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(labels(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn headings_with_a_period_qualify_their_figures() {
+        let text = "## 2023 results\n\n**Revenue:** $70M\n\n## Quick stats\n\n**Revenue:** $120M\n\n**Revenue (2024):** $120M\n";
+        assert_eq!(
+            labels(text),
+            [
+                "revenue (2023) = $70M",
+                "revenue = $120M",
+                "revenue (2024) = $120M"
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_about_others_hold_no_figures() {
+        let text = "## Acquisition of Mosaic\n\n| Metric | Value |\n|-|-|\n| Valuation | $1.3B |\n\n### Details\n\n**Valuation:** $1.2B\n\n## Funding\n\n### Series B\n\n**Valuation:** $1B\n\n## Versus [[Rival]]\n\n$9B valuation.\n\n## Investment case\n\n**Valuation:** $4.5B\n";
+        assert_eq!(labels(text), ["valuation = $4.5B"]);
+    }
+
+    #[test]
+    fn sections() {
+        let text = "Intro $4.5B valuation.\n\n## Quick stats\n\n| Metric | Value |\n|-|-|\n| Valuation | $5B |\n";
+        let note = Note::parse("Acme.md", text, &ParseOptions::default());
+        let sections: Vec<Option<usize>> = note.figures.iter().map(|f| f.section).collect();
+        assert_eq!(sections, [None, Some(0)]);
+    }
+}

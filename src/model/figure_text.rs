@@ -1,0 +1,854 @@
+//! Figures written in running text, one line at a time: bold-label lines
+//! (`**Employees:** 600`), stated totals (`**$396M total:**`, `Total: $396M`) and a few prose
+//! patterns next to a known label (`$4.5B valuation`, `valued at $4.5B`, `has raised $396M`,
+//! `600 employees`, `$65B market cap`).
+//!
+//! Owns the sentence-level heuristics that keep prose quiet: a sentence that compares, links to
+//! another note, names another entity's possession, speaks of a target or a rumour, or states
+//! the same label twice (a change over time) yields no prose figure. Does not own tables or
+//! how stated totals become figures (`figure.rs`).
+
+use std::cell::OnceCell;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::figure::{Amount, Figure, FigureSource, Input, Stated, is_total_label};
+use super::figure_value::{Found, Unit, find_periods, find_quantities, split_qualifier};
+use super::span::Span;
+
+/// One line of the body, outside tables and headings.
+pub(crate) struct Line<'a> {
+    pub start: usize,
+    pub text: &'a str,
+    pub section: Option<usize>,
+}
+
+#[allow(clippy::expect_used)] // Constant patterns, exercised by the tests below.
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex is valid")
+}
+
+/// List, quote and task markers before a line's content.
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*(?:>\s*)*(?:(?:[-*+]|[0-9]+[.)])\s+)?(?:\[.\]\s+)?"));
+/// `**Label:**` or `**Label**:` at the start of the content.
+static BOLD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?P<c1>:)?\s*(?:\*\*|__)\s*(?P<c2>:)?")
+});
+/// `Total: ` or `Total raised: ` without emphasis.
+static PLAIN_TOTAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?P<label>total(?:\s+raised)?|sum)\s*:\s*"));
+/// What may follow the value of a stated total: `total:`, `in total`.
+static TOTAL_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*(?:in\s+)?total(?:\s+raised)?\s*(?:\*\*|__)?\s*:?\s*$"));
+
+/// Words that make a sentence about something other than the note's current figure.
+const SENTENCE_DENY: &[&str] = &[
+    // comparisons and other entities
+    "vs",
+    "versus",
+    "compared",
+    "comparison",
+    "than",
+    "whereas",
+    "unlike",
+    "like",
+    "rival",
+    "rivals",
+    "competitor",
+    "competitors",
+    "peer",
+    "peers",
+    "similar",
+    // hypotheticals and plans
+    "seek",
+    "seeks",
+    "seeking",
+    "sought",
+    "talks",
+    "could",
+    "would",
+    "might",
+    "should",
+    "aims",
+    "aiming",
+    "plans",
+    "planning",
+    "targets",
+    "targeting",
+    "target",
+    "expects",
+    "expected",
+    "expecting",
+    "reportedly",
+    "rumored",
+    "rumoured",
+    "rumor",
+    "rumour",
+    "if",
+    "projected",
+    "projection",
+    "forecast",
+    "potential",
+    "proposed",
+    "hopes",
+    "wants",
+    "eyeing",
+];
+
+/// Words right before a label (or its value) that make it another figure than the current one.
+const BEFORE_DENY: &[&str] = &[
+    "previous",
+    "prior",
+    "earlier",
+    "former",
+    "initial",
+    "original",
+    "old",
+    "target",
+    "implied",
+    "from",
+    "pre-money",
+    "pre",
+    "peak",
+    "lower",
+    "higher",
+    "new",
+];
+
+/// Words that change a headcount rather than state it (`cut 200 employees`).
+const CHANGE_VERBS: &[&str] = &[
+    "cut",
+    "cuts",
+    "cutting",
+    "laid",
+    "lay",
+    "fired",
+    "firing",
+    "hired",
+    "hire",
+    "hires",
+    "hiring",
+    "added",
+    "adds",
+    "adding",
+    "lost",
+    "losing",
+    "eliminated",
+    "eliminating",
+    "off",
+    "shed",
+    "sheds",
+    "shedding",
+    "reduced",
+    "reducing",
+    "by",
+    "trimmed",
+    "another",
+    "additional",
+    "more",
+];
+
+/// Words after a label that make it part of a longer noun (`$5B revenue opportunity`).
+const AFTER_DENY: &[&str] = &[
+    "growth",
+    "growing",
+    "increase",
+    "multiple",
+    "multiples",
+    "target",
+    "cap",
+    "goal",
+    "per",
+    "share",
+    "gap",
+    "jump",
+    "drop",
+    "decline",
+    "rise",
+    "loss",
+    "ratio",
+    "run-rate",
+    "opportunity",
+    "pool",
+    "potential",
+    "market",
+    "mark",
+    "were",
+    "left",
+    "quit",
+    "joined",
+    "who",
+    "will",
+    "added",
+    "cut",
+];
+
+/// Words after a label that narrow it (`600 employees in Paris`) unless a period follows.
+const NARROWING: &[&str] = &[
+    "in", "at", "from", "for", "on", "among", "outside", "within",
+];
+
+/// Words that may follow a headcount without narrowing it.
+const COUNT_FOLLOW: &[&str] = &[
+    "worldwide",
+    "globally",
+    "overall",
+    "total",
+    "today",
+    "now",
+    "across",
+    "and",
+    "as",
+    "in",
+];
+
+/// Words between a label and its value: `valuation of $4.5B`, `raised a total of $1.8B`.
+const CONNECTORS: &[&str] = &[
+    "of",
+    "at",
+    "is",
+    "was",
+    "stands",
+    "stood",
+    "reached",
+    "reaching",
+    "hit",
+    "now",
+    "totals",
+    "totaled",
+    "totalled",
+    "totaling",
+    "totalling",
+    "total",
+    "a",
+    "an",
+];
+
+/// Owners that are the note itself in any company note (`the company's valuation`).
+const GENERIC_OWNERS: &[&str] = &[
+    "company", "firm", "startup", "lab", "group", "team", "platform", "business",
+];
+
+/// Labels whose value must be money, and whose value must be a count.
+const MONEY_LABELS: &[&str] = &["valuation", "market cap", "total raised", "revenue", "arr"];
+const COUNT_LABELS: &[&str] = &["employees"];
+
+/// Reads the figures and stated totals of one line.
+pub(crate) fn read_line(
+    input: &Input<'_>,
+    line: &Line<'_>,
+    own: &mut Vec<Figure>,
+    stated: &mut Vec<Stated>,
+) {
+    let text = line.text;
+    // Figures need a label: a bold one, a total, or a known phrase somewhere in the line.
+    let content =
+        text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '+' | '>'));
+    let lower_start = content.get(..5).unwrap_or(content).to_ascii_lowercase();
+    if !(content.starts_with(|c: char| matches!(c, '*' | '_' | '[' | '0'..='9'))
+        || lower_start.starts_with("total")
+        || lower_start.starts_with("sum")
+        || text.contains("total")
+        || text.contains("Total")
+        || input.synonyms.may_name(text))
+    {
+        return;
+    }
+    let found = find_quantities(text);
+    if found.is_empty() {
+        return;
+    }
+    let usable: Vec<bool> = found
+        .iter()
+        .map(|f| {
+            let span = abs(line, &f.span);
+            !input.skip.overlaps(span) && !input.link_set.overlaps(span)
+        })
+        .collect();
+    let sentences = sentences(text, &found);
+    let cx = LineCx {
+        input,
+        line,
+        found: &found,
+        sentences: &sentences,
+        denied: sentences.iter().map(|_| OnceCell::new()).collect(),
+    };
+    // At most one figure per line is read as a bold label or a stated total.
+    let mut taken = None;
+    let mut bold = None;
+    let rest = MARKER.find(text).map_or(0, |m| m.end());
+    let content = text.get(rest..).unwrap_or("");
+
+    if let Some(c) = BOLD.captures(content)
+        && (c.name("c1").is_some() || c.name("c2").is_some())
+        && let (Some(label), Some(whole)) = (c.name("label"), c.get(0))
+    {
+        let label_range = rest + label.start()..rest + label.end();
+        let in_label: Vec<usize> = (0..found.len())
+            .filter(|&i| {
+                found
+                    .get(i)
+                    .is_some_and(|f| overlaps(&f.span, &label_range))
+            })
+            .collect();
+        match in_label.as_slice() {
+            [i] if found
+                .get(*i)
+                .is_some_and(|f| f.span.start == label_range.start) =>
+            {
+                let tail = found
+                    .get(*i)
+                    .and_then(|f| text.get(f.span.end..label_range.end))
+                    .unwrap_or("");
+                if usable.get(*i) == Some(&true) && TOTAL_TAIL.is_match(tail) {
+                    taken = Some(*i);
+                    stated.extend(cx.stated(*i, false));
+                }
+            }
+            [] => {
+                let after = rest + whole.end();
+                if let Some(i) = cx.first_at(after, &usable) {
+                    taken = Some(i);
+                    bold = cx.bold_label(label.as_str(), i, stated);
+                }
+            }
+            _ => {}
+        }
+    } else if let Some(c) = PLAIN_TOTAL.captures(content)
+        && let (Some(label), Some(whole)) = (c.name("label"), c.get(0))
+        && let Some(i) = cx.first_at(rest + whole.end(), &usable)
+    {
+        taken = Some(i);
+        bold = cx.bold_label(label.as_str(), i, stated);
+    } else if let Some(i) = cx.first_at(rest, &usable)
+        && let Some(f) = found.get(i)
+        && TOTAL_TAIL.is_match(text.get(f.span.end..).unwrap_or(""))
+    {
+        taken = Some(i);
+        stated.extend(cx.stated(i, false));
+    }
+
+    // Prose: candidates first, so that a sentence naming one label twice can drop them all.
+    let mut prose: Vec<(usize, usize, String, bool)> = Vec::new();
+    for (i, f) in found.iter().enumerate() {
+        if taken == Some(i) || usable.get(i) != Some(&true) {
+            continue;
+        }
+        let Some(s) = sentences.iter().position(|s| s.contains(&f.span.start)) else {
+            continue;
+        };
+        if let Some((label, kept)) = cx.prose_label(i, s) {
+            prose.push((i, s, label, kept));
+        }
+    }
+    // A value next to a bare value of the same kind is one of a list (`1,150 at year end,
+    // 1,200 now`, `1,200 (up from 700)`): which one is current is not known.
+    let labelled: Vec<usize> = prose.iter().map(|p| p.0).chain(taken).collect();
+    let listed = |i: usize| {
+        let (Some(f), Some(s)) = (found.get(i), cx.sentence_of(i)) else {
+            return true;
+        };
+        found.iter().enumerate().any(|(j, g)| {
+            j != i
+                && !labelled.contains(&j)
+                && g.quantity.unit == f.quantity.unit
+                && cx.sentence_of(j) == Some(s)
+        })
+    };
+    if let (Some(fig), Some(i)) = (bold, taken)
+        && !listed(i)
+    {
+        own.push(fig);
+    }
+    for (i, s, label, kept) in &prose {
+        let twice = prose
+            .iter()
+            .filter(|(_, s2, l2, _)| s2 == s && l2 == label)
+            .count()
+            > 1;
+        if *kept
+            && !twice
+            && !listed(*i)
+            && let Some(fig) = cx.figure(*i, label.clone(), None, FigureSource::Prose)
+        {
+            own.push(fig);
+        }
+    }
+}
+
+struct LineCx<'a> {
+    input: &'a Input<'a>,
+    line: &'a Line<'a>,
+    found: &'a [Found],
+    sentences: &'a [Range<usize>],
+    /// [`LineCx::sentence_denied`] per sentence, computed on first use.
+    denied: Vec<OnceCell<bool>>,
+}
+
+impl LineCx<'_> {
+    /// The usable figure starting at `at`, emphasis and spaces aside.
+    fn first_at(&self, at: usize, usable: &[bool]) -> Option<usize> {
+        let i = self.found.iter().position(|f| f.span.start >= at)?;
+        let f = self.found.get(i)?;
+        let gap = self.line.text.get(at..f.span.start)?;
+        (usable.get(i) == Some(&true)
+            && gap
+                .chars()
+                .all(|c| c.is_whitespace() || c == '*' || c == '_'))
+        .then_some(i)
+    }
+
+    fn amount(&self, i: usize) -> Option<Amount> {
+        let f = self.found.get(i)?;
+        Some(Amount {
+            quantity: f.quantity,
+            text: self.line.text.get(f.span.clone())?.to_owned(),
+            span: abs(self.line, &f.span),
+        })
+    }
+
+    fn stated(&self, i: usize, is_figure: bool) -> Option<Stated> {
+        Some(Stated {
+            amount: self.amount(i)?,
+            line_end: self.line.start + self.line.text.len(),
+            section: self.line.section,
+            is_figure,
+        })
+    }
+
+    /// `**Label:** value`: the label names the figure (or a stated total).
+    fn bold_label(&self, label: &str, i: usize, stated: &mut Vec<Stated>) -> Option<Figure> {
+        let (name, qualifier) = split_qualifier(label);
+        if is_total_label(&name) {
+            stated.extend(self.stated(i, false));
+            return None;
+        }
+        if name.split(' ').count() > 6 || !name.chars().any(char::is_alphabetic) {
+            return None;
+        }
+        if self.sentence_denied(self.sentence_of(i)?) {
+            return None;
+        }
+        let canonical = self.input.synonyms.canonical(&name);
+        if !unit_fits(&canonical, self.found.get(i).map(|f| f.quantity.unit)) {
+            return None;
+        }
+        if canonical == "total raised" {
+            stated.extend(self.stated(i, true));
+        }
+        self.figure(i, canonical, qualifier, FigureSource::BoldLabel)
+    }
+
+    fn figure(
+        &self,
+        i: usize,
+        label: String,
+        qualifier: Option<String>,
+        source: FigureSource,
+    ) -> Option<Figure> {
+        let amount = self.amount(i)?;
+        let qualifier = qualifier.or_else(|| self.nearest_period(i));
+        Some(Figure {
+            label,
+            qualifier,
+            quantity: amount.quantity,
+            text: amount.text,
+            span: amount.span,
+            source,
+            section: self.line.section,
+        })
+    }
+
+    fn sentence_of(&self, i: usize) -> Option<usize> {
+        let f = self.found.get(i)?;
+        self.sentences
+            .iter()
+            .position(|s| s.contains(&f.span.start))
+    }
+
+    /// The sentence's text with every figure blanked out (so `more than 600` is no comparison).
+    fn masked(&self, s: usize) -> String {
+        let Some(range) = self.sentences.get(s) else {
+            return String::new();
+        };
+        let mut out = String::new();
+        for (at, c) in self
+            .line
+            .text
+            .get(range.clone())
+            .unwrap_or("")
+            .char_indices()
+        {
+            let pos = range.start + at;
+            if self.found.iter().any(|f| f.span.contains(&pos)) {
+                out.push(' ');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Comparisons, plans, links and other owners keep a sentence's figures out.
+    fn sentence_denied(&self, s: usize) -> bool {
+        match self.denied.get(s) {
+            Some(cell) => *cell.get_or_init(|| self.compute_denied(s)),
+            None => true,
+        }
+    }
+
+    fn compute_denied(&self, s: usize) -> bool {
+        let Some(range) = self.sentences.get(s) else {
+            return true;
+        };
+        let span = abs(self.line, range);
+        if self.input.link_set.overlaps(span) {
+            return true;
+        }
+        let masked = self.masked(s).to_lowercase();
+        for word in masked.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+            if SENTENCE_DENY.contains(&word) {
+                return true;
+            }
+            let owner = word
+                .strip_suffix("'s")
+                .or_else(|| word.strip_suffix("’s"))
+                .filter(|o| !o.is_empty());
+            if let Some(owner) = owner
+                && !GENERIC_OWNERS.contains(&owner)
+                // `Hugging Face's` ends the note's name `hugging face`.
+                && !self
+                    .input
+                    .names
+                    .iter()
+                    .any(|n| n == owner || n.ends_with(&format!(" {owner}")))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The label next to a prose figure, if any, and whether the figure is the note's own
+    /// current value under it (a denied one still counts for "this sentence names it twice").
+    fn prose_label(&self, i: usize, s: usize) -> Option<(String, bool)> {
+        let f = self.found.get(i)?;
+        let range = self.sentences.get(s)?;
+        let text = self.line.text;
+        let before = text.get(range.start..f.span.start)?;
+        let after = text.get(f.span.end..range.end)?;
+        let unit = Some(f.quantity.unit);
+        let prior = words_before(before, 2);
+        let denied_before = prior.iter().any(|w| BEFORE_DENY.contains(&w.as_str()));
+        let syn = self.input.synonyms;
+        // `$4.5B valuation`, `$5M in revenue`.
+        let next = words_after(after, 5);
+        let skip_in = usize::from(next.first().is_some_and(|w| w == "in"));
+        let tail = next.get(skip_in..).unwrap_or(&[]);
+        // Every phrase tried below starts with the word next to the value: one cheap probe
+        // rules most values out.
+        let tail = if tail.first().is_some_and(|w| syn.has_word(w)) {
+            tail
+        } else {
+            &[]
+        };
+        for k in (1..=tail.len().min(3)).rev() {
+            let phrase = tail.get(..k)?.join(" ");
+            let Some(label) = syn.lookup(&phrase) else {
+                continue;
+            };
+            let follow = tail.get(k).map(String::as_str);
+            // A headcount is a whole clause (`600 employees.`, `600 employees across three
+            // offices`); `500 employees work in sales` is a part of it.
+            let partial_count = COUNT_LABELS.contains(&label)
+                && follow.is_some_and(|w| !COUNT_FOLLOW.contains(&w) && !period_follows(after, w));
+            let bad = denied_before
+                || partial_count
+                || follow.is_some_and(|w| AFTER_DENY.contains(&w))
+                || follow.is_some_and(|w| NARROWING.contains(&w) && !period_follows(after, w))
+                || !unit_fits(label, unit)
+                || (label == "employees"
+                    && prior.iter().any(|w| CHANGE_VERBS.contains(&w.as_str())))
+                || (label == "total raised" && !self.cumulative(s, &phrase, None));
+            return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
+        }
+        // `valuation of $4.5B`, `valued at $4.5B`, `has raised $396M`.
+        let words = words_before(before, 6);
+        let mut stripped = words.len();
+        while stripped > 0
+            && words
+                .get(stripped - 1)
+                .is_some_and(|w| CONNECTORS.contains(&w.as_str()))
+        {
+            stripped -= 1;
+        }
+        let ends_known = |end: usize| {
+            end.checked_sub(1)
+                .and_then(|i| words.get(i))
+                .is_some_and(|w| syn.has_word(w))
+        };
+        let (full, stripped) = (
+            if ends_known(words.len()) {
+                words.len()
+            } else {
+                0
+            },
+            if ends_known(stripped) { stripped } else { 0 },
+        );
+        let windows = (1..=full.min(4)).rev().map(|k| (full - k, full)).chain(
+            (1..=stripped.min(3))
+                .rev()
+                .map(|k| (stripped - k, stripped)),
+        );
+        for (from, to) in windows {
+            let phrase = words.get(from..to)?.join(" ");
+            let Some(label) = syn.lookup(&phrase) else {
+                continue;
+            };
+            let owner = from.checked_sub(1).and_then(|j| words.get(j));
+            let bad = owner.is_some_and(|w| BEFORE_DENY.contains(&w.as_str()))
+                || !unit_fits(label, unit)
+                || (label == "total raised" && !self.cumulative(s, &phrase, owner));
+            return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
+        }
+        None
+    }
+
+    /// `raised` alone may be one round; the total needs `has raised`, `to date`, `in total` …
+    fn cumulative(&self, s: usize, phrase: &str, before: Option<&String>) -> bool {
+        let masked = self.masked(s).to_lowercase();
+        let words: Vec<&str> = masked.split(|c: char| !c.is_alphanumeric()).collect();
+        let round = [
+            "series",
+            "round",
+            "seed",
+            "tranche",
+            "ipo",
+            "extension",
+            "debt",
+            "loan",
+            "grant",
+            "bridge",
+            "convertible",
+        ];
+        if words.iter().any(|w| round.contains(w)) {
+            return false;
+        }
+        phrase.contains("total")
+            || phrase.contains("to date")
+            || before.is_some_and(|w| matches!(w.as_str(), "has" | "have" | "had"))
+            || [
+                "to date",
+                "in total",
+                "so far",
+                "altogether",
+                "cumulative",
+                "total of",
+            ]
+            .iter()
+            .any(|m| masked.contains(m))
+    }
+
+    /// The period closest to figure `i` in its sentence, outside every figure.
+    fn nearest_period(&self, i: usize) -> Option<String> {
+        let f = self.found.get(i)?;
+        let range = self.sentences.get(self.sentence_of(i)?)?;
+        let text = self.line.text.get(range.clone())?;
+        find_periods(text)
+            .into_iter()
+            .map(|(r, p)| (range.start + r.start..range.start + r.end, p))
+            .filter(|(r, _)| !self.found.iter().any(|g| overlaps(&g.span, r)))
+            .min_by_key(|(r, _)| {
+                if r.start >= f.span.end {
+                    r.start - f.span.end
+                } else {
+                    f.span.start.saturating_sub(r.end)
+                }
+            })
+            .map(|(_, p)| p)
+    }
+}
+
+/// Byte ranges of the sentences of a line: split after `;`, `!`, `?`, `|`, a spaced dash, and
+/// a `.` followed by a space (not after `approx.`, `c.`, `e.g.` and the like).
+fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
+    const ABBREV: &[&str] = &[
+        "approx", "c", "ca", "est", "e.g", "i.e", "vs", "inc", "co", "ltd", "corp", "no", "mr",
+        "dr", "st", "jr", "etc", "al",
+    ];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let prev = k.checked_sub(1).and_then(|j| chars.get(j)).map(|&(_, p)| p);
+        let in_figure = found.iter().any(|f| f.span.contains(&at));
+        let boundary = !in_figure
+            && match c {
+                ';' | '!' | '?' | '|' => true,
+                '—' | '–' => prev == Some(' ') && next == Some(' '),
+                '.' => {
+                    next.is_none_or(char::is_whitespace) && {
+                        let word: String = text
+                            .get(start..at)
+                            .unwrap_or("")
+                            .rsplit(|c: char| c.is_whitespace() || c == '(')
+                            .next()
+                            .unwrap_or("")
+                            .to_lowercase();
+                        !ABBREV.contains(&word.as_str())
+                    }
+                }
+                _ => false,
+            };
+        if boundary {
+            let end = at + c.len_utf8();
+            out.push(start..end);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Up to `max` words right before the end of `text`, lower-cased, in order; stops at anything
+/// that is not a word (punctuation, a number). A trailing `:` is allowed.
+fn words_before(text: &str, max: usize) -> Vec<String> {
+    let trim = |s: &str| {
+        s.trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
+            .to_owned()
+    };
+    let mut s = trim(text);
+    if let Some(r) = s.strip_suffix(':') {
+        s = trim(r);
+    }
+    let mut out = Vec::new();
+    for token in s.rsplit(char::is_whitespace) {
+        if out.len() == max {
+            break;
+        }
+        let t = token.trim_matches(|c: char| c == '*' || c == '_');
+        if t.is_empty() {
+            if token.is_empty() {
+                continue;
+            }
+            break;
+        }
+        if !is_word(t) {
+            break;
+        }
+        out.push(t.to_lowercase());
+    }
+    out.reverse();
+    out
+}
+
+/// Up to `max` words right after the start of `text`, lower-cased; stops after a word that ends
+/// in punctuation and before anything that is not a word.
+fn words_after(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for token in text.split_whitespace() {
+        if out.len() == max {
+            break;
+        }
+        let t = token.trim_matches(|c: char| c == '*' || c == '_');
+        let core = t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"']);
+        if core.is_empty() && t.is_empty() {
+            continue;
+        }
+        if !is_word(core) {
+            break;
+        }
+        out.push(core.to_lowercase());
+        if core.len() != t.len() {
+            break;
+        }
+    }
+    out
+}
+
+fn is_word(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_alphabetic)
+        && t.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '&'))
+}
+
+/// `600 employees in 2024` is a dated figure, `600 employees in Paris` a part of one.
+fn period_follows(after: &str, word: &str) -> bool {
+    let lower = after.to_lowercase();
+    let Some(at) = lower.find(&format!(" {word} ")) else {
+        return false;
+    };
+    let rest = after.get(at + word.len() + 2..).unwrap_or("");
+    find_periods(rest)
+        .first()
+        .is_some_and(|(r, _)| r.start == 0)
+}
+
+fn unit_fits(label: &str, unit: Option<Unit>) -> bool {
+    match unit {
+        Some(Unit::Money(_)) => !COUNT_LABELS.contains(&label),
+        Some(Unit::Count) => !MONEY_LABELS.contains(&label),
+        Some(Unit::Percent) => !MONEY_LABELS.contains(&label) && !COUNT_LABELS.contains(&label),
+        None => false,
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn abs(line: &Line<'_>, r: &Range<usize>) -> Span {
+    Span::new(line.start + r.start, line.start + r.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences() {
+        let text =
+            "Hugging Face — \"GitHub for ML.\" $4.5B valuation. approx. 600 staff; e.g. this.";
+        let found = find_quantities(text);
+        let got: Vec<&str> = sentences(text, &found)
+            .into_iter()
+            .map(|r| text[r].trim())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Hugging Face —",
+                "\"GitHub for ML.\" $4.5B valuation.",
+                "approx. 600 staff;",
+                "e.g. this."
+            ]
+        );
+    }
+
+    #[test]
+    fn words_around() {
+        assert_eq!(
+            words_before("It was valued at **", 3),
+            ["was", "valued", "at"]
+        );
+        assert_eq!(words_before("Valuation:", 3), ["valuation"]);
+        assert_eq!(words_before("in 2023, raised", 3), ["raised"]);
+        assert_eq!(
+            words_after(" post-money valuation. Then", 3),
+            ["post-money", "valuation"]
+        );
+        assert_eq!(words_after("** in revenue (2023)", 3), ["in", "revenue"]);
+    }
+
+    #[test]
+    fn periods_after_narrowing_words() {
+        assert!(period_follows(" employees in 2024", "in"));
+        assert!(!period_follows(" employees in Paris", "in"));
+    }
+}

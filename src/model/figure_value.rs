@@ -1,0 +1,1225 @@
+//! Figure values for the `inconsistent-figure` and `sum-mismatch` rules.
+//!
+//! Owns: reading money / count / percent figures out of table cells and prose
+//! (scale words, precision, approximation and bound markers, ranges, years),
+//! comparing two figures under a precision rule, summing figures, and
+//! normalising the labels and period qualifiers that figures are filed under.
+//!
+//! Does not own: Markdown parsing, deciding which label a prose figure belongs
+//! to (label proximity is the caller's job), currency conversion, diagnostics.
+//! Every function is total: no input makes it panic.
+//!
+//! Choices, pinned by the tests below:
+//! - Values are `f64` in base units (currency units, items, percentage points);
+//!   `tolerance` is half a unit of the last stated digit times the scale.
+//! - A bare `$` is USD and a bare `¥` is JPY (`CN¥`, `RMB`, `CNY` are CNY).
+//! - Ranges parse to [`Kind::Range`] so that their two numbers are not misread
+//!   as separate figures; [`agreement`] always answers `Incomparable` for them.
+//! - Bounds are inclusive (`<50` admits 50) because prose rarely means strict.
+
+use regex::{Captures, Regex};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// ISO 4217 code such as `"USD"`.
+pub type Currency = &'static str;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Money(Currency),
+    Count,
+    /// Percentage points: `12.5%` has value 12.5. Never comparable to absolutes.
+    Percent,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    Exact,
+    /// `120k+`, `over`, `more than`, `>`, `at least`, `or more`.
+    AtLeast,
+    /// `<`, `under`, `less than`, `up to`, `or less`.
+    AtMost,
+    /// `$4–5B`, `4 to 5 billion`: `value` is the low end.
+    Range {
+        high: f64,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quantity {
+    pub unit: Unit,
+    /// Base units; the low end for [`Kind::Range`].
+    pub value: f64,
+    /// Half a unit of the last stated digit, in base units (`$4.5B` → 0.05e9).
+    pub tolerance: f64,
+    pub kind: Kind,
+    /// `~`, `about`, `approx.`, `c.` …: tolerance widens to 10 % of the value.
+    pub approximate: bool,
+}
+
+impl Quantity {
+    /// Tolerance actually used for comparisons (precision or 10 % if approximate).
+    pub fn effective_tolerance(&self) -> f64 {
+        if self.approximate {
+            self.tolerance.max(0.1 * self.value.abs())
+        } else {
+            self.tolerance
+        }
+    }
+}
+
+/// A figure found in prose; `span` is a byte range on char boundaries.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Found {
+    pub(crate) quantity: Quantity,
+    pub(crate) span: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agreement {
+    Agree,
+    Disagree,
+    /// Different kinds of figure (money vs count vs percent) or a range.
+    Incomparable,
+}
+
+// Regex pieces. Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the fast
+// DFA off any line with a non-ASCII char (an em dash is enough), and `starts_cleanly`
+// already rejects a number glued to a non-ASCII letter. Digits are `[0-9]`, not `\d`,
+// so that `str::parse` always accepts what matched; currency codes are case-sensitive
+// so "a$5" is not AUD.
+const MARK: &str = r"(?:(?P<ap>~|≈|(?-u:\b)(?:about|approx|approximately|around|roughly|circa)(?-u:\b)\.?|(?-u:\b)(?:c|ca|est)\.)|(?P<lo>>=?|≥|(?-u:\b)(?:over|more\s+than|at\s+least|upwards\s+of|in\s+excess\s+of)(?-u:\b))|(?P<up><=?|≤|(?-u:\b)(?:under|less\s+than|fewer\s+than|up\s+to|below)(?-u:\b)))\s*";
+const CUR: &str =
+    r"(?-i:(?:US\$|CA?\$|AU?\$|CN¥|JP¥|[$€£¥₹]|USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)\s?)";
+const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
+// A spaced abbreviation ("€3 m", "5 m long") only counts after a currency; see `part`.
+const SCALE: &str = r"\s?(?:thousand|million|billion|trillion|lakh|crore)s?(?-u:\b)|\s?(?:k|mm|mn|m|bn|b|tn|t)(?-u:\b)";
+const PCT: &str = r"\s?%|\s?(?:percent|per\s?cent)(?-u:\b)";
+const CODE: &str = r"\s?(?:(?-i:USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)|dollars|euros)(?-u:\b)";
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+const YEAR: &str = r"(?:19[0-9]{2}|20[0-9]{2}|2100)";
+
+fn re(pattern: &str) -> Regex {
+    // Patterns are compile-time constants, each one exercised by the tests below.
+    #[allow(clippy::expect_used)]
+    Regex::new(pattern).expect("static regex is valid")
+}
+
+/// A number with its scale or percent sign and an optional trailing code.
+fn body() -> String {
+    format!(r"(?P<n>{NUM})(?:(?P<s>{SCALE})|(?P<p>{PCT})|(?-u:\b))(?P<code>{CODE})?")
+}
+static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:{MARK})?(?P<sign>[-+−])?(?P<cur>{CUR})?(?P<sign2>[-+−])?{}(?P<lo2>\+|\s+or\s+more(?-u:\b))?(?P<up2>\s+or\s+(?:less|fewer)(?-u:\b))?",
+        body()
+    ))
+});
+/// Second half of a range, anchored right after a single figure.
+static TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^(?P<sep>\s*[-–—]\s*|\s+to\s+)(?P<cur>{CUR})?{}",
+        body()
+    ))
+});
+static CELL_NOISE: LazyLock<Regex> = LazyLock::new(|| re(r"[*_`\\]|\([^()]*\)|\[\^[^\]]*\]"));
+static NON_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[^\p{L}\p{N}&%]+"));
+/// A parenthesised unit annotation such as `($M)`, `(USD bn)`, `(%)`, `(k)`.
+static UNIT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\((?:[\s,$€£¥₹%#]|(?-u:\b)(?:usd|eur|gbp|jpy|cny|inr|chf|aud|cad|bn|b|mm|mn|m|k|(?:thousand|million|billion)s?)(?-u:\b))*\)",
+    )
+});
+static WIKILINK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]"));
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    let months = MONTHS.join("|");
+    re(&format!(
+        r"(?i)(?-u:\b)(?:(?:fy|cy)\s?'?(?:{YEAR}|[0-9]{{2}})|(?:q[1-4]|h[12])\s?(?:fy\s?)?{YEAR}|(?:{months})[a-z]*\.?\s+{YEAR}|{YEAR}(?:\s?[-–/]\s?(?:{YEAR}|[0-9]{{2}}))?)(?:[\s,(]*(?:est|estimated?|projected|forecast|ttm|ltm)(?-u:\b)\.?\)?|e(?-u:\b)|(?-u:\b))"
+    ))
+});
+static PERIOD_TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:fy|cy)\s*'?(?:[0-9]{4}|[0-9]{2})|[0-9]{4}e?|[a-z0-9]+|-"));
+
+/// One number with its own decorations, before markers and ranges apply.
+#[derive(Clone, Copy)]
+struct Part {
+    num: f64,
+    decimals: i32,
+    scale: Option<f64>,
+    pct: bool,
+    cur: Option<Currency>,
+    year: bool,
+}
+
+fn currency(s: &str) -> Option<Currency> {
+    Some(match s.trim().to_uppercase().as_str() {
+        "$" | "US$" | "USD" | "DOLLARS" => "USD",
+        "€" | "EUR" | "EUROS" => "EUR",
+        "£" | "GBP" => "GBP",
+        "¥" | "JP¥" | "JPY" => "JPY",
+        "CN¥" | "CNY" | "RMB" => "CNY",
+        "C$" | "CA$" | "CAD" => "CAD",
+        "A$" | "AU$" | "AUD" => "AUD",
+        "₹" | "INR" => "INR",
+        "CHF" => "CHF",
+        _ => return None,
+    })
+}
+
+fn scale_of(s: &str) -> f64 {
+    let s = s.trim().to_ascii_lowercase();
+    match s.chars().next() {
+        _ if s.starts_with("th") => 1e3, // "thousand" before the 't' of trillion
+        Some('k') => 1e3,
+        Some('m') => 1e6,
+        Some('b') => 1e9,
+        Some('t') => 1e12,
+        Some('l') => 1e5, // lakh / crore: Indian notes write ₹ figures this way
+        Some('c') => 1e7,
+        _ => 1.0,
+    }
+}
+
+/// `hint` is the currency already stated earlier in a range (`$4–5 bn`).
+fn part(c: &Captures, hint: Option<Currency>) -> Option<Part> {
+    let text = c.name("n")?.as_str();
+    let digits: String = text.chars().filter(|ch| *ch != ',').collect();
+    if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
+        return None; // "007", "000" (as in "100 000") are codes or fragments
+    }
+    let num = digits.parse::<f64>().ok().filter(|v| v.is_finite())?;
+    let decimals = i32::try_from(digits.split_once('.').map_or(0, |(_, f)| f.len())).ok()?;
+    let scale_text = c.name("s").map_or("", |m| m.as_str());
+    let scale = (!scale_text.is_empty()).then(|| scale_of(scale_text));
+    let pct = c.name("p").is_some();
+    // A trailing code ("4.5B USD") is the more explicit statement, so it wins.
+    let cur = c
+        .name("code")
+        .or_else(|| c.name("cur"))
+        .and_then(|m| currency(m.as_str()));
+    // "5 m" without a currency is more likely metres or "5 M&A" than millions.
+    if cur.or(hint).is_none()
+        && scale_text.starts_with(char::is_whitespace)
+        && scale_text.trim_start().len() <= 2
+    {
+        return None;
+    }
+    if !(num * scale.unwrap_or(1.0)).is_finite() {
+        return None; // 300 digits and a "T": not a figure, and no infinities downstream
+    }
+    // A bare 4-digit 1900–2100 number is a year however it is decorated otherwise.
+    let year = text.len() == 4
+        && decimals == 0
+        && scale.is_none()
+        && !pct
+        && cur.is_none()
+        && (1900.0..=2100.0).contains(&num);
+    Some(Part {
+        num,
+        decimals,
+        scale,
+        pct,
+        cur,
+        year,
+    })
+}
+
+fn quantity(p: &Part, sign: f64, kind: Kind, approximate: bool) -> Quantity {
+    let mult = p.scale.unwrap_or(1.0);
+    let unit = match (p.pct, p.cur) {
+        (true, _) => Unit::Percent,
+        (false, Some(c)) => Unit::Money(c),
+        (false, None) => Unit::Count,
+    };
+    let tolerance = 0.5 * 10f64.powi(-p.decimals) * mult;
+    Quantity {
+        unit,
+        value: sign * p.num * mult,
+        tolerance,
+        kind,
+        approximate,
+    }
+}
+
+/// `$4–5B`: the low end borrows scale, currency and `%` from the high end.
+fn range(first: &Part, tail: &Part, approximate: bool) -> Option<Quantity> {
+    if first.cur.is_some() && tail.cur.is_some() && first.cur != tail.cur {
+        return None;
+    }
+    let (pct, cur) = (first.pct || tail.pct, first.cur.or(tail.cur));
+    // "$4B-5" or "5%-$6M" read better as two figures than as a range.
+    if (pct && cur.is_some()) || (first.scale.is_some() && tail.scale.is_none()) {
+        return None;
+    }
+    let low = Part {
+        scale: first.scale.or(tail.scale),
+        pct,
+        cur,
+        ..*first
+    };
+    let low = quantity(&low, 1.0, Kind::Exact, approximate);
+    let high = quantity(&Part { pct, cur, ..*tail }, 1.0, Kind::Exact, approximate);
+    let tolerance = low.tolerance.max(high.tolerance);
+    (high.value > low.value).then_some(Quantity {
+        kind: Kind::Range { high: high.value },
+        tolerance,
+        ..low
+    })
+}
+
+/// The number must not continue a word or a dotted/dashed token
+/// (`FY2025`, `Q3`, `COVID-19`, `v1.2`), which `\b` alone cannot see.
+fn starts_cleanly(text: &str, start: usize) -> bool {
+    let Some(first) = text.get(start..).and_then(|s| s.chars().next()) else {
+        return false;
+    };
+    if !(first.is_alphanumeric() || matches!(first, '-' | '+' | '−')) {
+        return true;
+    }
+    let mut back = text.get(..start).unwrap_or("").chars().rev();
+    let wordish = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let (p1, p2) = (back.next(), back.next());
+    // After "." or "," the digits are a fraction or list fragment (".5B", "1,2").
+    !(wordish(p1)
+        || matches!(p1, Some('.' | ','))
+        || (matches!(p1, Some(':' | '/' | '-')) && wordish(p2)))
+}
+
+/// Rejects `1.2` in `1.2.3`, `24` in `24/7`, `10` in `10:30`.
+fn ends_cleanly(text: &str, end: usize) -> bool {
+    let mut after = text.get(end..).unwrap_or("").chars();
+    match (after.next(), after.next()) {
+        // Non-ASCII letters too: the ASCII `\b` of the patterns does not see them.
+        (Some(c), _) if c.is_ascii_digit() || (c.is_alphabetic() && !c.is_ascii()) => false,
+        (Some('.' | ',' | ':' | '/'), Some(d)) => !d.is_ascii_digit(),
+        _ => true,
+    }
+}
+
+/// What to do with one `SINGLE` match.
+enum Step {
+    /// A figure (possibly widened into a range by `TAIL`).
+    Emit(Found),
+    /// A year (or year range): not a figure; resume at this byte.
+    Skip(usize),
+    /// Not a figure at this position (glued to a word, `1.2.3`, …).
+    Reject,
+}
+
+fn step(text: &str, c: &Captures) -> Step {
+    let Some(m) = c.get(0) else {
+        return Step::Reject;
+    };
+    let (start, end) = (m.start(), m.end());
+    let Some(first) = part(c, None).filter(|_| starts_cleanly(text, start)) else {
+        return Step::Reject;
+    };
+    let sign = c.name("sign").or_else(|| c.name("sign2"));
+    let negative = sign.is_some_and(|s| s.as_str() != "+");
+    let sign = if negative { -1.0 } else { 1.0 };
+    let approximate = c.name("ap").is_some();
+    let tail = TAIL.captures(text.get(end..).unwrap_or(""));
+    if let Some(t) = &tail
+        && let (Some(tm), Some(tp)) = (t.get(0), part(t, first.cur))
+    {
+        let tail_end = end + tm.end();
+        if first.year {
+            return Step::Skip(if tp.year { tail_end } else { end });
+        }
+        // "grew from $5M to $10M" is a change, not a range: keep both figures.
+        let from_to = t
+            .name("sep")
+            .is_some_and(|s| s.as_str().trim().eq_ignore_ascii_case("to"))
+            && text.get(..start).is_some_and(|b| {
+                let last4: String = b.trim_end().chars().rev().take(4).collect();
+                last4.eq_ignore_ascii_case("morf")
+            });
+        if !negative
+            && !from_to
+            && ends_cleanly(text, tail_end)
+            && let Some(quantity) = range(&first, &tp, approximate)
+        {
+            return Step::Emit(Found {
+                quantity,
+                span: start..tail_end,
+            });
+        }
+    }
+    if first.year {
+        return Step::Skip(end);
+    }
+    if !ends_cleanly(text, end) {
+        return Step::Reject;
+    }
+    let kind = if c.name("lo").is_some() || c.name("lo2").is_some() {
+        Kind::AtLeast
+    } else if c.name("up").is_some() || c.name("up2").is_some() {
+        Kind::AtMost
+    } else {
+        Kind::Exact
+    };
+    let quantity = quantity(&first, sign, kind, approximate);
+    Step::Emit(Found {
+        quantity,
+        span: start..end,
+    })
+}
+
+/// Every money / count / percent figure in `text`, in order, never a year.
+/// Small bare integers ("3 products") are returned; the caller filters by label.
+pub(crate) fn find_quantities(text: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut pos = 0;
+    while pos <= text.len()
+        && let Some(c) = SINGLE.captures_at(text, pos)
+        && let Some(m) = c.get(0)
+    {
+        // On rejection retry after the word the match started in (every position
+        // inside it is glued to a letter or digit too); this keeps the scan linear.
+        let from = text.get(m.start()..).unwrap_or("");
+        let first = from.chars().next().map_or(1, char::len_utf8);
+        let word: usize = from
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .map(char::len_utf8)
+            .sum();
+        let next_char = m.start() + first.max(word);
+        let resume = match step(text, &c) {
+            Step::Emit(f) => {
+                let end = f.span.end;
+                found.push(f);
+                end
+            }
+            Step::Skip(end) => end,
+            Step::Reject => next_char,
+        };
+        pos = resume.max(next_char);
+    }
+    found
+}
+
+/// A whole table cell or short text holding exactly one figure at its start.
+/// Emphasis, backslash escapes, footnotes and parenthesised notes (`(2024)`)
+/// are ignored; trailing words without figures ("YoY", "est.") are allowed.
+pub(crate) fn parse_quantity(text: &str) -> Option<Quantity> {
+    let cleaned = CELL_NOISE.replace_all(text, "");
+    match find_quantities(cleaned.trim()).as_slice() {
+        [only] if only.span.start == 0 => Some(only.quantity),
+        _ => None,
+    }
+}
+
+/// Same unit and within precision. Differences smaller than one tolerance of
+/// the less precise side are rounding; a gap of a whole tolerance is not.
+pub fn agreement(a: &Quantity, b: &Quantity) -> Agreement {
+    match (a.unit, b.unit) {
+        _ if matches!(a.kind, Kind::Range { .. }) || matches!(b.kind, Kind::Range { .. }) => {
+            return Agreement::Incomparable;
+        }
+        (Unit::Money(x), Unit::Money(y)) if x != y => return Agreement::Disagree,
+        (x, y) if x != y => return Agreement::Incomparable,
+        _ => {}
+    }
+    let tol = a.effective_tolerance().max(b.effective_tolerance());
+    // The 1e-9 slack absorbs float noise so `$4.5B` vs `$5B` stays a conflict.
+    let conflict = |gap: f64| gap >= tol * (1.0 - 1e-9);
+    let disagree = match (a.kind, b.kind) {
+        (Kind::Exact, Kind::Exact) => conflict((a.value - b.value).abs()),
+        // Two lower (or two upper) bounds can both be true at once.
+        (Kind::AtLeast, Kind::AtLeast) | (Kind::AtMost, Kind::AtMost) => false,
+        (Kind::AtLeast, _) => conflict(a.value - b.value),
+        (_, Kind::AtLeast) => conflict(b.value - a.value),
+        (Kind::AtMost, _) => conflict(b.value - a.value),
+        (_, Kind::AtMost) => conflict(a.value - b.value),
+        _ => return Agreement::Incomparable,
+    };
+    if disagree {
+        Agreement::Disagree
+    } else {
+        Agreement::Agree
+    }
+}
+
+/// Sum of same-unit parts. The tolerance is the SUM of the parts' effective
+/// tolerances: each part may be off by its own rounding, and those errors add
+/// up (three rounded $1.4B parts may truly total $4.3B ± 0.15B); using the max
+/// would flag correctly rounded tables. Approximation is folded into that
+/// tolerance, so the result is not itself marked approximate. Lower bounds
+/// sum to a lower bound (likewise upper); mixing them, ranges or units → None.
+pub fn sum(parts: &[Quantity]) -> Option<Quantity> {
+    let (first, rest) = parts.split_first()?;
+    let mut acc = Quantity {
+        tolerance: 0.0,
+        value: 0.0,
+        approximate: false,
+        ..*first
+    };
+    for p in std::iter::once(first).chain(rest) {
+        if p.unit != acc.unit {
+            return None;
+        }
+        acc.kind = match (acc.kind, p.kind) {
+            (Kind::Range { .. }, _) | (_, Kind::Range { .. }) => return None,
+            (k, Kind::Exact) | (Kind::Exact, k) => k,
+            (k, j) if k == j => k,
+            _ => return None,
+        };
+        acc.value += p.value;
+        acc.tolerance += p.effective_tolerance();
+    }
+    acc.value.is_finite().then_some(acc)
+}
+
+/// A value written the way research notes write it: `$1.2B`, `€631M`, `160`, `100%`.
+/// At most two decimals, trailing zeros dropped; for messages only.
+pub fn display(q: &Quantity) -> String {
+    let v = q.value.abs();
+    let sign = if q.value < 0.0 { "-" } else { "" };
+    let number = |x: f64| {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    let scaled = match q.unit {
+        Unit::Percent => return format!("{sign}{}%", number(v)),
+        _ if v >= 1e12 => format!("{}T", number(v / 1e12)),
+        _ if v >= 1e9 => format!("{}B", number(v / 1e9)),
+        _ if v >= 1e6 => format!("{}M", number(v / 1e6)),
+        Unit::Money(_) if v >= 1e3 => format!("{}k", number(v / 1e3)),
+        _ => number(v),
+    };
+    let prefix = match q.unit {
+        Unit::Money("USD") => "$".to_owned(),
+        Unit::Money("EUR") => "€".to_owned(),
+        Unit::Money("GBP") => "£".to_owned(),
+        Unit::Money("JPY") => "¥".to_owned(),
+        Unit::Money("INR") => "₹".to_owned(),
+        Unit::Money(code) => format!("{code} "),
+        _ => String::new(),
+    };
+    format!("{sign}{prefix}{scaled}")
+}
+
+/// Do `parts` add up to `total` under the precision rule of [`agreement`]?
+pub fn check_sum(parts: &[Quantity], total: &Quantity) -> Agreement {
+    sum(parts).map_or(Agreement::Incomparable, |s| agreement(&s, total))
+}
+
+/// Words that only make sense in front of a period ("as of Mar 2025").
+const CONNECTORS: [&str; 6] = ["as", "of", "in", "for", "at", "by"];
+/// Plural-looking words that are not plurals of a different label.
+const KEEP_S: [&str; 7] = [
+    "sales", "news", "series", "species", "ops", "ratios", "plus",
+];
+
+/// Crude singular of one word: `companies`→`company`, `branches`→`branch`,
+/// `employees`→`employee`; `-ss`/`-us`/`-is` words, words of ≤3 chars and
+/// `KEEP_S` (notably `sales`, a metric of its own) are left alone.
+fn singular(w: &str) -> String {
+    let ends = |suffixes: &[&str]| suffixes.iter().any(|s| w.ends_with(s));
+    if KEEP_S.contains(&w) || w.chars().count() <= 3 || ends(&["ss", "us", "is"]) {
+        w.to_owned()
+    } else if let Some(stem) = w.strip_suffix("ies").filter(|s| s.chars().count() > 1) {
+        format!("{stem}y")
+    } else if ends(&["sses", "shes", "ches", "xes"]) {
+        w.strip_suffix("es").unwrap_or(w).to_owned()
+    } else {
+        w.strip_suffix('s').unwrap_or(w).to_owned()
+    }
+}
+
+/// Lower-case; `[[target|alias]]` → alias (else target); apostrophes dropped;
+/// every other char but letters, digits, `&`, `%` becomes a space (so `*`, `_`,
+/// brackets and punctuation vanish); spaces collapse; last word singularised.
+pub(crate) fn normalize_label(s: &str) -> String {
+    // Fast path for the common case (plain ASCII words): the same result without regexes.
+    if s.is_ascii() && !s.contains(['(', '[']) {
+        let spaced: String = s
+            .chars()
+            .filter(|c| *c != '\'')
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '&' || c == '%' {
+                    c.to_ascii_lowercase()
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let mut words: Vec<&str> = spaced.split_whitespace().collect();
+        let last = words.pop().map(singular);
+        let mut out = words.join(" ");
+        if let Some(last) = last {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&last);
+        }
+        return out;
+    }
+    // Unit notes go first: "Revenue ($M)" and "Revenue" are the same metric.
+    let s = UNIT_NOTE.replace_all(s, " ");
+    let unlinked = WIKILINK.replace_all(&s, |c: &Captures| {
+        c.get(2)
+            .or_else(|| c.get(1))
+            .map_or("", |m| m.as_str())
+            .to_owned()
+    });
+    let lower = unlinked.to_lowercase().replace(['\'', '’'], "");
+    let spaced = NON_WORD.replace_all(&lower, " ");
+    let mut words: Vec<String> = spaced.split_whitespace().map(str::to_owned).collect();
+    if let Some(last) = words.pop() {
+        words.push(singular(&last));
+    }
+    words.join(" ")
+}
+
+/// Canonical label → comma-separated phrases meaning the same metric.
+const BUILTIN: [(&str, &str); 6] = [
+    (
+        "valuation",
+        "valued at, post-money valuation, post money, market value",
+    ),
+    // Market cap is its own metric: a listed company's price, not a round's.
+    ("market cap", "market capitalization, market capitalisation"),
+    (
+        "total raised",
+        "raised, total funding, funding total, funding raised, amount raised, raised to date, total raised to date",
+    ),
+    ("revenue", "revenues"),
+    ("arr", "annual recurring revenue"),
+    (
+        "employees",
+        "headcount, staff, team size, employee count, number of employees",
+    ),
+];
+
+/// Phrase → canonical label, keyed by [`normalize_label`] of the phrase.
+#[derive(Clone, Debug)]
+pub struct Synonyms {
+    map: BTreeMap<String, String>,
+    /// Every word of every key: [`Synonyms::lookup`] rejects most prose without normalising.
+    words: BTreeSet<String>,
+    /// Any content word of any key, anywhere, case-insensitively (see [`Synonyms::may_name`]).
+    mention: Option<Regex>,
+}
+
+impl Default for Synonyms {
+    fn default() -> Self {
+        let mut map = BTreeMap::new();
+        for (canon, phrases) in BUILTIN {
+            for phrase in std::iter::once(canon).chain(phrases.split(',')) {
+                map.insert(normalize_label(phrase), canon.to_owned());
+            }
+        }
+        let mut syn = Self {
+            map,
+            words: BTreeSet::new(),
+            mention: None,
+        };
+        syn.index_words();
+        syn
+    }
+}
+
+impl Synonyms {
+    /// Built-ins plus user config `canonical → [phrases]`; user entries win.
+    /// A user key that is already known (`headcount`) extends its canonical.
+    pub(crate) fn with_extra(extra: BTreeMap<String, Vec<String>>) -> Self {
+        let mut syn = Self::default();
+        for (canon, phrases) in extra {
+            let target = syn.canonical(&canon);
+            if target.is_empty() {
+                continue;
+            }
+            for phrase in std::iter::once(&canon).chain(&phrases) {
+                let key = normalize_label(phrase);
+                if !key.is_empty() {
+                    syn.map.insert(key, target.clone());
+                }
+            }
+        }
+        syn.index_words();
+        syn
+    }
+
+    fn index_words(&mut self) {
+        self.words = self
+            .map
+            .keys()
+            .flat_map(|k| k.split(' '))
+            .map(str::to_owned)
+            .collect();
+        const STOP: [&str; 11] = [
+            "of", "at", "to", "in", "a", "an", "the", "and", "for", "on", "by",
+        ];
+        let content = |w: &&String| !STOP.contains(&w.as_str());
+        // A key made of stop words only would slip past the pattern: then every text may name one.
+        let every_key_has_content = self
+            .map
+            .keys()
+            .all(|k| k.split(' ').any(|w| !STOP.contains(&w)));
+        let alternatives: Vec<String> = self
+            .words
+            .iter()
+            .filter(content)
+            // `company` is written `companies`: match the stem.
+            .map(|w| regex::escape(w.strip_suffix('y').filter(|s| s.len() > 1).unwrap_or(w)))
+            .collect();
+        self.mention = (every_key_has_content && !alternatives.is_empty())
+            .then(|| Regex::new(&format!("(?i){}", alternatives.join("|"))).ok())
+            .flatten();
+    }
+
+    /// Whether `word` (lower-case, one word) is a word of a known phrase, or its plural.
+    pub(crate) fn has_word(&self, word: &str) -> bool {
+        let plain: String = word.chars().filter(|c| !matches!(c, '\'' | '’')).collect();
+        // `post-money` is two words of a key.
+        plain
+            .split('-')
+            .all(|w| w.is_empty() || self.words.contains(w) || self.words.contains(&singular(w)))
+    }
+
+    /// Whether `text` may hold a known phrase: false means no phrase of it is a key. A cheap
+    /// test before reading figures out of a line.
+    pub(crate) fn may_name(&self, text: &str) -> bool {
+        self.mention.as_ref().is_none_or(|re| re.is_match(text))
+    }
+
+    /// Canonical name of a label, or its normalised form if unknown.
+    /// Strip qualifiers first with [`split_qualifier`].
+    pub(crate) fn canonical(&self, label: &str) -> String {
+        let key = normalize_label(label);
+        self.map.get(&key).cloned().unwrap_or(key)
+    }
+
+    /// Canonical name of a phrase only when it is a known phrase (built-in or configured).
+    pub(crate) fn lookup(&self, phrase: &str) -> Option<&str> {
+        // Each word of a matching phrase is a word of its key (the last one maybe plural).
+        // Unit notes and links vanish in normalising, so they skip this shortcut.
+        let word_char = |c: char| c.is_alphanumeric() || matches!(c, '&' | '%' | '\'' | '’');
+        let unknown = !phrase.contains(['(', '['])
+            && phrase.split(|c| !word_char(c)).any(|w| {
+                let w = w.to_lowercase().replace(['\'', '’'], "");
+                !w.is_empty() && !self.words.contains(&w) && !self.words.contains(&singular(&w))
+            });
+        if unknown {
+            return None;
+        }
+        self.map.get(&normalize_label(phrase)).map(String::as_str)
+    }
+
+    /// Whether `label` (already canonical) is one of the known metrics.
+    pub(crate) fn is_known(&self, label: &str) -> bool {
+        self.map
+            .get(&normalize_label(label))
+            .is_some_and(|c| c == label)
+    }
+}
+
+/// The first year/period in `text`: its byte range and its normalised form, read as
+/// [`split_qualifier`] reads it (`in Mar 2025` → `mar 2025`, `(2024)` → `2024`).
+pub(crate) fn find_period(text: &str) -> Option<(Range<usize>, String)> {
+    PERIOD
+        .find_iter(text)
+        .find(|m| starts_cleanly(text, m.start()))
+        .map(|m| (m.range(), normalize_period(m.as_str())))
+}
+
+/// Every year/period in `text`, as [`find_period`] reads them.
+pub(crate) fn find_periods(text: &str) -> Vec<(Range<usize>, String)> {
+    PERIOD
+        .find_iter(text)
+        .filter(|m| starts_cleanly(text, m.start()))
+        .map(|m| (m.range(), normalize_period(m.as_str())))
+        .collect()
+}
+
+/// Splits the first year/period out of a label: `ARR (Q3 2025)` →
+/// (`arr`, `q3 2025`). The label is normalised; the qualifier is lower-cased
+/// with months cut to 3 letters, `FY 25` → `fy2025`, `2025E`/`est.` → `2025 est`
+/// (estimates are kept apart from actuals), dashes unified (`2023-24`).
+pub(crate) fn split_qualifier(label: &str) -> (String, Option<String>) {
+    let Some(m) = PERIOD.find(label) else {
+        return (normalize_label(label), None);
+    };
+    let rest = format!(
+        "{} {}",
+        label.get(..m.start()).unwrap_or(""),
+        label.get(m.end()..).unwrap_or("")
+    );
+    let mut words: Vec<String> = normalize_label(&rest)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    while words
+        .last()
+        .is_some_and(|w| CONNECTORS.contains(&w.as_str()))
+    {
+        words.pop();
+    }
+    // Normalise again: the last word may have been hidden behind a connector.
+    (
+        normalize_label(&words.join(" ")),
+        Some(normalize_period(m.as_str())),
+    )
+}
+
+fn normalize_period(p: &str) -> String {
+    let lower = p.to_lowercase().replace(['–', '—', '/'], "-");
+    let tokens: Vec<String> = PERIOD_TOKEN
+        .find_iter(&lower)
+        .map(|t| {
+            let compact: String = t.as_str().chars().filter(|c| c.is_alphanumeric()).collect();
+            let fy = compact.get(..2).filter(|p| matches!(*p, "fy" | "cy"));
+            let yy = compact
+                .get(2..)
+                .filter(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()));
+            if let (Some(fy), Some(yy)) = (fy, yy) {
+                return format!("{fy}20{yy}");
+            }
+            if let Some(y) = compact
+                .strip_suffix('e')
+                .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return format!("{y} est");
+            }
+            match compact.as_str() {
+                "" => t.as_str().to_owned(), // the dash
+                "e" | "estimate" | "estimated" => "est".to_owned(),
+                w if MONTHS.iter().any(|mo| w.starts_with(mo)) => {
+                    w.get(..3).unwrap_or(w).to_owned()
+                }
+                w => w.to_owned(),
+            }
+        })
+        .collect();
+    tokens.join(" ").replace(" - ", "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Agreement::{Agree, Disagree, Incomparable};
+
+    fn q(s: &str) -> Quantity {
+        parse_quantity(s).unwrap_or_else(|| panic!("no quantity in {s:?}"))
+    }
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    #[test]
+    fn parses_every_notation() {
+        use Kind::{AtLeast as L, AtMost as U, Exact as E};
+        let usd = Unit::Money("USD");
+        #[rustfmt::skip]
+        let cases: &[(&str, Unit, f64, f64, Kind, bool)] = &[
+            ("$4.5B", usd, 4.5e9, 0.05e9, E, false),
+            ("$4.52B", usd, 4.52e9, 0.005e9, E, false),
+            ("$5B", usd, 5e9, 0.5e9, E, false),
+            ("$4.5 billion", usd, 4.5e9, 0.05e9, E, false),
+            ("$4.5 B", usd, 4.5e9, 0.05e9, E, false),
+            ("US$4,500M", usd, 4.5e9, 0.5e6, E, false),
+            ("4.5B USD", usd, 4.5e9, 0.05e9, E, false),
+            ("$396M", usd, 396e6, 0.5e6, E, false),
+            ("$1.2 trillion", usd, 1.2e12, 0.05e12, E, false),
+            ("$5mm", usd, 5e6, 0.5e6, E, false),
+            ("5 million dollars", usd, 5e6, 0.5e6, E, false),
+            ("$600", usd, 600.0, 0.5, E, false),
+            ("$2023", usd, 2023.0, 0.5, E, false),
+            ("-$5M", usd, -5e6, 0.5e6, E, false),
+            ("$-5M", usd, -5e6, 0.5e6, E, false),
+            ("US$ 4.5B", usd, 4.5e9, 0.05e9, E, false),
+            ("€1.2bn", Unit::Money("EUR"), 1.2e9, 0.05e9, E, false),
+            ("EUR 3m", Unit::Money("EUR"), 3e6, 0.5e6, E, false),
+            ("£300k", Unit::Money("GBP"), 300e3, 500.0, E, false),
+            ("¥500M", Unit::Money("JPY"), 500e6, 0.5e6, E, false),
+            ("CN¥10bn", Unit::Money("CNY"), 10e9, 0.5e9, E, false),
+            ("A$5M", Unit::Money("AUD"), 5e6, 0.5e6, E, false),
+            ("₹20 crore", Unit::Money("INR"), 20e7, 0.5e7, E, false),
+            ("120k+", Unit::Count, 120e3, 500.0, L, false),
+            ("120,000+", Unit::Count, 120e3, 0.5, L, false),
+            ("7,700+", Unit::Count, 7700.0, 0.5, L, false),
+            ("1.2M", Unit::Count, 1.2e6, 0.05e6, E, false),
+            ("600", Unit::Count, 600.0, 0.5, E, false),
+            ("2023.5", Unit::Count, 2023.5, 0.05, E, false),
+            ("367%", Unit::Percent, 367.0, 0.5, E, false),
+            ("12.5%", Unit::Percent, 12.5, 0.05, E, false),
+            ("12 percent", Unit::Percent, 12.0, 0.5, E, false),
+            ("+367% YoY", Unit::Percent, 367.0, 0.5, E, false),
+            ("−5%", Unit::Percent, -5.0, 0.5, E, false),
+            ("~$4.5B", usd, 4.5e9, 0.05e9, E, true),
+            ("≈ $4.5B", usd, 4.5e9, 0.05e9, E, true),
+            ("about 120k", Unit::Count, 120e3, 500.0, E, true),
+            ("approx. 600", Unit::Count, 600.0, 0.5, E, true),
+            ("approximately $5M", usd, 5e6, 0.5e6, E, true),
+            ("around 50%", Unit::Percent, 50.0, 0.5, E, true),
+            ("c. 300", Unit::Count, 300.0, 0.5, E, true),
+            ("~120k+", Unit::Count, 120e3, 500.0, L, true),
+            ("over 500", Unit::Count, 500.0, 0.5, L, false),
+            ("more than 500", Unit::Count, 500.0, 0.5, L, false),
+            (">500", Unit::Count, 500.0, 0.5, L, false),
+            ("at least $1B", usd, 1e9, 0.5e9, L, false),
+            ("500 or more", Unit::Count, 500.0, 0.5, L, false),
+            ("<50", Unit::Count, 50.0, 0.5, U, false),
+            ("under 50", Unit::Count, 50.0, 0.5, U, false),
+            ("less than 50", Unit::Count, 50.0, 0.5, U, false),
+            ("up to $10M", usd, 10e6, 0.5e6, U, false),
+            ("  **$4.5B**  ", usd, 4.5e9, 0.05e9, E, false),
+            ("_$4.5B_ (2024)", usd, 4.5e9, 0.05e9, E, false),
+            ("$4.5B (Mar 2025)", usd, 4.5e9, 0.05e9, E, false),
+            ("$4.5B[^1]", usd, 4.5e9, 0.05e9, E, false),
+            (r"\$5M", usd, 5e6, 0.5e6, E, false),
+            ("120k+ employees", Unit::Count, 120e3, 500.0, L, false),
+        ];
+        for (text, unit, value, tol, kind, approx) in cases {
+            let got = q(text);
+            assert_eq!(
+                (got.unit, got.kind, got.approximate),
+                (*unit, *kind, *approx),
+                "{text}"
+            );
+            assert!(
+                close(got.value, *value) && close(got.tolerance, *tol),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_non_figures_in_cells() {
+        #[rustfmt::skip]
+        let cases = [
+            "", "  ", "2023", "FY2025", "Q3 2025", "(Mar 2025)", "~2020", "2020–2023", "n/a", "—",
+            "$", "10x", "Series B", "3D", "$4.5B and $5B", "revenue $5M", "($4.5B)", "24/7",
+            "v1.2.3", "2025-03-01", "5mo", "~~$5B~~",
+        ];
+        for text in cases {
+            assert_eq!(parse_quantity(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ranges_are_their_own_kind() {
+        let usd = Unit::Money("USD");
+        #[rustfmt::skip]
+        let cases: &[(&str, Unit, f64, f64)] = &[
+            ("$4–5B", usd, 4e9, 5e9), ("$4-5 bn", usd, 4e9, 5e9), ("$4B – $5B", usd, 4e9, 5e9),
+            ("4 to 5 billion", Unit::Count, 4e9, 5e9), ("$500M–1B", usd, 500e6, 1e9),
+            ("10–12%", Unit::Percent, 10.0, 12.0), ("500-600k", Unit::Count, 500e3, 600e3),
+            ("4.5–5B USD", usd, 4.5e9, 5e9),
+        ];
+        for (text, unit, low, high) in cases {
+            let got = q(text);
+            assert_eq!(got.unit, *unit, "{text}");
+            assert!(close(got.value, *low), "{text}");
+            assert!(
+                matches!(got.kind, Kind::Range { high: h } if close(h, *high)),
+                "{text}"
+            );
+            assert_eq!(agreement(&got, &got), Incomparable, "{text}");
+        }
+    }
+
+    #[test]
+    fn finds_figures_in_prose() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[&str])] = &[
+            ("Raised $396M in 2023 and $235M (Mar 2025).", &["$396M", "$235M"]),
+            ("FY2025 revenue grew +367% YoY to $1.2B.", &["+367%", "$1.2B"]),
+            ("It has 3 products and 120k+ employees.", &["3", "120k+"]),
+            ("team of about 600 people, over 7,700+ users", &["about 600", "over 7,700+"]),
+            ("valued at $4–5B in Q3 2025", &["$4–5B"]),
+            ("grew from $5M to $10M", &["$5M", "$10M"]),
+            ("between 2020 to 2023 and in 2024-25, H1 2025", &[]),
+            ("a $ sign, 10x, COVID-19, 24/7, v1.2.3, 10:30, 2025-03-01", &[]),
+            ("Résumé: €1.2bn ≈ £1bn — 漢字 5% 🙂", &["€1.2bn", "≈ £1bn", "5%"]),
+            ("margin 12.5%, growth 4.5 billion, 5 millionaires", &["12.5%", "4.5 billion", "5"]),
+            ("raised $5M - 20% more than 2023", &["$5M", "20%"]),
+            ("₹20 crore; 3 m; $4.5B-$3B; €3 m", &["₹20 crore", "$4.5B", "$3B", "€3 m"]),
+            (".5B, 1.5x, 3rd, 1e9, Top-3, agent 007", &[]),
+            ("Ü5M, 5Mü, 5 millionär, é12%", &[]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<&str> = find_quantities(text)
+                .iter()
+                .filter_map(|f| text.get(f.span.clone()))
+                .collect();
+            assert_eq!(&got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn agreement_table() {
+        #[rustfmt::skip]
+        let cases = [
+            ("$4.5B", "$4.52B", Agree), ("$4.5B", "$4.5 billion", Agree),
+            ("$4.5B", "$4,500M", Agree), ("US$4,500M", "$4.5B", Agree),
+            ("$4.5B", "4.5B USD", Agree), ("$4.5B", "$5B", Disagree),
+            ("$5B", "$4.5B", Disagree), ("$4.5B", "$4.6B", Disagree),
+            ("$5.0B", "$4.6B", Disagree), ("$4.52B", "$4.53B", Disagree),
+            ("120k+", "120,000+", Agree), ("120k+", "5+", Agree),
+            ("120k+", "110,000", Disagree), ("110,000", "120k+", Disagree),
+            ("120k+", "130,000", Agree), ("120k+", "119,800", Agree),
+            ("<50", "60", Disagree), ("<50", "40", Agree), ("<50", "50", Agree),
+            ("under 50", "under 20", Agree), ("over 60", "under 50", Disagree),
+            ("up to 50", "over 40", Agree), ("over 40", "under 50", Agree),
+            ("~$5B", "$4.6B", Agree), ("about 600", "650", Agree),
+            ("about 600", "700", Disagree), ("approx. 600", "about 560", Agree),
+            ("$4.5B", "€4.5B", Disagree), ("$4.5B", "4.5B", Incomparable),
+            ("367%", "367", Incomparable), ("+367% YoY", "367%", Agree),
+            ("$4–5B", "$4.5B", Incomparable), ("12.5%", "12.6%", Disagree),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(agreement(&q(a), &q(b)), want, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn sums() {
+        let qs = |xs: &[&str]| xs.iter().map(|s| q(s)).collect::<Vec<_>>();
+        #[rustfmt::skip]
+        let cases: &[(&[&str], &str, Agreement)] = &[
+            (&["$1.4B", "$1.4B", "$1.5B"], "$4.3B", Agree),
+            (&["$1.4B", "$1.4B", "$1.5B"], "$4.5B", Disagree),
+            (&["$396M", "$235M"], "$631M", Agree), (&["$396M", "$235M"], "$0.6B", Agree),
+            (&["$396M", "$235M"], "$700M", Disagree), (&["100+", "50"], "160", Agree),
+            (&["100+", "50"], "140", Disagree), (&["$1M", "€1M"], "$2M", Incomparable),
+            (&["$1-2M", "$1M"], "$2M", Incomparable), (&["100+", "<50"], "120", Incomparable),
+            (&["40%", "60%"], "100%", Agree), (&[], "$1M", Incomparable),
+        ];
+        for (parts, total, want) in cases {
+            assert_eq!(
+                check_sum(&qs(parts), &q(total)),
+                *want,
+                "{parts:?} = {total}"
+            );
+        }
+        let s = sum(&qs(&["$1.4B", "$1.45B", "~$1B"])).unwrap_or_else(|| panic!("sum"));
+        assert!(close(s.value, 3.85e9) && close(s.tolerance, 0.05e9 + 0.005e9 + 0.5e9));
+        assert_eq!(
+            (s.unit, s.kind, s.approximate),
+            (Unit::Money("USD"), Kind::Exact, false)
+        );
+        assert_eq!(
+            sum(&qs(&["100+", "50+"])).map(|s| s.kind),
+            Some(Kind::AtLeast)
+        );
+    }
+
+    #[test]
+    fn displays() {
+        #[rustfmt::skip]
+        let cases = [
+            ("$1.2B", "$1.2B"), ("$631M", "$631M"), ("$4,350M", "$4.35B"), ("€300k", "€300k"),
+            ("160", "160"), ("12.5%", "12.5%"), ("CHF 2M", "CHF 2M"), ("-$5M", "-$5M"),
+            ("1.2M", "1.2M"), ("$0.5T", "$500B"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(display(&q(text)), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn label_fast_path_matches_the_general_one() {
+        for raw in [
+            "**Employees**",
+            "Post-money valuation:",
+            "R&D spend",
+            "_ARR_",
+            "  Team   size ",
+            "Users'",
+            "Growth %",
+            "Series A-D",
+            "it's",
+            "",
+            "Q3 2025 revenue",
+            "a_b*c",
+        ] {
+            // A trailing non-ASCII space forces the general path without changing the result.
+            assert_eq!(
+                normalize_label(raw),
+                normalize_label(&format!("{raw}\u{a0}")),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn labels() {
+        #[rustfmt::skip]
+        let cases = [
+            ("**Employees**", "employee"), ("[[Valuations]]", "valuation"),
+            ("[[Acme/Notes#Fund|Total  Raised]]", "total raised"), ("Sales", "sales"),
+            ("Companies", "company"), ("Branches", "branch"), ("Business", "business"),
+            ("Status", "status"), ("Post-money valuation:", "post money valuation"),
+            ("R&D spend", "r&d spend"), ("_ARR_", "arr"), ("  Team   size ", "team size"),
+            ("Revenues", "revenue"), ("Users'", "user"), ("", ""),
+            ("Revenue ($M)", "revenue"), ("Valuation (USD bn)", "valuation"), ("Growth (%)", "growth"),
+            ("Revenue (core)", "revenue core"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalize_label(raw), want, "{raw}");
+            assert_eq!(normalize_label(want), want, "idempotent {want}");
+        }
+    }
+
+    #[test]
+    fn synonyms() {
+        let extra = BTreeMap::from([
+            ("Gross Margin".to_owned(), vec!["GM".to_owned()]),
+            ("headcount".to_owned(), vec!["People".to_owned()]),
+            ("revenue".to_owned(), vec!["Sales".to_owned()]),
+        ]);
+        let (base, user) = (Synonyms::default(), Synonyms::with_extra(extra));
+        #[rustfmt::skip]
+        let cases = [
+            ("Headcount", "employees", "employees"), ("Staff", "employees", "employees"),
+            ("**Employees**", "employees", "employees"), ("Team size", "employees", "employees"),
+            ("Valued at", "valuation", "valuation"), ("Post-money valuation", "valuation", "valuation"),
+            ("Market value", "valuation", "valuation"), ("Market cap", "market cap", "market cap"),
+            ("Market Capitalization", "market cap", "market cap"),
+            ("Total funding", "total raised", "total raised"), ("Raised", "total raised", "total raised"),
+            ("Revenues", "revenue", "revenue"), ("Sales", "sales", "revenue"),
+            ("Annual Recurring Revenue", "arr", "arr"), ("ARR", "arr", "arr"),
+            ("Total raised to date", "total raised", "total raised"), ("GM", "gm", "gross margin"),
+            ("People", "people", "employees"), ("Gross margins", "gross margin", "gross margin"),
+        ];
+        for (label, want_base, want_user) in cases {
+            assert_eq!(base.canonical(label), want_base, "{label}");
+            assert_eq!(user.canonical(label), want_user, "{label}");
+            assert_eq!(
+                user.canonical(want_user),
+                want_user,
+                "idempotent {want_user}"
+            );
+        }
+    }
+
+    #[test]
+    fn periods_in_text() {
+        #[rustfmt::skip]
+        let cases = [
+            ("raised $5M in 2023", Some("2023")), ("(Mar 2025)", Some("mar 2025")),
+            ("as of FY2025, est.", Some("fy2025 est")), ("no period here", None),
+            ("COVID-2019 is no year", None), ("in Q3 2025 and 2024", Some("q3 2025")),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                find_period(text).map(|p| p.1),
+                want.map(str::to_owned),
+                "{text}"
+            );
+        }
+        assert_eq!(find_periods("2023 and (2024)").len(), 2);
+    }
+
+    #[test]
+    fn known_phrases() {
+        let syn = Synonyms::default();
+        assert_eq!(syn.lookup("Valued at"), Some("valuation"));
+        assert_eq!(syn.lookup("employees"), Some("employees"));
+        assert_eq!(syn.lookup("open-source models"), None);
+        assert_eq!(syn.lookup("Post-money Valuations"), Some("valuation"));
+        assert_eq!(syn.lookup("Employees’"), Some("employees"));
+        assert_eq!(syn.lookup("Revenue ($M)"), Some("revenue"));
+        let user = Synonyms::with_extra(BTreeMap::from([(
+            "gross margin".to_owned(),
+            vec!["GM %".to_owned()],
+        )]));
+        assert_eq!(user.lookup("gm %"), Some("gross margin"));
+        assert!(user.may_name("our GM % is 70%") && syn.may_name("a $4.5B VALUATION"));
+        assert!(!syn.may_name("3 products, 24/7 support") && !syn.may_name("$100 robotic arm"));
+        assert!(
+            syn.has_word("employees") && syn.has_word("post-money") && syn.has_word("employees'")
+        );
+        assert!(!syn.has_word("robots") && !syn.has_word("open-source"));
+        assert!(syn.is_known("valuation") && syn.is_known("total raised"));
+        assert!(!syn.is_known("valued at") && !syn.is_known("amount"));
+    }
+
+    #[test]
+    fn qualifiers() {
+        #[rustfmt::skip]
+        let cases = [
+            ("Capex 2024", "capex", Some("2024")), ("Revenue (2023)", "revenue", Some("2023")),
+            ("ARR (Q3 2025)", "arr", Some("q3 2025")), ("Valuation (Mar 2025)", "valuation", Some("mar 2025")),
+            ("Revenue FY2025", "revenue", Some("fy2025")), ("FY 25 Revenue", "revenue", Some("fy2025")),
+            ("Revenue 2025 est.", "revenue", Some("2025 est")), ("Revenue, 2024 (est.)", "revenue", Some("2024 est")),
+            ("Revenue (USD m, 2024)", "revenue", Some("2024")), ("Q4 FY2024 Revenue", "revenue", Some("q4 fy2024")),
+            ("Total raised to date", "total raised to date", None), ("Revenue 2025E", "revenue", Some("2025 est")),
+            ("Employees as of March 2025", "employee", Some("mar 2025")),
+            ("Revenue 2023–24", "revenue", Some("2023-24")), ("2023", "", Some("2023")),
+            ("Valuation", "valuation", None), ("Series B", "series b", None),
+            ("Top 500", "top 500", None), ("FY2025Q", "fy2025q", None),
+        ];
+        for (raw, label, qual) in cases {
+            assert_eq!(
+                split_qualifier(raw),
+                (label.to_owned(), qual.map(str::to_owned)),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        // Token soup: figure syntax, label syntax and multi-byte chars, mixed.
+        #[rustfmt::skip]
+        let tokens = [
+            "$", "€", "£", "¥", "₹", "US$", "CN¥", "USD", "EUR", "~", "≈", "<", ">", "≤", "≥", "+",
+            "-", "−", "–", "—", ",", ".", "%", "k", "m", "B", "bn", "T", "e", "E", " ", "\n", "\t",
+            "0", "4", "5", "9", "4.5", "120", "1,000", "2023", "1899", "2100", "FY", "Q3", "H1",
+            "(", ")", "[[", "]]", "|", "#", "*", "_", "`", "\\", "'", "’", ":", "/", "^", "x",
+            " to ", "from ", "about ", "approx. ", "c. ", "over ", "up to ", " or more", " billion",
+            " percent", "est.", "Mar ", "Revenue", "employees", "é", "漢", "🙂", "\u{200b}",
+            "٣", "１", "∞", "99999999999999999999999999999999999999999999999999999999999",
+        ];
+        let mut texts: Vec<String> = vec![
+            "9".repeat(400),
+            format!("0.{}1", "0".repeat(400)),
+            "1,000,000,000,000,000,000,000,000".to_owned(),
+            "[[|]]((((".to_owned(),
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |bound: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % bound.max(1)
+        };
+        for _ in 0..4000 {
+            let len = next(16);
+            texts.push(
+                (0..len)
+                    .filter_map(|_| tokens.get(next(tokens.len())).copied())
+                    .collect(),
+            );
+        }
+        let syn = Synonyms::default();
+        for text in &texts {
+            let found = find_quantities(text);
+            let mut last_end = 0;
+            for f in &found {
+                assert!(
+                    text.get(f.span.clone()).is_some() && f.span.start >= last_end,
+                    "{text:?}"
+                );
+                last_end = f.span.end;
+            }
+            let parsed = parse_quantity(text);
+            for a in found.iter().map(|f| f.quantity).chain(parsed) {
+                assert!(a.value.is_finite() && a.tolerance >= 0.0, "{text:?}");
+                let _ = (agreement(&a, &a), sum(&[a, a]), check_sum(&[a], &a));
+            }
+            let _ = (
+                normalize_label(text),
+                split_qualifier(text),
+                syn.canonical(text),
+            );
+        }
+    }
+}
