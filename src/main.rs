@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -74,14 +75,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     for p in &targets.ignored {
         eprintln!("vaultlint: skipping `{}`: not a note (.md)", p.display());
     }
-    let config_path = args
-        .config
-        .clone()
-        .or_else(|| Some(targets.root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
-    let loaded = match &config_path {
-        Some(path) => config::load(path)?,
-        None => LoadedConfig::defaults(),
-    };
+    let loaded = load_config(args.config.as_deref(), &targets.root)?;
     let overrides = Overrides {
         today: args.today,
         select: args.select.clone(),
@@ -93,9 +87,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
             .map_err(|e| miette::miette!("{e}"))?;
         settings.changes = Some(changes);
     }
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let threads = args.threads.unwrap_or_else(default_threads);
     let request = Request {
         targets: targets.clone(),
         threads,
@@ -225,22 +217,13 @@ fn error_chain(err: &dyn std::error::Error) -> miette::Report {
 /// `--output` says otherwise.
 fn write_baseline(args: BaselineArgs) -> miette::Result<ExitCode> {
     let targets = targets::resolve(&[args.path], None).map_err(|e| miette::miette!("{e}"))?;
-    let config_path = args
-        .config
-        .clone()
-        .or_else(|| Some(targets.root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
-    let loaded = match &config_path {
-        Some(path) => config::load(path)?,
-        None => LoadedConfig::defaults(),
-    };
+    let loaded = load_config(args.config.as_deref(), &targets.root)?;
     let overrides = Overrides {
         today: args.today,
         ..Overrides::default()
     };
     let settings = Settings::new(loaded, &overrides)?;
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let threads = args.threads.unwrap_or_else(default_threads);
     let request = Request {
         targets: targets.clone(),
         threads,
@@ -293,24 +276,11 @@ fn findings(n: usize) -> String {
 
 fn placeholders(args: PlaceholdersArgs) -> miette::Result<ExitCode> {
     let root = args.path;
-    let config_path = args
-        .config
-        .clone()
-        .or_else(|| Some(root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
-    let loaded = match &config_path {
-        Some(path) => config::load(path)?,
-        None => LoadedConfig::defaults(),
-    };
+    let loaded = load_config(args.config.as_deref(), &root)?;
     let settings = Settings::new(loaded, &Overrides::default())?;
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = default_threads();
     let (index, problems) = engine::load_index(&settings, &root, threads).into_diagnostic()?;
-    for p in &problems {
-        eprintln!(
-            "vaultlint: skipping `{}`: {}",
-            report::neutralise_line(&p.path),
-            report::neutralise_line(&p.message)
-        );
-    }
+    warn_skipped(&problems);
     let wanted = placeholder::list(&index, |path| !settings.exclude.is_match(path));
     let text = placeholder::table(&wanted);
     let mut out = std::io::stdout().lock();
@@ -324,24 +294,11 @@ fn placeholders(args: PlaceholdersArgs) -> miette::Result<ExitCode> {
 
 fn infer_schema(args: InferArgs) -> miette::Result<ExitCode> {
     let root = args.path;
-    let config_path = args
-        .config
-        .clone()
-        .or_else(|| Some(root.join(".vaultlint.yaml")).filter(|p| p.is_file()));
-    let loaded = match &config_path {
-        Some(path) => config::load(path)?,
-        None => LoadedConfig::defaults(),
-    };
+    let loaded = load_config(args.config.as_deref(), &root)?;
     let settings = Settings::new(loaded, &Overrides::default())?;
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = default_threads();
     let (notes, problems) = engine::load_notes(&settings, &root, threads).into_diagnostic()?;
-    for p in &problems {
-        eprintln!(
-            "vaultlint: skipping `{}`: {}",
-            report::neutralise_line(&p.path),
-            report::neutralise_line(&p.message)
-        );
-    }
+    warn_skipped(&problems);
     let selection = match (args.tag, args.folder) {
         (Some(tag), _) => Selection::Tag(tag),
         (None, Some(folder)) => Selection::Folder(folder),
@@ -363,4 +320,32 @@ fn infer_schema(args: InferArgs) -> miette::Result<ExitCode> {
         return Err(miette::miette!("cannot write the schema: {err}"));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The config at `given`, else `.vaultlint.yaml` at the vault root, else the defaults.
+fn load_config(given: Option<&Path>, root: &Path) -> miette::Result<LoadedConfig> {
+    let found = root.join(".vaultlint.yaml");
+    let path = given
+        .map(Path::to_path_buf)
+        .or_else(|| found.is_file().then_some(found));
+    Ok(match path {
+        Some(path) => config::load(&path)?,
+        None => LoadedConfig::defaults(),
+    })
+}
+
+/// One worker per core.
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// Says on stderr which notes a command that runs no rule could not read.
+fn warn_skipped(problems: &[engine::Problem]) {
+    for p in problems {
+        eprintln!(
+            "vaultlint: skipping `{}`: {}",
+            report::neutralise_line(&p.path),
+            report::neutralise_line(&p.message)
+        );
+    }
 }
