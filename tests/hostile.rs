@@ -15,6 +15,8 @@
     clippy::print_stderr
 )]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -33,19 +35,6 @@ struct Hostile {
     _outside: tempfile::TempDir,
     root: PathBuf,
     has_fifo: bool,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A note of `size` bytes of ordinary research prose (links, tags, figures, a table, code),
@@ -69,7 +58,7 @@ fn build() -> Hostile {
     let dir = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let root = dir.path().join("vault");
-    copy_dir(&fixtures, &root);
+    common::copy_dir(&fixtures, &root);
     let write = |name: &str, bytes: &[u8]| std::fs::write(root.join(name), bytes).unwrap();
 
     write("Huge.md", long_note(50 * 1024 * 1024, "").as_bytes());
@@ -209,19 +198,7 @@ fn the_hostile_vault_is_checked_in_bounded_time_and_memory() {
     }
 
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let got: Vec<(String, String, u64, u64)> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["path"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let got: Vec<(String, String, u64, u64)> = common::diagnostic_rows(&doc);
     let row = |rule: &str, path: &str, line: u64, column: u64| {
         (rule.to_string(), path.to_string(), line, column)
     };

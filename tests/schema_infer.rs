@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -27,19 +29,6 @@ fn infer(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn inferred_actor_schema_flags_only_the_outlier() {
     let vault = sample_vault();
@@ -60,7 +49,7 @@ fn inferred_actor_schema_flags_only_the_outlier() {
     // Pasted into a copy of the vault's config, in place of its schemas.
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("vault");
-    copy_dir(&vault, &copy);
+    common::copy_dir(&vault, &copy);
     let config_path = copy.join(".vaultlint.yaml");
     let mut config: Value =
         serde_yaml::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();

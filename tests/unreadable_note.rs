@@ -8,6 +8,8 @@
     clippy::print_stderr
 )]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -47,19 +49,7 @@ fn bad_bytes_are_located_and_the_rest_is_checked() {
     ]);
     let out = check(v.path(), &["--format", "json"]).code(2);
     let doc = json(&out);
-    let rows: Vec<(String, String, u64, u64)> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["path"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let rows: Vec<(String, String, u64, u64)> = common::diagnostic_rows(&doc);
     let row = |r: &str, p: &str, l, c| (r.to_string(), p.to_string(), l, c);
     assert_eq!(
         rows,
