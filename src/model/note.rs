@@ -11,8 +11,8 @@ use super::figure::{self, Figure, QuotedFigure, SumClaim};
 use super::figure_value::Synonyms;
 use super::frontmatter::{self, Frontmatter};
 use super::link::{Link, LinkKind};
-use super::markdown::{self, Cell, Heading, Table};
-use super::scan::{self, BlockId, Comment, DateMarker, DateSource, Tag};
+use super::markdown::{self, Heading};
+use super::scan::{self, BlockId, DateMarker, DateSource, Tag};
 use super::span::Span;
 
 /// What parsing needs from the configuration.
@@ -68,10 +68,7 @@ pub struct Note {
     pub links: Vec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
     pub comment_links: Vec<Link>,
-    pub tables: Vec<Table>,
     pub dates: Vec<DateMarker>,
-    pub comments: Vec<Comment>,
-    pub html_comments: Vec<Span>,
     /// Suppression directives (`%% vaultlint-disable ... %%`, front matter `vaultlint:`).
     pub directives: Directives,
     /// Metrics the note states, in source order.
@@ -156,10 +153,7 @@ impl Note {
             block_ids: scan::block_ids(source, body_start, &body.skip),
             links,
             comment_links: body.comment_links,
-            tables: body.tables,
             dates,
-            comments: body.comments,
-            html_comments: body.html_comments,
             directives,
             figures: figures.own,
             quoted_figures: figures.quoted,
@@ -202,16 +196,6 @@ impl Note {
     /// Tag names, lower-cased, front matter and inline together.
     pub fn tag_names(&self) -> impl Iterator<Item = String> + '_ {
         self.tags.iter().map(|t| t.name.to_lowercase())
-    }
-}
-
-impl Table {
-    /// Cells of every row (header excluded) with their column's header cell.
-    pub fn cells_with_header(&self) -> impl Iterator<Item = (&Cell, Option<&Cell>)> {
-        self.rows
-            .iter()
-            .flat_map(|row| row.iter().enumerate())
-            .map(|(i, cell)| (cell, self.header.get(i)))
     }
 }
 
