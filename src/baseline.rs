@@ -200,8 +200,9 @@ impl Baseline {
 
 /// `(path, rule, fingerprint)` of a finding.
 fn key(f: &Finding, sources: &Sources) -> (String, String, String) {
-    let text = sources
-        .get(&f.path)
+    let source = sources.get(&f.path);
+    let text = source
+        .as_ref()
         .and_then(|s| s.text.get(f.diagnostic.span.range()))
         .unwrap_or("");
     (

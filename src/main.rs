@@ -95,7 +95,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     let mut run = engine::run(&settings, &request).into_diagnostic()?;
     if let Some(file) = &args.baseline {
         let recorded = Baseline::load(file).map_err(|e| error_chain(&e))?;
-        let sources = report::Sources::load(&targets.root, &run);
+        let sources = report::Sources::new(&targets.root);
         let outcome = recorded.filter(&mut run, &sources, |path, rule| {
             in_scope(&settings, &targets, path, rule)
         });
@@ -229,7 +229,7 @@ fn write_baseline(args: BaselineArgs) -> miette::Result<ExitCode> {
         threads,
     };
     let run = engine::run(&settings, &request).into_diagnostic()?;
-    let sources = report::Sources::load(&targets.root, &run);
+    let sources = report::Sources::new(&targets.root);
     let current = Baseline::from_findings(&run.findings, &sources);
     let output = args
         .output

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{HumanOptions, Sources, counts, neutralise_line, neutralise_source};
+use super::{HumanOptions, Recent, Sources, counts, neutralise_line, neutralise_source};
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::model::Span;
@@ -34,16 +34,13 @@ pub fn write(
             .with_width(110)
             .with_links(false)
             .with_context_lines(1);
-        let mut cache: std::collections::HashMap<String, Option<Arc<String>>> = Default::default();
+        let shown: Recent<Option<Arc<String>>> = Recent::default();
         let mut text_of = |path: &str| -> Option<Arc<String>> {
-            cache
-                .entry(path.to_string())
-                .or_insert_with(|| {
-                    sources
-                        .get(path)
-                        .map(|s| Arc::new(neutralise_source(&s.text)))
-                })
-                .clone()
+            shown.get_or_insert_with(path, || {
+                sources
+                    .get(path)
+                    .map(|s| Arc::new(neutralise_source(&s.text)))
+            })
         };
         for finding in &run.findings {
             let report = build(finding, &mut text_of, sources);

@@ -1,12 +1,12 @@
 //! Rendering a run: human (miette), JSON (the contract), GitHub workflow commands, SARIF. The
 //! only place besides `main.rs` that writes to the terminal.
 //!
-//! Notes are re-read here, once each, only when they have findings: the model keeps spans, not
-//! text. Every renderer gets the same sorted findings, so output never depends on threads.
+//! Notes are re-read here, only when they have findings: the model keeps spans, not text. Every renderer gets the same sorted findings, so output never depends on threads.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::discover::relative_name;
@@ -50,38 +50,34 @@ impl Source {
     }
 }
 
-/// Texts of the notes that have findings, by path. A note that cannot be re-read renders
-/// without its source.
+/// Texts of the notes that have findings, read on demand. Findings come sorted by path, so a
+/// small cache of the notes read last serves nearly every lookup, and memory stays flat however
+/// many notes have findings. A note that cannot be re-read renders without its source.
 pub struct Sources {
-    map: BTreeMap<String, Option<Source>>,
+    root: PathBuf,
+    recent: Recent<Option<Arc<Source>>>,
 }
 
 impl Sources {
-    pub fn load(root: &Path, run: &Run) -> Sources {
-        let mut map = BTreeMap::new();
-        let related = run
-            .findings
-            .iter()
-            .flat_map(|f| f.diagnostic.related.iter().filter_map(|r| r.path.clone()));
-        let paths = run.findings.iter().map(|f| f.path.clone()).chain(related);
-        for path in paths {
-            if map.contains_key(&path) {
-                continue;
-            }
-            let source = engine::read_note(&root.join(&path), engine::MAX_NOTE_BYTES)
-                .ok()
-                .and_then(|b| engine::decode(b).ok())
-                .map(|text| Source {
-                    lines: LineIndex::new(&text),
-                    text: Arc::new(text),
-                });
-            map.insert(path, source);
+    pub fn new(root: &Path) -> Sources {
+        Sources {
+            root: root.to_path_buf(),
+            recent: Recent::default(),
         }
-        Sources { map }
     }
 
-    pub fn get(&self, path: &str) -> Option<&Source> {
-        self.map.get(path).and_then(Option::as_ref)
+    pub fn get(&self, path: &str) -> Option<Arc<Source>> {
+        self.recent.get_or_insert_with(path, || {
+            engine::read_note(&self.root.join(path), engine::MAX_NOTE_BYTES)
+                .ok()
+                .and_then(|b| engine::decode(b).ok())
+                .map(|text| {
+                    Arc::new(Source {
+                        lines: LineIndex::new(&text),
+                        text: Arc::new(text),
+                    })
+                })
+        })
     }
 
     /// Start and end (exclusive) line/column of a span; 1:1 when the note cannot be read.
@@ -93,6 +89,40 @@ impl Sources {
                 (one, one)
             }
         }
+    }
+}
+
+/// How many notes [`Recent`] keeps: the note being rendered and the few its findings point to.
+const RECENT: usize = 16;
+
+/// A small cache by path of the values used last.
+pub(crate) struct Recent<V> {
+    entries: RefCell<VecDeque<(String, V)>>,
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Recent {
+            entries: RefCell::new(VecDeque::with_capacity(RECENT)),
+        }
+    }
+}
+
+impl<V: Clone> Recent<V> {
+    pub(crate) fn get_or_insert_with(&self, path: &str, make: impl FnOnce() -> V) -> V {
+        if let Ok(entries) = self.entries.try_borrow()
+            && let Some((_, v)) = entries.iter().rev().find(|(p, _)| p == path)
+        {
+            return v.clone();
+        }
+        let value = make();
+        if let Ok(mut entries) = self.entries.try_borrow_mut() {
+            if entries.len() >= RECENT {
+                entries.pop_front();
+            }
+            entries.push_back((path.to_string(), value.clone()));
+        }
+        value
     }
 }
 
@@ -123,7 +153,7 @@ pub fn write(
     run: &Run,
     human: HumanOptions,
 ) -> io::Result<()> {
-    let sources = Sources::load(root, run);
+    let sources = Sources::new(root);
     match format {
         Format::Human => human::write(out, run, &sources, human),
         Format::Json => json::write(out, run, &sources),
@@ -268,5 +298,27 @@ mod tests {
         assert!(!n.contains('\u{1b}') && !n.contains('\r'));
         assert!(n.contains('\n'));
         assert_eq!(neutralise_line("x\u{1b}y\nz"), "x\\u{1b}y\\u{a}z");
+    }
+
+    #[test]
+    fn recent_keeps_the_last_few_paths() {
+        let recent: Recent<usize> = Recent::default();
+        let made = std::cell::Cell::new(0);
+        let get = |path: &str| {
+            recent.get_or_insert_with(path, || {
+                made.set(made.get() + 1);
+                path.len()
+            })
+        };
+        assert_eq!(get("a.md"), 4);
+        assert_eq!(get("a.md"), 4);
+        assert_eq!(made.get(), 1, "a hit is not made again");
+        for i in 0..RECENT {
+            get(&format!("n{i}.md"));
+        }
+        assert_eq!(made.get(), 1 + RECENT);
+        get("a.md");
+        assert_eq!(made.get(), 2 + RECENT, "the oldest path was dropped");
+        assert!(recent.entries.borrow().len() <= RECENT);
     }
 }
