@@ -3,11 +3,17 @@
 //! Used for broken links (note names, aliases, attachment names) and broken anchors
 //! (headings). Only computed for findings, never for links that resolve.
 //!
-//! A vault can hold tens of thousands of names and a neglected one thousands of broken links,
-//! so a lookup must not compare the wanted name with every name at full cost: names are kept
-//! in buckets by length (only lengths within the edit limit are visited), a character
-//! histogram gives a cheap lower bound that rejects most candidates, and the edit distance
-//! itself stops as soon as it exceeds the limit.
+//! A vault can hold a hundred thousand names and a neglected one tens of thousands of broken
+//! links, so a lookup must not visit every name: that is quadratic in the vault's size. Names
+//! are kept in buckets by length (only lengths within the edit limit are visited), and each
+//! bucket indexes its names by [`SEGMENTS`] pieces: a name within `k < SEGMENTS` edits of the
+//! wanted text keeps one piece intact, shifted by at most `k` (the pigeonhole principle), so
+//! looking the wanted text's substrings up finds every candidate. A character histogram then
+//! rejects most of them cheaply, and the edit distance itself stops as soon as it exceeds the
+//! limit.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -24,12 +30,19 @@ pub struct NameTable<T> {
     len: usize,
 }
 
+/// How many pieces a name is cut into for the index: one more than the largest edit limit
+/// (see [`limit`]), so that any name within the limit keeps a piece intact.
+const SEGMENTS: usize = 4;
+
 /// Names of one length. The character masks sit in their own array: the first filter reads
 /// only them, one word per name.
 #[derive(Debug, Clone)]
 struct Bucket<T> {
     masks: Vec<u64>,
     entries: Vec<Entry<T>>,
+    /// Hash of (piece number, piece) → the names holding that piece, as indexes into
+    /// `entries`. Empty for names shorter than [`SEGMENTS`], which are scanned.
+    pieces: HashMap<u64, Vec<u32>>,
 }
 
 impl<T> Default for Bucket<T> {
@@ -37,8 +50,47 @@ impl<T> Default for Bucket<T> {
         Bucket {
             masks: Vec::new(),
             entries: Vec::new(),
+            pieces: HashMap::new(),
         }
     }
+}
+
+impl<T> Bucket<T> {
+    /// Indexes of the names that may be within `limit` edits of `wanted`: every such name,
+    /// and some that are not (the caller measures them).
+    fn candidates(&self, n: usize, wanted: &[char], limit: usize) -> Vec<u32> {
+        if n < SEGMENTS || u32::try_from(self.entries.len()).is_err() {
+            return (0..self.entries.len())
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect();
+        }
+        let mut out = Vec::new();
+        for (i, range) in segments(n).enumerate() {
+            for start in range.start.saturating_sub(limit)..=range.start + limit {
+                let Some(piece) = wanted.get(start..start + range.len()) else {
+                    continue;
+                };
+                if let Some(ids) = self.pieces.get(&piece_key(i, piece)) {
+                    out.extend_from_slice(ids);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The [`SEGMENTS`] pieces of a name of `n` characters, as ranges (`n >= SEGMENTS`).
+fn segments(n: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    (0..SEGMENTS).map(move |i| i * n / SEGMENTS..(i + 1) * n / SEGMENTS)
+}
+
+fn piece_key(i: usize, piece: &[char]) -> u64 {
+    let mut h = DefaultHasher::new();
+    i.hash(&mut h);
+    piece.hash(&mut h);
+    h.finish()
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +140,19 @@ impl<T> NameTable<T> {
         };
         self.len += 1;
         if let Some(bucket) = self.buckets.get_mut(n) {
+            if n >= SEGMENTS
+                && let Ok(at) = u32::try_from(bucket.entries.len())
+            {
+                for (i, range) in segments(n).enumerate() {
+                    if let Some(piece) = entry.chars.get(range) {
+                        bucket
+                            .pieces
+                            .entry(piece_key(i, piece))
+                            .or_default()
+                            .push(at);
+                    }
+                }
+            }
             bucket.masks.push(mask(&entry.chars));
             bucket.entries.push(entry);
         }
@@ -104,8 +169,12 @@ impl<T> NameTable<T> {
         let lo = wanted.len().saturating_sub(limit);
         let hi = wanted.len() + limit;
         let mut scored: Vec<(usize, &Entry<T>)> = Vec::new();
-        for bucket in self.buckets.iter().take(hi + 1).skip(lo) {
-            for (m, entry) in bucket.masks.iter().zip(&bucket.entries) {
+        for (n, bucket) in self.buckets.iter().enumerate().take(hi + 1).skip(lo) {
+            for at in bucket.candidates(n, &wanted, limit) {
+                let at = at as usize;
+                let (Some(m), Some(entry)) = (bucket.masks.get(at), bucket.entries.get(at)) else {
+                    continue;
+                };
                 // Characters one name has and the other lacks entirely: a lower bound of
                 // the distance, two instructions per name.
                 let missing = (wanted_mask & !m)
@@ -330,6 +399,51 @@ mod tests {
                 ("Summit Proton", 1)
             ]
         );
+    }
+
+    /// Every name within the limit, by brute force: what the piece index must find.
+    fn scan(names: &[String], wanted: &str) -> Vec<(usize, String)> {
+        let w = fold_chars(wanted);
+        let mut out: Vec<(usize, String)> = names
+            .iter()
+            .filter_map(|n| {
+                let d = strsim::generic_levenshtein(&w, &fold_chars(n));
+                (d <= limit(w.len())).then(|| (d, n.clone()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn piece_index_finds_every_close_name(
+            names in proptest::collection::vec("[abcé ]{0,14}", 1..60),
+            picks in proptest::collection::vec((0usize..60, "[abcé ]{0,3}", 0usize..16), 1..8),
+        ) {
+            let mut table = NameTable::new();
+            for n in &names {
+                table.insert(n, ());
+            }
+            // Wanted texts near the names (an edit or three away) and unrelated ones.
+            for (i, insert, at) in picks {
+                let base = names.get(i % names.len()).cloned().unwrap_or_default();
+                let mut chars: Vec<char> = base.chars().collect();
+                let at = at.min(chars.len());
+                chars.splice(at..at, insert.chars());
+                if chars.len() > 2 && at % 2 == 0 {
+                    chars.remove(0);
+                }
+                let wanted: String = chars.into_iter().collect();
+                let mut got: Vec<(usize, String)> = table
+                    .closest(&wanted, usize::MAX)
+                    .into_iter()
+                    .map(|s| (s.distance, s.name.to_string()))
+                    .collect();
+                got.sort();
+                proptest::prop_assert_eq!(got, scan(&names, &wanted), "wanted {:?}", wanted);
+            }
+        }
     }
 
     #[test]
