@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverError};
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::index::VaultIndex;
+use crate::index::{Resolution, VaultIndex};
 use crate::model::{LineCol, LineIndex, Note};
 use crate::rules::Context;
 use crate::settings::{ActiveRule, Settings};
@@ -121,14 +121,25 @@ fn run_in_pool(
     threads: usize,
 ) -> Result<Run, DiscoverError> {
     let root = request.targets.root.as_path();
-    let (index, mut problems, skipped) = index_vault(settings, root, threads)?;
-    let unchecked: std::collections::BTreeSet<&str> =
-        problems.iter().map(|p| p.path.as_str()).collect();
+    // Notes that may be reported are parsed whole; the others only for what checking the
+    // reported ones needs of them. A narrowed run (one note, changed notes) skips most work.
+    let may_report = |path: &str| {
+        request.targets.selects(path)
+            && !settings.exclude.is_match(path)
+            && settings
+                .changes
+                .as_ref()
+                .is_none_or(|c| c.changed.contains(path))
+    };
+    let (mut index, mut problems, skipped) = index_vault(settings, root, threads, &may_report)?;
+    let unchecked: std::collections::BTreeSet<String> =
+        problems.iter().map(|p| p.path.clone()).collect();
     let reported: Vec<bool> = index
         .notes()
         .iter()
-        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(n.path.as_str()))
+        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(&n.path))
         .collect();
+    complete_notes(settings, root, &mut index, &reported);
     // Like its findings, an excluded or unselected note's problem is not reported.
     problems.retain(|p| {
         index
@@ -254,7 +265,7 @@ pub fn load_notes(
         .notes
         .par_iter()
         .filter(|path| !settings.exclude.is_match(path.as_str()))
-        .map(|path| read_and_parse(root, path, settings))
+        .map(|path| read_and_parse(root, path, settings, true))
         .collect();
     let mut notes = Vec::new();
     let mut problems = Vec::new();
@@ -285,7 +296,7 @@ pub fn load_index(
     root: &Path,
     threads: usize,
 ) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
-    let (index, problems, _) = index_vault(settings, root, threads)?;
+    let (index, problems, _) = index_vault(settings, root, threads, &|_| true)?;
     Ok((index, problems))
 }
 
@@ -294,12 +305,19 @@ type Indexed = (VaultIndex, Vec<Problem>, Vec<(String, String)>);
 
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
 /// problem, and is still indexed, as an empty note.
-fn index_vault(settings: &Settings, root: &Path, threads: usize) -> Result<Indexed, DiscoverError> {
+/// Notes for which `complete(path)` is false are parsed for the index only (see
+/// [`Note::parse_for_index`]).
+fn index_vault(
+    settings: &Settings,
+    root: &Path,
+    threads: usize,
+    complete: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let parsed: Vec<Result<Note, Problem>> = found
         .notes
         .par_iter()
-        .map(|path| read_and_parse(root, path, settings))
+        .map(|path| read_and_parse(root, path, settings, complete(path)))
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
     let mut problems = Vec::new();
@@ -315,6 +333,45 @@ fn index_vault(settings: &Settings, root: &Path, threads: usize) -> Result<Index
         }
     }
     Ok((VaultIndex::new(notes, found.files), problems, found.skipped))
+}
+
+/// Parses whole the notes a check reads in full but that were parsed for the index only: the
+/// reported ones (a `--changed-since` run also reports notes whose links a deletion broke) and
+/// the notes whose figures their tables quote.
+fn complete_notes(settings: &Settings, root: &Path, index: &mut VaultIndex, reported: &[bool]) {
+    let mut wanted = std::collections::BTreeSet::new();
+    for (id, note) in index.notes().iter().enumerate() {
+        if !reported.get(id).copied().unwrap_or(false) {
+            continue;
+        }
+        if !note.is_complete {
+            wanted.insert(id);
+        }
+        for quote in &note.quoted_figures {
+            if let Resolution::Note { id: target, .. } = index.resolve(&quote.target, &note.path)
+                && index.note(target).is_some_and(|n| !n.is_complete)
+            {
+                wanted.insert(target);
+            }
+        }
+    }
+    let paths: Vec<(usize, String)> = wanted
+        .into_iter()
+        .filter_map(|id| index.note(id).map(|n| (id, n.path.clone())))
+        .collect();
+    let parsed: Vec<(usize, Note)> = paths
+        .par_iter()
+        .filter_map(|(id, path)| {
+            // A note that cannot be read again keeps its index-only model: its own checks
+            // find nothing to check.
+            read_and_parse(root, path, settings, true)
+                .ok()
+                .map(|n| (*id, n))
+        })
+        .collect();
+    for (id, note) in parsed {
+        index.replace_note(id, note);
+    }
 }
 
 /// One note's findings, problems, and the time each rule took on it.
@@ -387,7 +444,12 @@ fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
 
 /// Reads one note and parses it. Not UTF-8, binary (NUL bytes), too large or unreadable: a
 /// problem naming the reason (and, for bad bytes, where they are).
-fn read_and_parse(root: &Path, path: &str, settings: &Settings) -> Result<Note, Problem> {
+fn read_and_parse(
+    root: &Path,
+    path: &str,
+    settings: &Settings,
+    complete: bool,
+) -> Result<Note, Problem> {
     let bytes = read_note(&root.join(path), MAX_NOTE_BYTES)
         .map_err(|message| Problem::new(path, message, ProblemKind::Unreadable))?;
     let text = decode(bytes).map_err(|u| Problem {
@@ -395,7 +457,11 @@ fn read_and_parse(root: &Path, path: &str, settings: &Settings) -> Result<Note, 
         ..Problem::new(path, u.message, ProblemKind::Unreadable)
     })?;
     catch_unwind(AssertUnwindSafe(|| {
-        Note::parse(path, &text, &settings.parse)
+        if complete {
+            Note::parse(path, &text, &settings.parse)
+        } else {
+            Note::parse_for_index(path, &text, &settings.parse)
+        }
     }))
     .map_err(|_| {
         Problem::new(
@@ -566,7 +632,7 @@ mod tests {
             &crate::settings::Overrides::default(),
         )
         .unwrap();
-        let problem = read_and_parse(dir.path(), "Gone.md", &settings).unwrap_err();
+        let problem = read_and_parse(dir.path(), "Gone.md", &settings, true).unwrap_err();
         assert_eq!(problem.path, "Gone.md");
         assert_eq!(problem.kind, ProblemKind::Unreadable);
         assert!(problem.message.starts_with("Note vanished during the run"));

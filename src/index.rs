@@ -163,6 +163,17 @@ impl VaultIndex {
         self.notes.get(id)
     }
 
+    /// Swaps note `id` for `note`, the same file parsed again (whole, say). What the index
+    /// keeps of a note (its path, name, aliases, headings, block ids) must be unchanged; a
+    /// note at another path is refused.
+    pub fn replace_note(&mut self, id: usize, note: Note) {
+        if let Some(slot) = self.notes.get_mut(id)
+            && slot.path == note.path
+        {
+            *slot = note;
+        }
+    }
+
     pub fn file(&self, id: usize) -> Option<&str> {
         self.files.get(id).map(String::as_str)
     }

@@ -130,3 +130,57 @@ fn fixture_human_output_snapshots() {
         insta::assert_snapshot!(format!("{rule}__{case}"), human);
     }
 }
+
+/// A run on one note (the pre-commit case) parses the other notes for the index only; it
+/// must still report on that note exactly what a run on the whole vault reports on it, cross-
+/// note figures included.
+#[test]
+fn one_note_runs_report_what_vault_runs_report() {
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (rule, case, dir) in cases() {
+        if rule == "unreadable-note" {
+            continue;
+        }
+        let whole: Value = serde_json::from_str(&run(&dir, &rule, "json")).unwrap();
+        let mut all_notes = Vec::new();
+        notes(&dir, "", &mut all_notes);
+        for note in &all_notes {
+            let output = Command::cargo_bin("vaultlint")
+                .unwrap()
+                .args([
+                    "check", "--select", &rule, "--today", TODAY, "--format", "json",
+                ])
+                .arg(dir.join(note))
+                .arg("--vault")
+                .arg(&dir)
+                .output()
+                .unwrap();
+            let one: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+                panic!(
+                    "{rule}/{case}/{note}: {e}: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            });
+            let of_note = |doc: &Value| -> Vec<Value> {
+                doc["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| d["path"] == note.as_str())
+                    .cloned()
+                    .collect()
+            };
+            compared += 1;
+            if of_note(&one) != of_note(&whole) {
+                failures.push(format!(
+                    "{rule}/{case}/{note}: one-note run differs\n  vault: {:?}\n  note:  {:?}",
+                    of_note(&whole),
+                    of_note(&one)
+                ));
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} notes compared");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

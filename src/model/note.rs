@@ -77,11 +77,26 @@ pub struct Note {
     pub quoted_figures: Vec<QuotedFigure>,
     /// Table columns that claim to add up to a total.
     pub sum_claims: Vec<SumClaim>,
+    /// False when parsed for the index only ([`Note::parse_for_index`]): no figures, quoted
+    /// figures, sum claims or date markers were read.
+    pub is_complete: bool,
 }
 
 impl Note {
     /// Parses `source`, the full text of the note at `path`.
     pub fn parse(path: &str, source: &str, options: &ParseOptions) -> Note {
+        Note::parse_with(path, source, options, true)
+    }
+
+    /// Parses what other notes need of this one (names, headings, block ids, links, tags,
+    /// suppressions) and skips what only its own checks read: figures and date markers, the
+    /// larger part of parsing. For the notes a narrowed run (one file, `--changed-since`)
+    /// indexes but does not report.
+    pub fn parse_for_index(path: &str, source: &str, options: &ParseOptions) -> Note {
+        Note::parse_with(path, source, options, false)
+    }
+
+    fn parse_with(path: &str, source: &str, options: &ParseOptions, complete: bool) -> Note {
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let text = source.get(base..).unwrap_or("");
         let frontmatter = match frontmatter::split(text, base) {
@@ -113,16 +128,20 @@ impl Note {
                     target,
                 ));
             }
-            dates.extend(field_dates(source, fm, &options.date_fields));
+            if complete {
+                dates.extend(field_dates(source, fm, &options.date_fields));
+            }
         }
         tags.extend(body.tags);
         links.extend(body.links);
-        dates.extend(scan::date_markers(
-            source,
-            body_start,
-            &body.skip,
-            &options.marker,
-        ));
+        if complete {
+            dates.extend(scan::date_markers(
+                source,
+                body_start,
+                &body.skip,
+                &options.marker,
+            ));
+        }
 
         let directives = directive::parse(
             source,
@@ -130,18 +149,22 @@ impl Note {
             &body.html_comments,
             frontmatter.as_ref(),
         );
-        let mut names = vec![file_stem(path).to_lowercase()];
-        names.extend(aliases.iter().map(|a| a.to_lowercase()));
-        let figures = figure::extract(&figure::Input::new(
-            source,
-            body_start,
-            &body.headings,
-            &body.tables,
-            &links,
-            &body.skip,
-            &options.synonyms,
-            names,
-        ));
+        let figures = if complete {
+            let mut names = vec![file_stem(path).to_lowercase()];
+            names.extend(aliases.iter().map(|a| a.to_lowercase()));
+            figure::extract(&figure::Input::new(
+                source,
+                body_start,
+                &body.headings,
+                &body.tables,
+                &links,
+                &body.skip,
+                &options.synonyms,
+                names,
+            ))
+        } else {
+            figure::Figures::default()
+        };
 
         Note {
             path: path.to_string(),
@@ -158,6 +181,7 @@ impl Note {
             figures: figures.own,
             quoted_figures: figures.quoted,
             sum_claims: figures.sums,
+            is_complete: complete,
             frontmatter,
         }
     }
