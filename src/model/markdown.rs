@@ -82,25 +82,34 @@ pub fn parse_body(source: &str, start: usize) -> Body {
 /// through here too, so the normalisation runs once per note, not once per comment.
 fn parse_normalised(source: &str, start: usize) -> Body {
     let body = source.get(start..).unwrap_or("");
-    // Two streaming passes rather than one collected event list: on a 50 MB note the list
-    // alone took over a gigabyte, a second parse costs a fraction of that in time.
-    let events = || {
-        Parser::new_ext(body, options())
-            .into_offset_iter()
-            .map(|(e, r)| (e, r.start + start..r.end + start))
-    };
+    // One streaming pass. What is code, comment or math is known only at its end, so the
+    // walker keeps everything and what lies in those ranges is dropped afterwards.
+    let events = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .map(|(e, r)| (e, r.start + start..r.end + start));
 
     let mut code = Vec::new();
     let mut html_comments = Vec::new();
     let mut pending_html_block: Option<Range<usize>> = None;
     let mut block_spans = Vec::new();
-    for (event, range) in events() {
+    let mut walker = Walker {
+        source,
+        out: Body::default(),
+        links: Vec::new(),
+        heading: None,
+        table: None,
+        code_depth: 0,
+        text_run: None,
+    };
+    for (event, range) in events {
         if is_content_block(&event) {
             block_spans.push(Span::from(range.clone()));
         }
-        match event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => code.push(Span::from(range)),
-            Event::Start(Tag::HtmlBlock) => pending_html_block = Some(range),
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
+                code.push(Span::from(range.clone()));
+            }
+            Event::Start(Tag::HtmlBlock) => pending_html_block = Some(range.clone()),
             Event::Html(text) => {
                 if let Some(block) = pending_html_block.take()
                     && text.trim_start().starts_with("<!--")
@@ -109,11 +118,13 @@ fn parse_normalised(source: &str, start: usize) -> Body {
                 }
             }
             Event::InlineHtml(text) if text.starts_with("<!--") => {
-                html_comments.push(Span::from(range));
+                html_comments.push(Span::from(range.clone()));
             }
             _ => {}
         }
+        walker.event(event, range);
     }
+    walker.flush_text();
     let code = SkipSet::new(code);
     let comments = scan::comments(source, start, &code);
     let mut not_content: Vec<Span> = code.spans().to_vec();
@@ -134,21 +145,11 @@ fn parse_normalised(source: &str, start: usize) -> Body {
         .filter(|s| has_text_outside(source, *s, &comment_set))
         .collect();
 
-    let mut walker = Walker {
-        source,
-        skip: &skip,
-        out: Body::default(),
-        links: Vec::new(),
-        heading: None,
-        table: None,
-        code_depth: 0,
-        text_run: None,
-    };
-    for (event, range) in events() {
-        walker.event(event, range);
-    }
-    walker.flush_text();
     let mut out = walker.out;
+    out.headings.retain(|h| !skip.contains(h.span.start()));
+    out.links.retain(|l| !skip.overlaps(l.span));
+    out.tables.retain(|t| !skip.contains(t.span.start()));
+    out.tags.retain(|t| !skip.overlaps(t.span));
     mark_content(&mut out.headings, &blocks);
     let inners = comments.iter().map(|c| c.inner).chain(
         html_comments
@@ -231,7 +232,6 @@ struct PendingTable {
 
 struct Walker<'s, 'a> {
     source: &'s str,
-    skip: &'s SkipSet,
     out: Body,
     links: Vec<PendingLink<'a>>,
     heading: Option<PendingHeading>,
@@ -320,9 +320,7 @@ impl<'a> Walker<'_, 'a> {
                 }
             }
             Event::End(TagEnd::Table) => {
-                if let Some(t) = self.table.take()
-                    && !self.skip.contains(t.span.start())
-                {
+                if let Some(t) = self.table.take() {
                     self.out.tables.push(Table {
                         span: t.span,
                         header: t.header,
@@ -337,11 +335,9 @@ impl<'a> Walker<'_, 'a> {
 
     fn flush_text(&mut self) {
         if let Some(run) = self.text_run.take() {
-            for tag in scan::inline_tags(self.source, Span::from(run)) {
-                if !self.skip.overlaps(tag.span) {
-                    self.out.tags.push(tag);
-                }
-            }
+            self.out
+                .tags
+                .extend(scan::inline_tags(self.source, Span::from(run)));
         }
     }
 
@@ -361,9 +357,6 @@ impl<'a> Walker<'_, 'a> {
     fn finish_heading(&mut self) {
         let Some(h) = self.heading.take() else { return };
         let span = Span::from(h.range);
-        if self.skip.contains(span.start()) {
-            return;
-        }
         let text = h
             .text
             .and_then(|r| self.source.get(r))
@@ -410,9 +403,6 @@ impl<'a> Walker<'_, 'a> {
             return;
         }
         let span = Span::from(p.range.clone());
-        if self.skip.overlaps(span) {
-            return;
-        }
         let raw = self.source.get(p.range.clone()).unwrap_or("");
         let (target_rel, target_text) = if p.kind.is_wiki_style() {
             let Some(open) = raw.find("[[") else { return };
