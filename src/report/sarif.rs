@@ -19,13 +19,10 @@ use crate::rules::REGISTRY;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Where to learn about the tool: the package's repository or homepage when `Cargo.toml` names
-/// one, else its crates.io page.
+/// one, else its documentation page.
 const INFORMATION_URI: &str = first_non_empty(
     env!("CARGO_PKG_REPOSITORY"),
-    first_non_empty(
-        env!("CARGO_PKG_HOMEPAGE"),
-        "https://crates.io/crates/vaultlint",
-    ),
+    first_non_empty(env!("CARGO_PKG_HOMEPAGE"), "https://docs.rs/vaultlint"),
 );
 const UNREADABLE: &str = "unreadable-note";
 const UNREADABLE_HELP: &str = "Fix or remove the file; the rest of the vault was checked";
