@@ -18,6 +18,7 @@
 //! - Bounds are inclusive (`<50` admits 50) because prose rarely means strict.
 
 use regex::{Captures, Regex};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -144,6 +145,53 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD_TOKEN: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:fy|cy)\s*'?(?:[0-9]{4}|[0-9]{2})|[0-9]{4}e?|[a-z0-9]+|-"));
 
+/// Indexes of the named groups of `SINGLE` and `TAIL`: looking a group up by name hashes the
+/// name, on every match of every line.
+struct Groups {
+    n: usize,
+    s: usize,
+    p: usize,
+    code: usize,
+    cur: usize,
+    sign: usize,
+    sign2: usize,
+    ap: usize,
+    lo: usize,
+    lo2: usize,
+    up: usize,
+    up2: usize,
+    sep: usize,
+}
+
+impl Groups {
+    fn of(re: &Regex) -> Groups {
+        // A group the pattern lacks gets an index no match has: `get` returns `None`.
+        let at = |name: &str| {
+            re.capture_names()
+                .position(|n| n == Some(name))
+                .unwrap_or(usize::MAX)
+        };
+        Groups {
+            n: at("n"),
+            s: at("s"),
+            p: at("p"),
+            code: at("code"),
+            cur: at("cur"),
+            sign: at("sign"),
+            sign2: at("sign2"),
+            ap: at("ap"),
+            lo: at("lo"),
+            lo2: at("lo2"),
+            up: at("up"),
+            up2: at("up2"),
+            sep: at("sep"),
+        }
+    }
+}
+
+static SINGLE_GROUPS: LazyLock<Groups> = LazyLock::new(|| Groups::of(&SINGLE));
+static TAIL_GROUPS: LazyLock<Groups> = LazyLock::new(|| Groups::of(&TAIL));
+
 /// One number with its own decorations, before markers and ranges apply.
 #[derive(Clone, Copy)]
 struct Part {
@@ -185,21 +233,25 @@ fn scale_of(s: &str) -> f64 {
 }
 
 /// `hint` is the currency already stated earlier in a range (`$4–5 bn`).
-fn part(c: &Captures, hint: Option<Currency>) -> Option<Part> {
-    let text = c.name("n")?.as_str();
-    let digits: String = text.chars().filter(|ch| *ch != ',').collect();
+fn part(c: &Captures, g: &Groups, hint: Option<Currency>) -> Option<Part> {
+    let text = c.get(g.n)?.as_str();
+    let digits: Cow<'_, str> = if text.contains(',') {
+        Cow::Owned(text.chars().filter(|ch| *ch != ',').collect())
+    } else {
+        Cow::Borrowed(text)
+    };
     if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
         return None; // "007", "000" (as in "100 000") are codes or fragments
     }
     let num = digits.parse::<f64>().ok().filter(|v| v.is_finite())?;
     let decimals = i32::try_from(digits.split_once('.').map_or(0, |(_, f)| f.len())).ok()?;
-    let scale_text = c.name("s").map_or("", |m| m.as_str());
+    let scale_text = c.get(g.s).map_or("", |m| m.as_str());
     let scale = (!scale_text.is_empty()).then(|| scale_of(scale_text));
-    let pct = c.name("p").is_some();
+    let pct = c.get(g.p).is_some();
     // A trailing code ("4.5B USD") is the more explicit statement, so it wins.
     let cur = c
-        .name("code")
-        .or_else(|| c.name("cur"))
+        .get(g.code)
+        .or_else(|| c.get(g.cur))
         .and_then(|m| currency(m.as_str()));
     // "5 m" without a currency is more likely metres or "5 M&A" than millions.
     if cur.or(hint).is_none()
@@ -300,6 +352,17 @@ fn ends_cleanly(text: &str, end: usize) -> bool {
     }
 }
 
+/// Whether the text right after a figure can start `TAIL` (a dash, or spaces and `to`): a
+/// cheap test that spares most figures the second pattern.
+fn may_continue_range(after: &str) -> bool {
+    let trimmed = after.trim_start();
+    trimmed.starts_with(['-', '–', '—'])
+        || (trimmed.len() < after.len()
+            && trimmed
+                .get(..2)
+                .is_some_and(|w| w.eq_ignore_ascii_case("to")))
+}
+
 /// What to do with one `SINGLE` match.
 enum Step {
     /// A figure (possibly widened into a range by `TAIL`).
@@ -315,16 +378,20 @@ fn step(text: &str, c: &Captures) -> Step {
         return Step::Reject;
     };
     let (start, end) = (m.start(), m.end());
-    let Some(first) = part(c, None).filter(|_| starts_cleanly(text, start)) else {
+    let g = &*SINGLE_GROUPS;
+    let Some(first) = part(c, g, None).filter(|_| starts_cleanly(text, start)) else {
         return Step::Reject;
     };
-    let sign = c.name("sign").or_else(|| c.name("sign2"));
+    let sign = c.get(g.sign).or_else(|| c.get(g.sign2));
     let negative = sign.is_some_and(|s| s.as_str() != "+");
     let sign = if negative { -1.0 } else { 1.0 };
-    let approximate = c.name("ap").is_some();
-    let tail = TAIL.captures(text.get(end..).unwrap_or(""));
+    let approximate = c.get(g.ap).is_some();
+    let after = text.get(end..).unwrap_or("");
+    let tail = may_continue_range(after)
+        .then(|| TAIL.captures(after))
+        .flatten();
     if let Some(t) = &tail
-        && let (Some(tm), Some(tp)) = (t.get(0), part(t, first.cur))
+        && let (Some(tm), Some(tp)) = (t.get(0), part(t, &TAIL_GROUPS, first.cur))
     {
         let tail_end = end + tm.end();
         if first.year {
@@ -332,7 +399,7 @@ fn step(text: &str, c: &Captures) -> Step {
         }
         // "grew from $5M to $10M" is a change, not a range: keep both figures.
         let from_to = t
-            .name("sep")
+            .get(TAIL_GROUPS.sep)
             .is_some_and(|s| s.as_str().trim().eq_ignore_ascii_case("to"))
             && text.get(..start).is_some_and(|b| {
                 let last4: String = b.trim_end().chars().rev().take(4).collect();
@@ -355,9 +422,9 @@ fn step(text: &str, c: &Captures) -> Step {
     if !ends_cleanly(text, end) {
         return Step::Reject;
     }
-    let kind = if c.name("lo").is_some() || c.name("lo2").is_some() {
+    let kind = if c.get(g.lo).is_some() || c.get(g.lo2).is_some() {
         Kind::AtLeast
-    } else if c.name("up").is_some() || c.name("up2").is_some() {
+    } else if c.get(g.up).is_some() || c.get(g.up2).is_some() {
         Kind::AtMost
     } else {
         Kind::Exact
@@ -518,16 +585,16 @@ const KEEP_S: [&str; 7] = [
 /// Crude singular of one word: `companies`→`company`, `branches`→`branch`,
 /// `employees`→`employee`; `-ss`/`-us`/`-is` words, words of ≤3 chars and
 /// `KEEP_S` (notably `sales`, a metric of its own) are left alone.
-fn singular(w: &str) -> String {
+fn singular(w: &str) -> Cow<'_, str> {
     let ends = |suffixes: &[&str]| suffixes.iter().any(|s| w.ends_with(s));
     if KEEP_S.contains(&w) || w.chars().count() <= 3 || ends(&["ss", "us", "is"]) {
-        w.to_owned()
+        Cow::Borrowed(w)
     } else if let Some(stem) = w.strip_suffix("ies").filter(|s| s.chars().count() > 1) {
-        format!("{stem}y")
+        Cow::Owned(format!("{stem}y"))
     } else if ends(&["sses", "shes", "ches", "xes"]) {
-        w.strip_suffix("es").unwrap_or(w).to_owned()
+        Cow::Borrowed(w.strip_suffix("es").unwrap_or(w))
     } else {
-        w.strip_suffix('s').unwrap_or(w).to_owned()
+        Cow::Borrowed(w.strip_suffix('s').unwrap_or(w))
     }
 }
 
@@ -571,7 +638,7 @@ pub(crate) fn normalize_label(s: &str) -> String {
     let spaced = NON_WORD.replace_all(&lower, " ");
     let mut words: Vec<String> = spaced.split_whitespace().map(str::to_owned).collect();
     if let Some(last) = words.pop() {
-        words.push(singular(&last));
+        words.push(singular(&last).into_owned());
     }
     words.join(" ")
 }
@@ -677,9 +744,9 @@ impl Synonyms {
     pub(crate) fn has_word(&self, word: &str) -> bool {
         let plain: String = word.chars().filter(|c| !matches!(c, '\'' | '’')).collect();
         // `post-money` is two words of a key.
-        plain
-            .split('-')
-            .all(|w| w.is_empty() || self.words.contains(w) || self.words.contains(&singular(w)))
+        plain.split('-').all(|w| {
+            w.is_empty() || self.words.contains(w) || self.words.contains(singular(w).as_ref())
+        })
     }
 
     /// Whether `text` may hold a known phrase: false means no phrase of it is a key. A cheap
@@ -700,10 +767,23 @@ impl Synonyms {
         // Each word of a matching phrase is a word of its key (the last one maybe plural).
         // Unit notes and links vanish in normalising, so they skip this shortcut.
         let word_char = |c: char| c.is_alphanumeric() || matches!(c, '&' | '%' | '\'' | '’');
+        let mut word = String::new();
         let unknown = !phrase.contains(['(', '['])
             && phrase.split(|c| !word_char(c)).any(|w| {
-                let w = w.to_lowercase().replace(['\'', '’'], "");
-                !w.is_empty() && !self.words.contains(&w) && !self.words.contains(&singular(&w))
+                if w.is_ascii() {
+                    word.clear();
+                    word.extend(
+                        w.chars()
+                            .filter(|c| *c != '\'')
+                            .map(|c| c.to_ascii_lowercase()),
+                    );
+                } else {
+                    // `str::to_lowercase` knows a word-final sigma; `char`'s does not.
+                    word = w.to_lowercase().replace(['\'', '’'], "");
+                }
+                !word.is_empty()
+                    && !self.words.contains(&word)
+                    && !self.words.contains(singular(&word).as_ref())
             });
         if unknown {
             return None;
