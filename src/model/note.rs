@@ -166,7 +166,7 @@ impl Note {
             figure::Figures::default()
         };
 
-        Note {
+        let mut note = Note {
             path: path.to_string(),
             len: source.len(),
             body_start,
@@ -183,7 +183,24 @@ impl Note {
             sum_claims: figures.sums,
             is_complete: complete,
             frontmatter,
-        }
+        };
+        note.shrink_to_fit();
+        note
+    }
+
+    /// Gives back the room the lists grew into while parsing: every note of the vault stays
+    /// in memory until the end of the run.
+    fn shrink_to_fit(&mut self) {
+        self.aliases.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.block_ids.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.comment_links.shrink_to_fit();
+        self.dates.shrink_to_fit();
+        self.figures.shrink_to_fit();
+        self.quoted_figures.shrink_to_fit();
+        self.sum_claims.shrink_to_fit();
     }
 
     /// The note's name: its file name without `.md`.
