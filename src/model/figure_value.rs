@@ -192,6 +192,151 @@ impl Groups {
 static SINGLE_GROUPS: LazyLock<Groups> = LazyLock::new(|| Groups::of(&SINGLE));
 static TAIL_GROUPS: LazyLock<Groups> = LazyLock::new(|| Groups::of(&TAIL));
 
+/// Room for the groups of `SINGLE` (13 with the whole match) and `TAIL`.
+const SLOTS: usize = 16;
+
+/// One match of `SINGLE` or `TAIL` and where each of its groups matched, by the pattern's
+/// group index: read from the regex, or split by hand ([`plain_hit`]).
+#[derive(Debug, Clone, PartialEq)]
+struct Hit<'t> {
+    text: &'t str,
+    slots: [Option<(usize, usize)>; SLOTS],
+}
+
+/// One group of a [`Hit`].
+#[derive(Debug, Clone, Copy)]
+struct Piece<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Piece<'t> {
+    fn as_str(&self) -> &'t str {
+        self.text.get(self.start..self.end).unwrap_or("")
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
+impl<'t> Hit<'t> {
+    fn empty(text: &'t str) -> Hit<'t> {
+        Hit {
+            text,
+            slots: [None; SLOTS],
+        }
+    }
+
+    fn from_captures(text: &'t str, c: &Captures<'t>) -> Hit<'t> {
+        let mut hit = Hit::empty(text);
+        for (slot, m) in hit.slots.iter_mut().zip(c.iter()) {
+            *slot = m.map(|m| (m.start(), m.end()));
+        }
+        hit
+    }
+
+    fn set(&mut self, group: usize, start: usize, end: usize) {
+        if let Some(slot) = self.slots.get_mut(group) {
+            *slot = Some((start, end));
+        }
+    }
+
+    fn get(&self, group: usize) -> Option<Piece<'t>> {
+        let (start, end) = self.slots.get(group).copied().flatten()?;
+        Some(Piece {
+            text: self.text,
+            start,
+            end,
+        })
+    }
+}
+
+/// The groups of the `SINGLE` match at `start..end` of `text`, split by hand when the match
+/// is a plain figure (`$4.5B`, `1,200`, `20%`, `478,000+`, `-3.2%`): optional signs and one
+/// currency symbol, the number, then a scale or `%`, then `+`. Such a match parses one way
+/// only, so these are the groups the pattern gives; anything else (words, spaces, codes,
+/// markers) is `None`, for the regex to read. Most figures are plain, and splitting them
+/// spares the backtracking pass that reading groups from a regex takes.
+fn plain_hit(text: &str, start: usize, end: usize) -> Option<Hit<'_>> {
+    let g = &*SINGLE_GROUPS;
+    let m = text.get(start..end)?;
+    let mut hit = Hit::empty(text);
+    hit.set(0, start, end);
+    let mut at = 0;
+    let sign = |c: char| matches!(c, '-' | '+' | '−');
+    let next = |at: usize| m.get(at..).and_then(|r| r.chars().next());
+    if let Some(c) = next(at).filter(|c| sign(*c)) {
+        hit.set(g.sign, start + at, start + at + c.len_utf8());
+        at += c.len_utf8();
+    }
+    if let Some(c) = next(at).filter(|c| matches!(c, '$' | '€' | '£' | '¥' | '₹')) {
+        hit.set(g.cur, start + at, start + at + c.len_utf8());
+        at += c.len_utf8();
+    }
+    if let Some(c) = next(at).filter(|c| sign(*c)) {
+        hit.set(g.sign2, start + at, start + at + c.len_utf8());
+        at += c.len_utf8();
+    }
+    let rest = m.get(at..)?;
+    let n_len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(rest.len());
+    let number = rest.get(..n_len)?;
+    if !is_plain_number(number) {
+        return None;
+    }
+    hit.set(g.n, start + at, start + at + n_len);
+    at += n_len;
+    let rest = m.get(at..)?;
+    let letters = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    if rest.starts_with('%') {
+        hit.set(g.p, start + at, start + at + 1);
+        at += 1;
+    } else if letters > 0 {
+        let word = rest.get(..letters)?.to_ascii_lowercase();
+        let long = [
+            "thousand", "million", "billion", "trillion", "lakh", "crore",
+        ];
+        let short = ["k", "mm", "mn", "m", "bn", "b", "tn", "t"];
+        let singular = word.strip_suffix('s').unwrap_or(&word);
+        if !(short.contains(&word.as_str()) || long.contains(&singular)) {
+            return None;
+        }
+        hit.set(g.s, start + at, start + at + letters);
+        at += letters;
+    }
+    match m.get(at..)? {
+        "" => {}
+        "+" => hit.set(g.lo2, start + at, start + at + 1),
+        _ => return None,
+    }
+    Some(hit)
+}
+
+/// `NUM` as a whole: `1,234,567.5` (groups of three) or `1234.5`.
+fn is_plain_number(s: &str) -> bool {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if frac.is_some_and(|f| !digits(f)) {
+        return false;
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    if !int.contains(',') {
+        return digits(first);
+    }
+    digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
+}
+
 /// One number with its own decorations, before markers and ranges apply.
 #[derive(Clone, Copy)]
 struct Part {
@@ -233,7 +378,7 @@ fn scale_of(s: &str) -> f64 {
 }
 
 /// `hint` is the currency already stated earlier in a range (`$4–5 bn`).
-fn part(c: &Captures, g: &Groups, hint: Option<Currency>) -> Option<Part> {
+fn part(c: &Hit<'_>, g: &Groups, hint: Option<Currency>) -> Option<Part> {
     let text = c.get(g.n)?.as_str();
     let digits: Cow<'_, str> = if text.contains(',') {
         Cow::Owned(text.chars().filter(|ch| *ch != ',').collect())
@@ -373,7 +518,7 @@ enum Step {
     Reject,
 }
 
-fn step(text: &str, c: &Captures) -> Step {
+fn step(text: &str, c: &Hit<'_>) -> Step {
     let Some(m) = c.get(0) else {
         return Step::Reject;
     };
@@ -389,7 +534,8 @@ fn step(text: &str, c: &Captures) -> Step {
     let after = text.get(end..).unwrap_or("");
     let tail = may_continue_range(after)
         .then(|| TAIL.captures(after))
-        .flatten();
+        .flatten()
+        .map(|t| Hit::from_captures(after, &t));
     if let Some(t) = &tail
         && let (Some(tm), Some(tp)) = (t.get(0), part(t, &TAIL_GROUPS, first.cur))
     {
@@ -442,8 +588,12 @@ pub(crate) fn find_quantities(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
     let mut pos = 0;
     while pos <= text.len()
-        && let Some(c) = SINGLE.captures_at(text, pos)
-        && let Some(m) = c.get(0)
+        && let Some(m) = SINGLE.find_at(text, pos)
+        && let Some(c) = plain_hit(text, m.start(), m.end()).or_else(|| {
+            SINGLE
+                .captures_at(text, m.start())
+                .map(|c| Hit::from_captures(text, &c))
+        })
     {
         // On rejection retry after the word the match started in (every position
         // inside it is glued to a letter or digit too); this keeps the scan linear.
@@ -883,6 +1033,60 @@ fn normalize_period(p: &str) -> String {
 mod tests {
     use super::*;
     use Agreement::{Agree, Disagree, Incomparable};
+
+    /// Every plain match split by hand must carry the groups the regex gives it.
+    fn plain_hits_agree_with_the_regex(text: &str) -> Result<usize, String> {
+        let mut pos = 0;
+        let mut plain = 0;
+        while pos <= text.len()
+            && let Some(m) = SINGLE.find_at(text, pos)
+        {
+            let c = SINGLE
+                .captures_at(text, m.start())
+                .ok_or_else(|| format!("no captures at {} in {text:?}", m.start()))?;
+            let from_regex = Hit::from_captures(text, &c);
+            if from_regex.get(0).map(|w| (w.start(), w.end())) != Some((m.start(), m.end())) {
+                return Err(format!("captures and find differ in {text:?}"));
+            }
+            if let Some(hit) = plain_hit(text, m.start(), m.end()) {
+                plain += 1;
+                if hit != from_regex {
+                    return Err(format!(
+                        "{:?} in {text:?}: by hand {:?}, regex {:?}",
+                        m.as_str(),
+                        hit.slots,
+                        from_regex.slots
+                    ));
+                }
+            }
+            pos = m.end().max(m.start() + 1);
+            while !text.is_char_boundary(pos) {
+                pos += 1;
+            }
+        }
+        Ok(plain)
+    }
+
+    #[test]
+    fn plain_hits_cover_the_common_forms() {
+        let text = "$4.5B valuation, 1,200 staff (up 20%), 478,000+ users, -3.2% margin, \
+                    €300m raised, −$5M loss, 12mn, 3 bn, 2024, 1,2345, 1.2.3, $-4k, 5 thousand, \
+                    7billions, 9%+, ~$2B, US$3B, 4.5B USD, 1,000,000.5 and 0.5";
+        let plain = plain_hits_agree_with_the_regex(text).unwrap();
+        assert!(plain >= 14, "only {plain} plain matches");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn plain_hits_agree_on_any_text(
+            text in "([0-9]{1,4}|[,.%+ ]|[-−]|[$€£]|k|m|bn|B|M|mn|tn|s|x|US|USD|~|million|thousands|\\(|\\)){0,14}"
+        ) {
+            if let Err(e) = plain_hits_agree_with_the_regex(&text) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+        }
+    }
 
     fn q(s: &str) -> Quantity {
         parse_quantity(s).unwrap_or_else(|| panic!("no quantity in {s:?}"))
