@@ -202,8 +202,11 @@ cmd_of() { # NAME VAULT -> sets CMD array
         floor) CMD=("$FLOOR" --threads "$THREADS" "$vault") ;;
         vljson) CMD=("$VL" check "$vault" --format json --threads "$THREADS") ;;
         vlhuman) CMD=("$VL" check "$vault" --format human --color never --threads "$THREADS") ;;
-        lychee) CMD=(lychee --offline --include-wikilinks --include-fragments --base-url "$vault"
-                     --fallback-extensions "md,png,svg" "$vault") ;;
+        lychee) # lychee wants an absolute base directory
+            local abs
+            abs=$(cd "$vault" && pwd)
+            CMD=(lychee --offline --include-wikilinks --include-fragments --base-url "$abs"
+                 --fallback-extensions "md,png,svg" "$abs") ;;
         pre) CMD=("$VL" check "$vault/$PRE_NOTE" --vault "$vault" --format json --threads "$THREADS") ;;
     esac
     if [[ $TIMEOUT != 0 ]]; then CMD=(timeout "$TIMEOUT" "${CMD[@]}"); fi
@@ -268,6 +271,10 @@ for size in $SIZES; do
         out=$(out_of "$name")
         "${CMD[@]}" >"$out" 2>"$RES/$name.err"
         rc=$?
+        # lychee exits 2 for broken links and for a bad command line alike
+        if [[ $name == lychee ]] && grep -qs -- "--help" "$out" "$RES/$name.err"; then
+            rc=64
+        fi
         if acceptable "$name" "$rc"; then
             STATUS[$name]=ok
         else
