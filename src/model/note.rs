@@ -78,7 +78,8 @@ pub struct Note {
     /// Table columns that claim to add up to a total.
     pub sum_claims: Vec<SumClaim>,
     /// False when parsed for the index only ([`Note::parse_for_index`]): no figures, quoted
-    /// figures, sum claims or date markers were read.
+    /// figures, sum claims or date markers were read, and front matter values, tags and
+    /// comment links were dropped.
     pub is_complete: bool,
 }
 
@@ -88,9 +89,9 @@ impl Note {
         Note::parse_with(path, source, options, true)
     }
 
-    /// Parses what other notes need of this one (names, headings, block ids, links, tags,
-    /// suppressions) and skips what only its own checks read: figures and date markers, the
-    /// larger part of parsing. For the notes a narrowed run (one file, `--changed-since`)
+    /// Parses what other notes need of this one (names, headings, block ids, links,
+    /// suppressions) and skips or drops what only its own checks read: figures and date
+    /// markers (the larger part of parsing), front matter values, tags, comment links. For the notes a narrowed run (one file, `--changed-since`)
     /// indexes but does not report.
     pub fn parse_for_index(path: &str, source: &str, options: &ParseOptions) -> Note {
         Note::parse_with(path, source, options, false)
@@ -184,8 +185,23 @@ impl Note {
             is_complete: complete,
             frontmatter,
         };
+        if !complete {
+            note.drop_note_local();
+        }
         note.shrink_to_fit();
         note
+    }
+
+    /// Drops what only the note's own checks read, for a note parsed for the index only: its
+    /// front matter values, tags and comment links. Other notes read its name, aliases,
+    /// headings, block ids and links.
+    fn drop_note_local(&mut self) {
+        if let Some(fm) = &mut self.frontmatter {
+            fm.value = None;
+            fm.entries = Vec::new();
+        }
+        self.tags = Vec::new();
+        self.comment_links = Vec::new();
     }
 
     /// Gives back the room the lists grew into while parsing: every note of the vault stays
