@@ -353,7 +353,7 @@ REPORT=$BENCH_DIR/results/$GEN_NAME/report.md
     printf '%s\n' "${TABLE[@]}"
     if ((${#PRE_TABLE[@]})); then
         echo
-        echo "Pre-commit case: \`vaultlint check VAULT/NOTE --vault VAULT --format json\`"
+        echo "Pre-commit case: \`vaultlint check VAULT/NOTE --vault VAULT --format json --threads $THREADS\`"
         echo
         echo "| vault | note | median | peak RSS | diagnostics | planted in that note |"
         echo "|---|---|---|---|---|---|"
