@@ -7,6 +7,7 @@
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -15,7 +16,7 @@ use crate::discover::{self, DiscoverError};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::index::{Resolution, VaultIndex};
 use crate::model::{LineCol, LineIndex, Note};
-use crate::rules::Context;
+use crate::rules::{Context, NoteContext, Rule};
 use crate::settings::{ActiveRule, Settings};
 use crate::targets::Targets;
 
@@ -121,7 +122,8 @@ fn run_in_pool(
     threads: usize,
 ) -> Result<Run, DiscoverError> {
     let root = request.targets.root.as_path();
-    // Notes that may be reported are parsed whole; the others only for what checking the
+    // Notes that may be reported are parsed whole and checked on their own as they are parsed,
+    // then kept as their index model; the others are parsed only for what checking the
     // reported ones needs of them. A narrowed run (one note, changed notes) skips most work.
     let may_report = |path: &str| {
         request.targets.selects(path)
@@ -131,23 +133,35 @@ fn run_in_pool(
                 .as_ref()
                 .is_none_or(|c| c.changed.contains(path))
     };
-    let (mut index, mut problems, skipped) = index_vault(settings, root, threads, &may_report)?;
-    let unchecked: std::collections::BTreeSet<String> =
-        problems.iter().map(|p| p.path.clone()).collect();
+    let timer = Timer::new(settings.rules.len());
+    let indexed = index_vault(settings, root, threads, &may_report, Some(&timer))?;
+    let Indexed {
+        mut index,
+        unreadable,
+        skipped,
+        mut checked,
+    } = indexed;
+    let unchecked: std::collections::BTreeSet<&str> =
+        unreadable.iter().map(|p| p.path.as_str()).collect();
     let reported: Vec<bool> = index
         .notes()
         .iter()
-        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(&n.path))
+        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(n.path.as_str()))
         .collect();
-    complete_notes(settings, root, &mut index, &reported);
+    let reparse = |path: &str| read_and_parse(root, path, settings, true).ok();
+    complete_notes(&mut index, &reported, &checked.done, &reparse);
     // Like its findings, an excluded or unselected note's problem is not reported.
-    problems.retain(|p| {
-        index
-            .note_id(&p.path)
-            .and_then(|id| index.note(id))
-            .is_none_or(|n| is_reported(settings, request, n, &index))
-    });
-    let (findings, more, rule_times) = check_index(settings, &index, &reported);
+    let mut problems: Vec<Problem> = unreadable
+        .into_iter()
+        .chain(std::mem::take(&mut checked.problems))
+        .filter(|p| {
+            index
+                .note_id(&p.path)
+                .and_then(|id| index.note(id))
+                .is_none_or(|n| is_reported(settings, request, n, &index))
+        })
+        .collect();
+    let (findings, more, rule_times) = check_index(settings, &index, &reported, checked, timer);
     problems.extend(more);
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     Ok(Run {
@@ -166,23 +180,38 @@ fn run_in_pool(
 /// the whole pipeline after reading, without the file system. For property tests and fuzzing.
 /// A parser panic propagates (so a test sees it); a panicking rule becomes a problem.
 pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) -> Run {
-    let mut parsed: Vec<Note> = notes
+    let mut notes: Vec<(&str, &str)> = notes.to_vec();
+    // Keep the first note of a path, as a vault cannot hold two.
+    notes.sort_by(|a, b| a.0.cmp(b.0));
+    notes.dedup_by(|a, b| a.0 == b.0);
+    let timer = Timer::new(settings.rules.len());
+    let mut checked = Checked::default();
+    let parsed: Vec<Note> = notes
         .iter()
-        .map(|(path, text)| Note::parse(path, text, &settings.parse))
+        .map(|(path, text)| {
+            let mut note = Note::parse(path, text, &settings.parse);
+            checked.add(Some(check_local(settings, &note, &timer)));
+            note.keep_for_index();
+            note
+        })
         .collect();
-    parsed.sort_by(|a, b| a.path.cmp(&b.path));
-    parsed.dedup_by(|a, b| a.path == b.path);
     let mut files: Vec<String> = files.iter().map(|f| (*f).to_string()).collect();
     files.sort();
     files.dedup();
-    let index = VaultIndex::new(parsed, files);
+    let mut index = VaultIndex::new(parsed, files);
     let reported = vec![true; index.notes().len()];
-    let (findings, problems, rule_times) = check_index(settings, &index, &reported);
+    let reparse = |path: &str| {
+        let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
+        Some(Note::parse(path, text, &settings.parse))
+    };
+    complete_notes(&mut index, &reported, &checked.done, &reparse);
+    let problems = std::mem::take(&mut checked.problems);
+    let (findings, more, rule_times) = check_index(settings, &index, &reported, checked, timer);
     Run {
         findings,
         notes_checked: reported.len(),
         notes_indexed: reported.len(),
-        problems,
+        problems: problems.into_iter().chain(more).collect(),
         skipped: Vec::new(),
         rule_times,
         statistics: None,
@@ -190,38 +219,95 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     }
 }
 
-/// What checking an index yields: sorted findings (suppressions applied), problems, and the
-/// time each rule took.
-type Checked = (Vec<Finding>, Vec<Problem>, Vec<(&'static str, Duration)>);
+/// What the note-local checks found, gathered as notes are parsed.
+#[derive(Debug, Default)]
+struct Checked {
+    findings: Vec<Finding>,
+    problems: Vec<Problem>,
+    /// Per note, in index order: whether its note-local checks ran.
+    done: Vec<bool>,
+}
 
-/// Runs every enabled rule over the reported notes, then the vault-wide checks, then applies
-/// suppressions; sorted findings.
-fn check_index(settings: &Settings, index: &VaultIndex, reported: &[bool]) -> Checked {
-    let cx = Context { index, settings };
-    let per_note: Vec<NoteOutcome> = index
-        .notes()
-        .par_iter()
-        .zip(reported.par_iter())
-        .filter(|(_, r)| **r)
-        .map(|(note, _)| check_note(&cx, note))
-        .collect();
-    let mut findings = Vec::new();
-    let mut problems = Vec::new();
-    let mut times = vec![Duration::ZERO; settings.rules.len()];
-    for (f, p, t) in per_note {
-        findings.extend(f);
-        problems.extend(p);
-        for (sum, add) in times.iter_mut().zip(t) {
-            *sum += add;
+impl Checked {
+    fn add(&mut self, outcome: Option<(Vec<Finding>, Vec<Problem>)>) {
+        self.done.push(outcome.is_some());
+        if let Some((findings, problems)) = outcome {
+            self.findings.extend(findings);
+            self.problems.extend(problems);
         }
     }
-    for (active, time) in settings.rules.iter().zip(times.iter_mut()) {
+}
+
+/// Time each enabled rule took, summed over notes and threads, in nanoseconds.
+struct Timer(Vec<AtomicU64>);
+
+impl Timer {
+    fn new(rules: usize) -> Self {
+        Timer((0..rules).map(|_| AtomicU64::new(0)).collect())
+    }
+
+    fn add(&self, rule: usize, took: Duration) {
+        if let Some(sum) = self.0.get(rule) {
+            let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+            sum.fetch_add(nanos, Ordering::Relaxed);
+        }
+    }
+
+    fn took(&self, rule: usize) -> Duration {
+        self.0.get(rule).map_or(Duration::ZERO, |n| {
+            Duration::from_nanos(n.load(Ordering::Relaxed))
+        })
+    }
+}
+
+/// What checking an index yields: sorted findings (suppressions applied), problems, and the
+/// time each rule took.
+type Outcome = (Vec<Finding>, Vec<Problem>, Vec<(&'static str, Duration)>);
+
+/// Runs the checks against the vault on every reported note (and its own checks on a reported
+/// note that was not checked as it was parsed), then the vault-wide checks, then applies
+/// suppressions; sorted findings, with those of the note-local checks.
+fn check_index(
+    settings: &Settings,
+    index: &VaultIndex,
+    reported: &[bool],
+    checked: Checked,
+    timer: Timer,
+) -> Outcome {
+    let cx = Context { index, settings };
+    let local = NoteContext { settings };
+    let per_note: Vec<(Vec<Finding>, Vec<Problem>)> = index
+        .notes()
+        .par_iter()
+        .enumerate()
+        .filter(|(id, _)| reported.get(*id).copied().unwrap_or(false))
+        .map(|(id, note)| {
+            let (mut findings, mut problems) = check_with(settings, note, &timer, |rule, out| {
+                rule.check_links(&cx, note, out)
+            });
+            if !checked.done.get(id).copied().unwrap_or(false) {
+                let (f, p) = check_with(settings, note, &timer, |rule, out| {
+                    rule.check_note(&local, note, out);
+                });
+                findings.extend(f);
+                problems.extend(p);
+            }
+            (findings, problems)
+        })
+        .collect();
+    let mut findings = checked.findings;
+    let mut problems = Vec::new();
+    for (f, p) in per_note {
+        findings.extend(f);
+        problems.extend(p);
+    }
+    for (rule, active) in settings.rules.iter().enumerate() {
         let mut out = Vec::new();
         let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             active.rule.check_vault(&cx, reported, &mut out)
         }));
-        *time += started.elapsed();
+        timer.add(rule, started.elapsed());
         if result.is_err() {
             problems.push(Problem::new(
                 "",
@@ -247,8 +333,8 @@ fn check_index(settings: &Settings, index: &VaultIndex, reported: &[bool]) -> Ch
     let rule_times = settings
         .rules
         .iter()
-        .map(|a| a.meta.id)
-        .zip(times)
+        .enumerate()
+        .map(|(rule, a)| (a.meta.id, timer.took(rule)))
         .collect();
     (findings, problems, rule_times)
 }
@@ -296,55 +382,95 @@ pub fn load_index(
     root: &Path,
     threads: usize,
 ) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
-    let (index, problems, _) = index_vault(settings, root, threads, &|_| true)?;
-    Ok((index, problems))
+    let indexed = index_vault(settings, root, threads, &|_| true, None)?;
+    Ok((indexed.index, indexed.unreadable))
 }
 
-/// The indexed vault, the notes that could not be read, and what the walk skipped.
-type Indexed = (VaultIndex, Vec<Problem>, Vec<(String, String)>);
+/// A walked, read, parsed and indexed vault.
+struct Indexed {
+    index: VaultIndex,
+    /// The notes that could not be read (indexed as empty notes).
+    unreadable: Vec<Problem>,
+    /// What the walk passed over, with why.
+    skipped: Vec<(String, String)>,
+    /// What the note-local checks found on the notes checked as they were parsed.
+    checked: Checked,
+}
 
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
 /// problem, and is still indexed, as an empty note.
 /// Notes for which `complete(path)` is false are parsed for the index only (see
-/// [`Note::parse_for_index`]).
+/// [`Note::parse_for_index`]). With a `timer`, the others are checked on their own as soon as
+/// they are parsed and then reduced to their index model ([`Note::keep_for_index`]), so the
+/// whole of a note is in memory only while it is being checked.
 fn index_vault(
     settings: &Settings,
     root: &Path,
     threads: usize,
     complete: &(dyn Fn(&str) -> bool + Sync),
+    timer: Option<&Timer>,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
-    let parsed: Vec<Result<Note, Problem>> = found
+    type Parsed = Result<(Note, Option<(Vec<Finding>, Vec<Problem>)>), Problem>;
+    let parsed: Vec<Parsed> = found
         .notes
         .par_iter()
-        .map(|path| read_and_parse(root, path, settings, complete(path)))
+        .map(|path| {
+            let whole = complete(path);
+            let mut note = read_and_parse(root, path, settings, whole)?;
+            let outcome = match timer {
+                Some(timer) if whole => {
+                    let outcome = check_local(settings, &note, timer);
+                    note.keep_for_index();
+                    Some(outcome)
+                }
+                _ => None,
+            };
+            Ok((note, outcome))
+        })
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
-    let mut problems = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut checked = Checked::default();
     for p in parsed {
         match p {
-            Ok(note) => notes.push(note),
+            Ok((note, outcome)) => {
+                notes.push(note);
+                checked.add(outcome);
+            }
             Err(problem) => {
                 // Still a note of the vault, empty: links to it by name resolve (a link to
                 // one of its headings cannot be vouched for), and no rule checks it.
                 notes.push(Note::parse(&problem.path, "", &settings.parse));
-                problems.push(problem);
+                checked.add(None);
+                unreadable.push(problem);
             }
         }
     }
-    Ok((VaultIndex::new(notes, found.files), problems, found.skipped))
+    Ok(Indexed {
+        index: VaultIndex::new(notes, found.files),
+        unreadable,
+        skipped: found.skipped,
+        checked,
+    })
 }
 
-/// Parses whole the notes a check reads in full but that were parsed for the index only: the
-/// reported ones (a `--changed-since` run also reports notes whose links a deletion broke) and
-/// the notes whose figures their tables quote.
-fn complete_notes(settings: &Settings, root: &Path, index: &mut VaultIndex, reported: &[bool]) {
+/// Parses whole again (with `reparse`) the notes a check reads in full but that are held as
+/// their index model: the reported ones not checked as they were parsed (a `--changed-since`
+/// run also reports notes whose links a deletion broke) and the notes whose figures the
+/// reported ones quote.
+fn complete_notes(
+    index: &mut VaultIndex,
+    reported: &[bool],
+    done: &[bool],
+    reparse: &(dyn Fn(&str) -> Option<Note> + Sync),
+) {
     let mut wanted = std::collections::BTreeSet::new();
     for (id, note) in index.notes().iter().enumerate() {
         if !reported.get(id).copied().unwrap_or(false) {
             continue;
         }
-        if !note.is_complete {
+        if !note.is_complete && !done.get(id).copied().unwrap_or(false) {
             wanted.insert(id);
         }
         for quote in &note.quoted_figures {
@@ -359,38 +485,42 @@ fn complete_notes(settings: &Settings, root: &Path, index: &mut VaultIndex, repo
         .into_iter()
         .filter_map(|id| index.note(id).map(|n| (id, n.path.clone())))
         .collect();
+    // A note that cannot be read again keeps its index model: its own checks find nothing.
     let parsed: Vec<(usize, Note)> = paths
         .par_iter()
-        .filter_map(|(id, path)| {
-            // A note that cannot be read again keeps its index-only model: its own checks
-            // find nothing to check.
-            read_and_parse(root, path, settings, true)
-                .ok()
-                .map(|n| (*id, n))
-        })
+        .filter_map(|(id, path)| reparse(path).map(|n| (*id, n)))
         .collect();
     for (id, note) in parsed {
         index.replace_note(id, note);
     }
 }
 
-/// One note's findings, problems, and the time each rule took on it.
-type NoteOutcome = (Vec<Finding>, Vec<Problem>, Vec<Duration>);
+/// Runs every enabled note-local check on one note: its findings and problems.
+fn check_local(settings: &Settings, note: &Note, timer: &Timer) -> (Vec<Finding>, Vec<Problem>) {
+    let cx = NoteContext { settings };
+    check_with(settings, note, timer, |rule, out| {
+        rule.check_note(&cx, note, out);
+    })
+}
 
-fn check_note(cx: &Context<'_>, note: &Note) -> NoteOutcome {
+/// Runs `check` with every rule enabled for the note, timing each; a rule that panics
+/// becomes a problem and the others still run.
+fn check_with(
+    settings: &Settings,
+    note: &Note,
+    timer: &Timer,
+    check: impl Fn(&dyn Rule, &mut Vec<Diagnostic>),
+) -> (Vec<Finding>, Vec<Problem>) {
     let mut findings = Vec::new();
     let mut problems = Vec::new();
-    let mut times = vec![Duration::ZERO; cx.settings.rules.len()];
-    for (active, time) in cx.settings.rules.iter().zip(times.iter_mut()) {
-        if cx.settings.severity_for(active, &note.path).is_none() {
+    for (rule, active) in settings.rules.iter().enumerate() {
+        if settings.severity_for(active, &note.path).is_none() {
             continue;
         }
         let mut out: Vec<Diagnostic> = Vec::new();
         let started = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            active.rule.check_note(cx, note, &mut out)
-        }));
-        *time += started.elapsed();
+        let result = catch_unwind(AssertUnwindSafe(|| check(active.rule.as_ref(), &mut out)));
+        timer.add(rule, started.elapsed());
         if result.is_err() {
             problems.push(Problem::new(
                 &note.path,
@@ -404,10 +534,10 @@ fn check_note(cx: &Context<'_>, note: &Note) -> NoteOutcome {
         }
         findings.extend(
             out.into_iter()
-                .filter_map(|d| stamp(cx.settings, active, note, d)),
+                .filter_map(|d| stamp(settings, active, note, d)),
         );
     }
-    (findings, problems, times)
+    (findings, problems)
 }
 
 /// Stamps a rule's diagnostic with its id and the severity configured for the note; `None`

@@ -77,9 +77,9 @@ pub struct Note {
     pub quoted_figures: Vec<QuotedFigure>,
     /// Table columns that claim to add up to a total.
     pub sum_claims: Vec<SumClaim>,
-    /// False when parsed for the index only ([`Note::parse_for_index`]): no figures, quoted
+    /// False when parsed for the index only ([`Note::parse_for_index`]: no figures, quoted
     /// figures, sum claims or date markers were read, and front matter values, tags and
-    /// comment links were dropped.
+    /// comment links were dropped) or reduced to that model ([`Note::keep_for_index`]).
     pub is_complete: bool,
 }
 
@@ -192,15 +192,26 @@ impl Note {
         note
     }
 
-    /// Drops what only the note's own checks read, for a note parsed for the index only: its
-    /// front matter values, tags and comment links. Other notes read its name, aliases,
-    /// headings, block ids and links.
-    fn drop_note_local(&mut self) {
+    /// Drops what only the note's own checks read, once they have run: figures, sum claims,
+    /// date markers, front matter values and tags. Keeps what checks against the vault read:
+    /// names, headings, block ids, links (in comments too), directives and quoted figures.
+    /// Every note of the vault stays in memory until the end of the run, as this model.
+    pub fn keep_for_index(&mut self) {
         if let Some(fm) = &mut self.frontmatter {
             fm.value = None;
             fm.entries = Vec::new();
         }
         self.tags = Vec::new();
+        self.dates = Vec::new();
+        self.figures = Vec::new();
+        self.sum_claims = Vec::new();
+        self.is_complete = false;
+    }
+
+    /// Drops what only the note's own checks read, for a note parsed for the index only and
+    /// never reported: [`Note::keep_for_index`], and its comment links too.
+    fn drop_note_local(&mut self) {
+        self.keep_for_index();
         self.comment_links = Vec::new();
     }
 

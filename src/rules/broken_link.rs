@@ -58,7 +58,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 const SUGGESTIONS: usize = 3;
 
 impl Rule for BrokenLink {
-    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_links(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let in_comments: &[Link] = if self.options.check_comments {
             &note.comment_links
         } else {

@@ -5,7 +5,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::model::Note;
 use crate::model::scan::DateSource;
@@ -26,7 +26,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for ConflictingDates {
-    fn check_note(&self, _cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let (Some((field, in_field)), Some((body, in_body))) = (
             note.newest_date(|m| m.is_field()),
             note.newest_date(|m| !m.is_field()),

@@ -2,7 +2,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
 use crate::model::frontmatter::FrontmatterErrorKind;
@@ -23,7 +23,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for FrontmatterError {
-    fn check_note(&self, _cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let Some(error) = note.frontmatter.as_ref().and_then(|f| f.error.as_ref()) else {
             return;
         };

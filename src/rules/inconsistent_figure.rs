@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_yaml::Value;
 
-use super::{Context, NoteDiagnostic, Rule, RuleMeta};
+use super::{Context, NoteContext, NoteDiagnostic, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
@@ -46,7 +46,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for InconsistentFigure {
-    fn check_note(&self, _cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         for group in groups(note).values() {
             let Some(reference) = reference(group) else {
                 continue;

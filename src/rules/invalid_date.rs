@@ -2,7 +2,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
 use crate::model::date::{DateError, EXPECTED_FORMAT};
@@ -24,7 +24,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for InvalidDate {
-    fn check_note(&self, _cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         for marker in &note.dates {
             let Err(error) = &marker.date else { continue };
             let what = match &marker.source {

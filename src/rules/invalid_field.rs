@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::config::{FieldKind, FieldType};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
@@ -26,7 +26,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for InvalidField {
-    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let Some(fm) = &note.frontmatter else { return };
         let mut seen: Vec<&str> = Vec::new();
         for schema in cx.settings.schemas_for(note) {

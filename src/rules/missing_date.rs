@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
 
@@ -23,7 +23,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for MissingDate {
-    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         if !note.dates.is_empty() {
             return;
         }

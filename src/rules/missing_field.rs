@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::config::{FieldKind, FieldType};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::frontmatter::is_blank;
@@ -26,7 +26,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for MissingField {
-    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let fm = note.frontmatter.as_ref();
         // Front matter that does not parse is `frontmatter-error`'s finding; every field would
         // look missing.

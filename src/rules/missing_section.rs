@@ -3,7 +3,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::config::SectionSpec;
 use crate::finding::{Diagnostic, Severity};
 use crate::model::markdown::Heading;
@@ -27,7 +27,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for MissingSection {
-    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         // Two schemas requiring the same section make one finding, naming the first.
         let mut reported: Vec<Vec<String>> = Vec::new();
         for schema in cx.settings.schemas_for(note) {

@@ -31,7 +31,13 @@ mod sum_mismatch;
 pub mod unreadable_note;
 mod unused_suppression;
 
-/// What a rule sees besides the note.
+/// What a note-local check sees besides the note. Note-local checks run as each note is
+/// parsed, before the vault is indexed, so they cannot look at other notes.
+pub struct NoteContext<'a> {
+    pub settings: &'a Settings,
+}
+
+/// What a check across notes sees: the index of the whole vault.
 pub struct Context<'a> {
     pub index: &'a VaultIndex,
     pub settings: &'a Settings,
@@ -42,8 +48,13 @@ pub type NoteDiagnostic = (usize, Diagnostic);
 
 /// One lint rule, built from its config options.
 pub trait Rule: Send + Sync {
-    /// Checks one note. Most rules need only this.
-    fn check_note(&self, _cx: &Context<'_>, _note: &Note, _out: &mut Vec<Diagnostic>) {}
+    /// Checks one note on its own, right after it is parsed. Most rules need only this.
+    fn check_note(&self, _cx: &NoteContext<'_>, _note: &Note, _out: &mut Vec<Diagnostic>) {}
+
+    /// Checks one note against the vault, once every note is indexed (links, say). The note
+    /// holds its index model only (see [`Note::keep_for_index`]): path, names, headings,
+    /// block ids, links (in comments too), directives and quoted figures.
+    fn check_links(&self, _cx: &Context<'_>, _note: &Note, _out: &mut Vec<Diagnostic>) {}
 
     /// Checks across notes, after every note was parsed (cross-note figures, say). `reported`
     /// tells which notes findings may be attached to.

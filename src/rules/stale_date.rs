@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
 use crate::model::date;
@@ -54,7 +54,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for StaleDate {
-    fn check_note(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let Some((marker, updated)) = note.newest_date(|_| true) else {
             return;
         };

@@ -4,7 +4,7 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
+use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::model::Note;
 use crate::model::figure::SumSource;
@@ -26,7 +26,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for SumMismatch {
-    fn check_note(&self, _cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         for claim in &note.sum_claims {
             let parts: Vec<_> = claim.parts.iter().map(|p| p.quantity).collect();
             if check_sum(&parts, &claim.total.quantity) != Agreement::Disagree {
