@@ -81,11 +81,25 @@ pub struct VaultIndex {
     anchors: Vec<NoteAnchors>,
 }
 
+/// A note's anchors, as 64-bit hashes of their keys: two notes in three of a large vault
+/// are held as this model only, and hashes keep it a fraction of the heading texts' size.
+/// Two different keys share a hash with a chance of about one in 2^64.
 #[derive(Debug, Default)]
 struct NoteAnchors {
-    headings: Vec<(u8, String)>,
-    slugs: Vec<String>,
-    blocks: Vec<String>,
+    /// Heading keys (see [`heading_key`]) with levels.
+    headings: Box<[(u8, u64)]>,
+    /// GitHub slugs of the headings.
+    slugs: Box<[u64]>,
+    /// Block ids, lower-cased.
+    blocks: Box<[u64]>,
+}
+
+/// The hash an anchor key is held and compared as. Fixed, so runs agree.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// Lower-cased NFC form used for every name and path comparison.
@@ -128,10 +142,18 @@ impl VaultIndex {
                 headings: note
                     .headings
                     .iter()
-                    .map(|h| (h.level, heading_key(&h.text)))
+                    .map(|h| (h.level, key_hash(&heading_key(&h.text))))
                     .collect(),
-                slugs: note.headings.iter().map(|h| github_slug(&h.text)).collect(),
-                blocks: note.block_ids.iter().map(|b| b.id.to_lowercase()).collect(),
+                slugs: note
+                    .headings
+                    .iter()
+                    .map(|h| key_hash(&github_slug(&h.text)))
+                    .collect(),
+                blocks: note
+                    .block_ids
+                    .iter()
+                    .map(|b| key_hash(&b.id.to_lowercase()))
+                    .collect(),
             });
         }
         for (id, path) in files.iter().enumerate() {
@@ -291,7 +313,7 @@ impl VaultIndex {
         };
         match anchor {
             Anchor::Block(block) => {
-                if anchors.blocks.contains(&block.to_lowercase()) {
+                if anchors.blocks.contains(&key_hash(&block.to_lowercase())) {
                     AnchorCheck::Found
                 } else {
                     AnchorCheck::MissingBlock(block.clone())
@@ -300,7 +322,7 @@ impl VaultIndex {
             Anchor::Heading(chain) => {
                 if markdown_slugs
                     && let [one] = chain.as_slice()
-                    && anchors.slugs.iter().any(|s| s == &one.to_lowercase())
+                    && anchors.slugs.contains(&key_hash(&one.to_lowercase()))
                 {
                     return AnchorCheck::Found;
                 }
@@ -464,11 +486,11 @@ pub fn github_slug(text: &str) -> String {
 
 /// Walks `#A#B#C`: each heading found after the previous one, deeper than it, and inside its
 /// section (before the next heading at its level or above).
-fn walk_chain(headings: &[(u8, String)], chain: &[String]) -> AnchorCheck {
+fn walk_chain(headings: &[(u8, u64)], chain: &[String]) -> AnchorCheck {
     let mut from = 0;
     let mut parent: Option<u8> = None;
     for wanted in chain {
-        let key = heading_key(wanted);
+        let key = key_hash(&heading_key(wanted));
         let mut found = None;
         for (i, (level, text)) in headings.iter().enumerate().skip(from) {
             if let Some(p) = parent
