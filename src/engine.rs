@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverError};
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::index::{Resolution, VaultIndex};
-use crate::model::{LineCol, LineIndex, Note};
+use crate::index::{Paths, Resolution, VaultIndex};
+use crate::model::{LineCol, LineIndex, Link, Note};
 use crate::rules::{Context, NoteContext, Rule};
 use crate::settings::{ActiveRule, Settings};
 use crate::targets::Targets;
@@ -184,6 +184,10 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     // Keep the first note of a path, as a vault cannot hold two.
     notes.sort_by(|a, b| a.0.cmp(b.0));
     notes.dedup_by(|a, b| a.0 == b.0);
+    let mut files: Vec<String> = files.iter().map(|f| (*f).to_string()).collect();
+    files.sort();
+    files.dedup();
+    let paths = Paths::new(notes.iter().map(|(p, _)| (*p).to_string()).collect(), files);
     let timer = Timer::new(settings.rules.len());
     let mut checked = Checked::default();
     let parsed: Vec<Note> = notes
@@ -192,13 +196,11 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
             let mut note = Note::parse(path, text, &settings.parse);
             checked.add(Some(check_local(settings, &note, &timer)));
             note.keep_for_index();
+            drop_settled_links(&mut note, &paths);
             note
         })
         .collect();
-    let mut files: Vec<String> = files.iter().map(|f| (*f).to_string()).collect();
-    files.sort();
-    files.dedup();
-    let mut index = VaultIndex::new(parsed, files);
+    let mut index = VaultIndex::with_paths(paths, parsed);
     let reported = vec![true; index.notes().len()];
     let reparse = |path: &str| {
         let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
@@ -411,9 +413,10 @@ fn index_vault(
     timer: Option<&Timer>,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
+    let paths = Paths::new(found.notes, found.files);
     type Parsed = Result<(Note, Option<(Vec<Finding>, Vec<Problem>)>), Problem>;
-    let parsed: Vec<Parsed> = found
-        .notes
+    let parsed: Vec<Parsed> = paths
+        .notes()
         .par_iter()
         .map(|path| {
             let whole = complete(path);
@@ -422,6 +425,7 @@ fn index_vault(
                 Some(timer) if whole => {
                     let outcome = check_local(settings, &note, timer);
                     note.keep_for_index();
+                    drop_settled_links(&mut note, &paths);
                     Some(outcome)
                 }
                 _ => None,
@@ -448,11 +452,35 @@ fn index_vault(
         }
     }
     Ok(Indexed {
-        index: VaultIndex::new(notes, found.files),
+        index: VaultIndex::with_paths(paths, notes),
         unreadable,
         skipped: found.skipped,
         checked,
     })
+}
+
+/// Drops the links of a checked note that nothing is left to check on: those without an
+/// anchor that lead to exactly one note or attachment. Resolution needs only the vault's
+/// paths, known before any note is read; most links of a vault are such links.
+fn drop_settled_links(note: &mut Note, paths: &Paths) {
+    let from = note.path.as_str();
+    let open = |link: &Link| {
+        link.is_same_note()
+            || link.anchor.is_some()
+            || match paths.resolve(&link.path, from) {
+                Resolution::File(_) => false,
+                Resolution::Note { others, .. } => !others.is_empty(),
+                Resolution::Missing | Resolution::OutsideVault => true,
+            }
+    };
+    let mut links = std::mem::take(&mut note.links);
+    links.retain(open);
+    let mut in_comments = std::mem::take(&mut note.comment_links);
+    in_comments.retain(open);
+    links.shrink_to_fit();
+    in_comments.shrink_to_fit();
+    note.links = links;
+    note.comment_links = in_comments;
 }
 
 /// Parses whole again (with `reparse`) the notes a check reads in full but that are held as

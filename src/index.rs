@@ -63,22 +63,32 @@ pub enum AnchorCheck {
 #[derive(Debug, Default)]
 pub struct VaultIndex {
     notes: Vec<Note>,
+    /// Where every note and attachment is: all that resolving a link needs.
+    paths: Paths,
+    /// Lower-cased NFC alias → notes.
+    by_alias: HashMap<String, Vec<usize>>,
+    /// Note names, aliases and attachment names, for "did you mean" suggestions.
+    suggestions: NameTable<NameOf>,
+    /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
+    anchors: Vec<NoteAnchors>,
+}
+
+/// The paths of a vault's notes and attachments, indexed for resolving links. Known from
+/// the walk alone, before any note is read.
+#[derive(Debug, Default)]
+pub struct Paths {
+    /// Note paths, by note id.
+    notes: Vec<String>,
     files: Vec<String>,
     /// Lower-cased NFC path (extension included) → target.
     by_path: HashMap<String, Target>,
     /// Lower-cased NFC name → targets. Notes by name without `.md`; attachments by full file name.
     by_name: HashMap<String, Vec<Target>>,
-    /// Lower-cased NFC alias → notes.
-    by_alias: HashMap<String, Vec<usize>>,
     /// Lower-cased NFC file name without its extension → attachments, for "only `.md` may
     /// be left out" hints.
     by_stem: HashMap<String, Vec<usize>>,
     /// Lower-cased NFC folder paths: folders are not link targets, but a hint can say so.
     folders: HashSet<String>,
-    /// Note names, aliases and attachment names, for "did you mean" suggestions.
-    suggestions: NameTable<NameOf>,
-    /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
-    anchors: Vec<NoteAnchors>,
 }
 
 /// A note's anchors, as 64-bit hashes of their keys: two notes in three of a large vault
@@ -116,20 +126,26 @@ impl VaultIndex {
     /// Builds the index. `notes` and `files` must be sorted by path (discovery does that), so
     /// ties between candidates break the same way on every run.
     pub fn new(notes: Vec<Note>, files: Vec<String>) -> Self {
+        let paths = Paths::new(notes.iter().map(|n| n.path.clone()).collect(), files);
+        VaultIndex::with_paths(paths, notes)
+    }
+
+    /// Builds the index from the vault's paths and its notes, parsed: `notes` must be the
+    /// notes of `paths`, in the same order (a mismatch indexes the notes' own paths instead).
+    pub fn with_paths(paths: Paths, notes: Vec<Note>) -> Self {
+        let same = paths.notes.len() == notes.len()
+            && paths.notes.iter().zip(&notes).all(|(p, n)| *p == n.path);
+        let paths = if same {
+            paths
+        } else {
+            Paths::new(notes.iter().map(|n| n.path.clone()).collect(), paths.files)
+        };
         let mut index = VaultIndex {
-            by_path: HashMap::with_capacity(notes.len() + files.len()),
-            by_name: HashMap::with_capacity(notes.len() + files.len()),
+            paths,
             ..VaultIndex::default()
         };
         for (id, note) in notes.iter().enumerate() {
-            index.by_path.insert(fold(&note.path), Target::Note(id));
-            index.add_folders(&note.path);
             index.suggestions.insert(note.name(), NameOf::Note(id));
-            index
-                .by_name
-                .entry(fold(note.name()))
-                .or_default()
-                .push(Target::Note(id));
             for alias in &note.aliases {
                 index.suggestions.insert(alias.trim(), NameOf::Alias(id));
                 index
@@ -156,25 +172,51 @@ impl VaultIndex {
                     .collect(),
             });
         }
-        for (id, path) in files.iter().enumerate() {
-            index.by_path.insert(fold(path), Target::File(id));
-            index.add_folders(path);
+        for (id, path) in index.paths.files.iter().enumerate() {
             let name = path.rsplit('/').next().unwrap_or(path);
             index.suggestions.insert(name, NameOf::File(id));
-            if let Some((stem, _)) = name.rsplit_once('.')
-                && !stem.is_empty()
-            {
-                index.by_stem.entry(fold(stem)).or_default().push(id);
-            }
-            index
-                .by_name
-                .entry(fold(name))
-                .or_default()
-                .push(Target::File(id));
         }
         index.notes = notes;
-        index.files = files;
         index
+    }
+
+    /// Where every note and attachment is.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn file(&self, id: usize) -> Option<&str> {
+        self.paths.file(id)
+    }
+
+    /// The id of the note at exactly this vault path.
+    pub fn note_id(&self, path: &str) -> Option<usize> {
+        self.paths.note_id(path)
+    }
+
+    /// Resolves a link's path written in note `from` (see the module docs).
+    pub fn resolve(&self, path: &str, from: &str) -> Resolution {
+        self.paths.resolve(path, from)
+    }
+
+    /// Attachments whose file name without its extension is `stem`.
+    pub fn files_with_stem(&self, stem: &str) -> &[usize] {
+        self.paths.files_with_stem(stem)
+    }
+
+    /// True when `path` (vault-relative) is a folder holding notes or files.
+    pub fn is_folder(&self, path: &str) -> bool {
+        self.paths.is_folder(path)
+    }
+
+    /// The shortest way to write a link from `from` that opens note `id` and nothing else.
+    pub fn unambiguous_target(&self, id: usize, from: &str) -> String {
+        self.paths.unambiguous_target(id, from)
+    }
+
+    /// The vault path of a suggested name's note or file.
+    pub fn name_path(&self, of: NameOf) -> &str {
+        self.paths.name_path(of)
     }
 
     pub fn notes(&self) -> &[Note] {
@@ -196,6 +238,121 @@ impl VaultIndex {
         }
     }
 
+    /// Notes having `alias` (case-insensitive).
+    pub fn notes_with_alias(&self, alias: &str) -> &[usize] {
+        self.by_alias
+            .get(&fold(alias.trim()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Checks a link's anchor against note `id`. `markdown_slugs` also accepts GitHub-style
+    /// slugs (`#revenue-model`), for markdown links.
+    pub fn check_anchor(&self, id: usize, anchor: &Anchor, markdown_slugs: bool) -> AnchorCheck {
+        let Some(anchors) = self.anchors.get(id) else {
+            return AnchorCheck::Found;
+        };
+        match anchor {
+            Anchor::Block(block) => {
+                if anchors.blocks.contains(&key_hash(&block.to_lowercase())) {
+                    AnchorCheck::Found
+                } else {
+                    AnchorCheck::MissingBlock(block.clone())
+                }
+            }
+            Anchor::Heading(chain) => {
+                if markdown_slugs
+                    && let [one] = chain.as_slice()
+                    && anchors.slugs.contains(&key_hash(&one.to_lowercase()))
+                {
+                    return AnchorCheck::Found;
+                }
+                walk_chain(&anchors.headings, chain)
+            }
+        }
+    }
+
+    /// Heading texts of note `id`, for suggestions.
+    pub fn headings(&self, id: usize) -> Vec<&str> {
+        self.notes
+            .get(id)
+            .map(|n| n.headings.iter().map(|h| h.text.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Up to `max` note names, aliases and attachment names closest to `wanted` by edit
+    /// distance (exact matches included), closest first.
+    pub fn closest_names(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, NameOf>> {
+        self.suggestions.closest(wanted, max)
+    }
+
+    /// Resolves a link's path and, when it leads to a note, its anchor.
+    pub fn resolve_link(
+        &self,
+        link: &Link,
+        from_id: usize,
+        from: &str,
+    ) -> (Resolution, Option<AnchorCheck>) {
+        let resolution = if link.is_same_note() {
+            Resolution::Note {
+                id: from_id,
+                others: Vec::new(),
+            }
+        } else {
+            self.resolve(&link.path, from)
+        };
+        let anchor = match (&resolution, &link.anchor) {
+            (Resolution::Note { id, .. }, Some(anchor)) => {
+                Some(self.check_anchor(*id, anchor, !link.kind.is_wiki_style()))
+            }
+            _ => None,
+        };
+        (resolution, anchor)
+    }
+}
+
+impl Paths {
+    /// Indexes the paths of a vault's notes and attachments. Both lists must be sorted (the
+    /// walk sorts them), so ties between candidates break the same way on every run.
+    pub fn new(notes: Vec<String>, files: Vec<String>) -> Self {
+        let mut paths = Paths {
+            by_path: HashMap::with_capacity(notes.len() + files.len()),
+            by_name: HashMap::with_capacity(notes.len() + files.len()),
+            ..Paths::default()
+        };
+        for (id, path) in notes.iter().enumerate() {
+            paths.by_path.insert(fold(path), Target::Note(id));
+            paths.add_folders(path);
+            paths
+                .by_name
+                .entry(fold(note_name(path)))
+                .or_default()
+                .push(Target::Note(id));
+        }
+        for (id, path) in files.iter().enumerate() {
+            paths.by_path.insert(fold(path), Target::File(id));
+            paths.add_folders(path);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if let Some((stem, _)) = name.rsplit_once('.')
+                && !stem.is_empty()
+            {
+                paths.by_stem.entry(fold(stem)).or_default().push(id);
+            }
+            paths
+                .by_name
+                .entry(fold(name))
+                .or_default()
+                .push(Target::File(id));
+        }
+        paths.notes = notes;
+        paths.files = files;
+        paths
+    }
+
+    /// The vault paths of the notes, by id.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     pub fn file(&self, id: usize) -> Option<&str> {
         self.files.get(id).map(String::as_str)
     }
@@ -206,13 +363,6 @@ impl VaultIndex {
             Some(Target::Note(id)) => Some(*id),
             _ => None,
         }
-    }
-
-    /// Notes having `alias` (case-insensitive).
-    pub fn notes_with_alias(&self, alias: &str) -> &[usize] {
-        self.by_alias
-            .get(&fold(alias.trim()))
-            .map_or(&[], Vec::as_slice)
     }
 
     /// Resolves a link path written in the note at `from` (a vault path).
@@ -305,46 +455,6 @@ impl VaultIndex {
         self.target_resolution(first, others)
     }
 
-    /// Checks a link's anchor against note `id`. `markdown_slugs` also accepts GitHub-style
-    /// slugs (`#revenue-model`), for markdown links.
-    pub fn check_anchor(&self, id: usize, anchor: &Anchor, markdown_slugs: bool) -> AnchorCheck {
-        let Some(anchors) = self.anchors.get(id) else {
-            return AnchorCheck::Found;
-        };
-        match anchor {
-            Anchor::Block(block) => {
-                if anchors.blocks.contains(&key_hash(&block.to_lowercase())) {
-                    AnchorCheck::Found
-                } else {
-                    AnchorCheck::MissingBlock(block.clone())
-                }
-            }
-            Anchor::Heading(chain) => {
-                if markdown_slugs
-                    && let [one] = chain.as_slice()
-                    && anchors.slugs.contains(&key_hash(&one.to_lowercase()))
-                {
-                    return AnchorCheck::Found;
-                }
-                walk_chain(&anchors.headings, chain)
-            }
-        }
-    }
-
-    /// Heading texts of note `id`, for suggestions.
-    pub fn headings(&self, id: usize) -> Vec<&str> {
-        self.notes
-            .get(id)
-            .map(|n| n.headings.iter().map(|h| h.text.as_str()).collect())
-            .unwrap_or_default()
-    }
-
-    /// Up to `max` note names, aliases and attachment names closest to `wanted` by edit
-    /// distance (exact matches included), closest first.
-    pub fn closest_names(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, NameOf>> {
-        self.suggestions.closest(wanted, max)
-    }
-
     /// Attachments whose file name without its extension is `stem` (`Figure 1` →
     /// `Figure 1.png`).
     pub fn files_with_stem(&self, stem: &str) -> &[usize] {
@@ -362,10 +472,10 @@ impl VaultIndex {
     /// its name, else the name with as many parent folders as it takes (`Alpha/Roadmap`).
     /// Without `.md`.
     pub fn unambiguous_target(&self, id: usize, from: &str) -> String {
-        let Some(note) = self.notes.get(id) else {
+        let Some(path) = self.notes.get(id) else {
             return String::new();
         };
-        let bare = note.path.strip_suffix(".md").unwrap_or(&note.path);
+        let bare = path.strip_suffix(".md").unwrap_or(path);
         let parts: Vec<&str> = bare.split('/').collect();
         for take in 1..parts.len() {
             let candidate = parts
@@ -382,30 +492,6 @@ impl VaultIndex {
             }
         }
         bare.to_string()
-    }
-
-    /// Resolves a link's path and, when it leads to a note, its anchor.
-    pub fn resolve_link(
-        &self,
-        link: &Link,
-        from_id: usize,
-        from: &str,
-    ) -> (Resolution, Option<AnchorCheck>) {
-        let resolution = if link.is_same_note() {
-            Resolution::Note {
-                id: from_id,
-                others: Vec::new(),
-            }
-        } else {
-            self.resolve(&link.path, from)
-        };
-        let anchor = match (&resolution, &link.anchor) {
-            (Resolution::Note { id, .. }, Some(anchor)) => {
-                Some(self.check_anchor(*id, anchor, !link.kind.is_wiki_style()))
-            }
-            _ => None,
-        };
-        (resolution, anchor)
     }
 
     fn add_folders(&mut self, path: &str) {
@@ -428,7 +514,7 @@ impl VaultIndex {
 
     fn target_path(&self, t: Target) -> &str {
         match t {
-            Target::Note(id) => self.notes.get(id).map_or("", |n| n.path.as_str()),
+            Target::Note(id) => self.notes.get(id).map_or("", String::as_str),
             Target::File(id) => self.files.get(id).map_or("", String::as_str),
         }
     }
@@ -439,6 +525,12 @@ impl VaultIndex {
             Target::File(id) => Resolution::File(id),
         }
     }
+}
+
+/// A note's name: its file name without `.md`.
+fn note_name(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".md").unwrap_or(file)
 }
 
 /// Resolves `.` and `..` segments; `None` when the path climbs above the root.
@@ -538,7 +630,7 @@ mod tests {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Resolution::File(id) => index.files[*id].clone(),
+            Resolution::File(id) => index.paths.files[*id].clone(),
             Resolution::Missing => "MISSING".into(),
             Resolution::OutsideVault => "OUTSIDE".into(),
         }

@@ -53,7 +53,9 @@ pub trait Rule: Send + Sync {
 
     /// Checks one note against the vault, once every note is indexed (links, say). The note
     /// holds its index model only (see [`Note::keep_for_index`]): path, names, headings,
-    /// block ids, links (in comments too), directives and quoted figures.
+    /// block ids, links (in comments too), directives and quoted figures. Of its links, only
+    /// those still open are left: a link without an anchor that leads to exactly one note or
+    /// attachment was settled, and dropped, as the note was parsed.
     fn check_links(&self, _cx: &Context<'_>, _note: &Note, _out: &mut Vec<Diagnostic>) {}
 
     /// Checks across notes, after every note was parsed (cross-note figures, say). `reported`
