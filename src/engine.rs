@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverError};
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::index::{Paths, Resolution, VaultIndex};
+use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::{LineCol, LineIndex, Link, Note};
 use crate::rules::{Context, NoteContext, Rule};
 use crate::settings::{ActiveRule, Settings};
@@ -190,14 +190,14 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     let paths = Paths::new(notes.iter().map(|(p, _)| (*p).to_string()).collect(), files);
     let timer = Timer::new(settings.rules.len());
     let mut checked = Checked::default();
-    let parsed: Vec<Note> = notes
+    let parsed: Vec<(Note, NoteAnchors)> = notes
         .iter()
         .map(|(path, text)| {
             let mut note = Note::parse(path, text, &settings.parse);
             checked.add(Some(check_local(settings, &note, &timer)));
             note.keep_for_index();
             drop_settled_links(&mut note, &paths);
-            note
+            with_anchors(note)
         })
         .collect();
     let mut index = VaultIndex::with_paths(paths, parsed);
@@ -414,7 +414,7 @@ fn index_vault(
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
-    type Parsed = Result<(Note, Option<(Vec<Finding>, Vec<Problem>)>), Problem>;
+    type Parsed = Result<((Note, NoteAnchors), Option<(Vec<Finding>, Vec<Problem>)>), Problem>;
     let parsed: Vec<Parsed> = paths
         .notes()
         .par_iter()
@@ -430,7 +430,7 @@ fn index_vault(
                 }
                 _ => None,
             };
-            Ok((note, outcome))
+            Ok((with_anchors(note), outcome))
         })
         .collect();
     let mut notes = Vec::with_capacity(parsed.len());
@@ -445,7 +445,11 @@ fn index_vault(
             Err(problem) => {
                 // Still a note of the vault, empty: links to it by name resolve (a link to
                 // one of its headings cannot be vouched for), and no rule checks it.
-                notes.push(Note::parse(&problem.path, "", &settings.parse));
+                notes.push(with_anchors(Note::parse(
+                    &problem.path,
+                    "",
+                    &settings.parse,
+                )));
                 checked.add(None);
                 unreadable.push(problem);
             }
@@ -457,6 +461,13 @@ fn index_vault(
         skipped: found.skipped,
         checked,
     })
+}
+
+/// Takes a note's anchors for the index, and keeps only its heading texts.
+fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
+    let anchors = NoteAnchors::of(&note);
+    note.compact_headings();
+    (note, anchors)
 }
 
 /// Drops the links of a checked note that nothing is left to check on: those without an

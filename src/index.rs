@@ -95,13 +95,36 @@ pub struct Paths {
 /// are held as this model only, and hashes keep it a fraction of the heading texts' size.
 /// Two different keys share a hash with a chance of about one in 2^64.
 #[derive(Debug, Default)]
-struct NoteAnchors {
+pub struct NoteAnchors {
     /// Heading keys (see [`heading_key`]) with levels.
     headings: Box<[(u8, u64)]>,
     /// GitHub slugs of the headings.
     slugs: Box<[u64]>,
     /// Block ids, lower-cased.
     blocks: Box<[u64]>,
+}
+
+impl NoteAnchors {
+    /// The anchors of a note: its headings' keys and slugs, and its block ids.
+    pub fn of(note: &Note) -> Self {
+        NoteAnchors {
+            headings: note
+                .headings
+                .iter()
+                .map(|h| (h.level, key_hash(&heading_key(&h.text))))
+                .collect(),
+            slugs: note
+                .headings
+                .iter()
+                .map(|h| key_hash(&github_slug(&h.text)))
+                .collect(),
+            blocks: note
+                .block_ids
+                .iter()
+                .map(|b| key_hash(&b.id.to_lowercase()))
+                .collect(),
+        }
+    }
 }
 
 /// The hash an anchor key is held and compared as. Fixed, so runs agree.
@@ -127,24 +150,40 @@ impl VaultIndex {
     /// ties between candidates break the same way on every run.
     pub fn new(notes: Vec<Note>, files: Vec<String>) -> Self {
         let paths = Paths::new(notes.iter().map(|n| n.path.clone()).collect(), files);
+        let notes = notes
+            .into_iter()
+            .map(|n| {
+                let anchors = NoteAnchors::of(&n);
+                (n, anchors)
+            })
+            .collect();
         VaultIndex::with_paths(paths, notes)
     }
 
-    /// Builds the index from the vault's paths and its notes, parsed: `notes` must be the
-    /// notes of `paths`, in the same order (a mismatch indexes the notes' own paths instead).
-    pub fn with_paths(paths: Paths, notes: Vec<Note>) -> Self {
+    /// Builds the index from the vault's paths and its notes, parsed, with their anchors:
+    /// `notes` must be the notes of `paths`, in the same order (a mismatch indexes the notes'
+    /// own paths instead).
+    pub fn with_paths(paths: Paths, notes: Vec<(Note, NoteAnchors)>) -> Self {
         let same = paths.notes.len() == notes.len()
-            && paths.notes.iter().zip(&notes).all(|(p, n)| *p == n.path);
+            && paths
+                .notes
+                .iter()
+                .zip(&notes)
+                .all(|(p, (n, _))| *p == n.path);
         let paths = if same {
             paths
         } else {
-            Paths::new(notes.iter().map(|n| n.path.clone()).collect(), paths.files)
+            Paths::new(
+                notes.iter().map(|(n, _)| n.path.clone()).collect(),
+                paths.files,
+            )
         };
         let mut index = VaultIndex {
             paths,
             ..VaultIndex::default()
         };
-        for (id, note) in notes.iter().enumerate() {
+        let mut kept = Vec::with_capacity(notes.len());
+        for (id, (note, anchors)) in notes.into_iter().enumerate() {
             index.suggestions.insert(note.name(), NameOf::Note(id));
             for alias in &note.aliases {
                 index.suggestions.insert(alias.trim(), NameOf::Alias(id));
@@ -154,29 +193,14 @@ impl VaultIndex {
                     .or_default()
                     .push(id);
             }
-            index.anchors.push(NoteAnchors {
-                headings: note
-                    .headings
-                    .iter()
-                    .map(|h| (h.level, key_hash(&heading_key(&h.text))))
-                    .collect(),
-                slugs: note
-                    .headings
-                    .iter()
-                    .map(|h| key_hash(&github_slug(&h.text)))
-                    .collect(),
-                blocks: note
-                    .block_ids
-                    .iter()
-                    .map(|b| key_hash(&b.id.to_lowercase()))
-                    .collect(),
-            });
+            index.anchors.push(anchors);
+            kept.push(note);
         }
         for (id, path) in index.paths.files.iter().enumerate() {
             let name = path.rsplit('/').next().unwrap_or(path);
             index.suggestions.insert(name, NameOf::File(id));
         }
-        index.notes = notes;
+        index.notes = kept;
         index
     }
 
@@ -275,7 +299,7 @@ impl VaultIndex {
     pub fn headings(&self, id: usize) -> Vec<&str> {
         self.notes
             .get(id)
-            .map(|n| n.headings.iter().map(|h| h.text.as_str()).collect())
+            .map(Note::heading_texts)
             .unwrap_or_default()
     }
 

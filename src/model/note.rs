@@ -57,13 +57,16 @@ pub struct Note {
     pub path: String,
     /// Length of the file in bytes.
     pub len: usize,
-    pub frontmatter: Option<Frontmatter>,
+    pub frontmatter: Option<Box<Frontmatter>>,
     /// Where the body starts (after the BOM and front matter).
     pub body_start: usize,
     pub aliases: Vec<String>,
     /// Front matter tags first, then inline tags in order.
     pub tags: Vec<Tag>,
     pub headings: Vec<Heading>,
+    /// The heading texts alone, joined by NUL, once [`Note::compact_headings`] has moved them
+    /// out of `headings`: other notes' links need them only for suggestions.
+    compact_headings: Option<Box<str>>,
     pub block_ids: Vec<BlockId>,
     pub links: Vec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
@@ -174,6 +177,7 @@ impl Note {
             aliases,
             tags,
             headings: body.headings,
+            compact_headings: None,
             block_ids: scan::block_ids(source, body_start, &body.skip),
             links,
             comment_links: body.comment_links,
@@ -183,7 +187,7 @@ impl Note {
             quoted_figures: figures.quoted,
             sum_claims: figures.sums,
             is_complete: complete,
-            frontmatter,
+            frontmatter: frontmatter.map(Box::new),
         };
         if !complete {
             note.drop_note_local();
@@ -206,6 +210,25 @@ impl Note {
         self.figures = Vec::new();
         self.sum_claims = Vec::new();
         self.is_complete = false;
+    }
+
+    /// Keeps only the texts of the headings, in one string: what checks against the vault
+    /// read of a note's headings once the index holds its anchors.
+    pub fn compact_headings(&mut self) {
+        if self.headings.is_empty() {
+            return;
+        }
+        let texts: Vec<&str> = self.headings.iter().map(|h| h.text.as_str()).collect();
+        self.compact_headings = Some(texts.join("\0").into_boxed_str());
+        self.headings = Vec::new();
+    }
+
+    /// The heading texts, in order (from [`Note::compact_headings`] once it has run).
+    pub fn heading_texts(&self) -> Vec<&str> {
+        match &self.compact_headings {
+            Some(texts) => texts.split('\0').collect(),
+            None => self.headings.iter().map(|h| h.text.as_str()).collect(),
+        }
     }
 
     /// Drops what only the note's own checks read, for a note parsed for the index only and
