@@ -303,6 +303,12 @@ impl VaultIndex {
             .unwrap_or_default()
     }
 
+    /// Whether any note name, alias or attachment name is close enough to `wanted` to be
+    /// suggested: `closest_names(wanted, 1)` is not empty.
+    pub fn has_close_name(&self, wanted: &str) -> bool {
+        self.suggestions.has_close(wanted)
+    }
+
     /// Up to `max` note names, aliases and attachment names closest to `wanted` by edit
     /// distance (exact matches included), closest first.
     pub fn closest_names(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, NameOf>> {

@@ -34,7 +34,7 @@ pub fn is_placeholder(index: &VaultIndex, link: &Link) -> bool {
     }
     let wanted = link.path.rsplit('/').next().unwrap_or(&link.path);
     let wanted = wanted.strip_suffix(".md").unwrap_or(wanted);
-    index.closest_names(wanted, 1).is_empty()
+    !index.has_close_name(wanted)
 }
 
 /// Every placeholder target linked from the notes `reported` accepts, most-wanted first

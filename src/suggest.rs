@@ -39,6 +39,8 @@ const SEGMENTS: usize = 4;
 #[derive(Debug, Clone)]
 struct Bucket<T> {
     masks: Vec<u64>,
+    /// Character histograms, the second filter, beside the masks for the same reason.
+    histograms: Vec<[u8; BINS]>,
     entries: Vec<Entry<T>>,
     /// Hash of (piece number, piece) → the names holding that piece, as indexes into
     /// `entries`. Empty for names shorter than [`SEGMENTS`], which are scanned.
@@ -49,6 +51,7 @@ impl<T> Default for Bucket<T> {
     fn default() -> Self {
         Bucket {
             masks: Vec::new(),
+            histograms: Vec::new(),
             entries: Vec::new(),
             pieces: HashMap::new(),
         }
@@ -56,28 +59,25 @@ impl<T> Default for Bucket<T> {
 }
 
 impl<T> Bucket<T> {
-    /// Indexes of the names that may be within `limit` edits of `wanted`: every such name,
-    /// and some that are not (the caller measures them).
-    fn candidates(&self, n: usize, wanted: &[char], limit: usize) -> Vec<u32> {
-        if n < SEGMENTS || u32::try_from(self.entries.len()).is_err() {
-            return (0..self.entries.len())
-                .filter_map(|i| u32::try_from(i).ok())
-                .collect();
+    /// Calls `visit` with the index of every name that may be within `limit` edits of
+    /// `wanted`: every such name, and some that are not (the caller measures them). A name
+    /// may be visited more than once; sorting the candidates to skip repeats costs more than
+    /// the cheap filters the caller runs first.
+    fn candidates(&self, n: usize, wanted: &[char], limit: usize, mut visit: impl FnMut(usize)) {
+        if n < SEGMENTS {
+            (0..self.entries.len()).for_each(visit);
+            return;
         }
-        let mut out = Vec::new();
         for (i, range) in segments(n).enumerate() {
             for start in range.start.saturating_sub(limit)..=range.start + limit {
                 let Some(piece) = wanted.get(start..start + range.len()) else {
                     continue;
                 };
                 if let Some(ids) = self.pieces.get(&piece_key(i, piece)) {
-                    out.extend_from_slice(ids);
+                    ids.iter().for_each(|at| visit(*at as usize));
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 }
 
@@ -97,7 +97,6 @@ fn piece_key(i: usize, piece: &[char]) -> u64 {
 struct Entry<T> {
     name: String,
     chars: Box<[char]>,
-    histogram: [u8; BINS],
     /// Insertion order, the last tie-breaker.
     seq: usize,
     value: T,
@@ -133,7 +132,6 @@ impl<T> NameTable<T> {
         }
         let entry = Entry {
             name: name.to_string(),
-            histogram: histogram(&chars),
             chars,
             seq: self.len,
             value,
@@ -154,6 +152,7 @@ impl<T> NameTable<T> {
                 }
             }
             bucket.masks.push(mask(&entry.chars));
+            bucket.histograms.push(histogram(&entry.chars));
             bucket.entries.push(entry);
         }
     }
@@ -162,35 +161,14 @@ impl<T> NameTable<T> {
     /// closest first, then by name, then in insertion order. Exact matches (distance 0) are
     /// included: the caller knows whether they are useful.
     pub fn closest(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, T>> {
-        let wanted = fold_chars(wanted);
-        let limit = limit(wanted.len());
-        let wanted_histogram = histogram(&wanted);
-        let wanted_mask = mask(&wanted);
-        let lo = wanted.len().saturating_sub(limit);
-        let hi = wanted.len() + limit;
         let mut scored: Vec<(usize, &Entry<T>)> = Vec::new();
-        for (n, bucket) in self.buckets.iter().enumerate().take(hi + 1).skip(lo) {
-            for at in bucket.candidates(n, &wanted, limit) {
-                let at = at as usize;
-                let (Some(m), Some(entry)) = (bucket.masks.get(at), bucket.entries.get(at)) else {
-                    continue;
-                };
-                // Characters one name has and the other lacks entirely: a lower bound of
-                // the distance, two instructions per name.
-                let missing = (wanted_mask & !m)
-                    .count_ones()
-                    .max((m & !wanted_mask).count_ones());
-                if missing as usize > limit
-                    || histogram_bound(&wanted_histogram, &entry.histogram) > limit
-                {
-                    continue;
-                }
-                if let Some(d) = bounded_levenshtein(&wanted, &entry.chars, limit) {
-                    scored.push((d, entry));
-                }
-            }
-        }
+        self.within_limit(wanted, |d, entry| {
+            scored.push((d, entry));
+            true
+        });
         scored.sort_by(|a, b| (a.0, &a.1.name, a.1.seq).cmp(&(b.0, &b.1.name, b.1.seq)));
+        // A name found by several of its pieces was measured once per piece.
+        scored.dedup_by(|a, b| a.1.seq == b.1.seq);
         scored
             .into_iter()
             .take(max)
@@ -200,6 +178,62 @@ impl<T> NameTable<T> {
                 value: &e.value,
             })
             .collect()
+    }
+
+    /// Whether any name is within the edit limit of `wanted`: `closest(wanted, 1)` is not
+    /// empty. Stops at the first such name.
+    pub fn has_close(&self, wanted: &str) -> bool {
+        let mut any = false;
+        self.within_limit(wanted, |_, _| {
+            any = true;
+            false
+        });
+        any
+    }
+
+    /// Calls `found` with the distance of names within the edit limit of `wanted` (some more
+    /// than once), until it returns false.
+    fn within_limit<'s>(
+        &'s self,
+        wanted: &str,
+        mut found: impl FnMut(usize, &'s Entry<T>) -> bool,
+    ) {
+        let wanted = fold_chars(wanted);
+        let limit = limit(wanted.len());
+        let wanted_histogram = histogram(&wanted);
+        let wanted_mask = mask(&wanted);
+        let lo = wanted.len().saturating_sub(limit);
+        let hi = wanted.len() + limit;
+        let mut more = true;
+        for (n, bucket) in self.buckets.iter().enumerate().take(hi + 1).skip(lo) {
+            bucket.candidates(n, &wanted, limit, |at| {
+                let Some(m) = bucket.masks.get(at).filter(|_| more) else {
+                    return;
+                };
+                // Characters one name has and the other lacks entirely: a lower bound of
+                // the distance, two instructions per name.
+                let missing = (wanted_mask & !m)
+                    .count_ones()
+                    .max((m & !wanted_mask).count_ones());
+                if missing as usize > limit
+                    || bucket
+                        .histograms
+                        .get(at)
+                        .is_none_or(|h| histogram_bound(&wanted_histogram, h) > limit)
+                {
+                    return;
+                }
+                let Some(entry) = bucket.entries.get(at) else {
+                    return;
+                };
+                if let Some(d) = bounded_levenshtein(&wanted, &entry.chars, limit) {
+                    more = found(d, entry);
+                }
+            });
+            if !more {
+                return;
+            }
+        }
     }
 }
 
@@ -299,15 +333,18 @@ fn mask(chars: &[char]) -> u64 {
 /// A lower bound of the edit distance: characters one side has and the other lacks (each edit
 /// fixes at most one surplus on each side).
 fn histogram_bound(a: &[u8; BINS], b: &[u8; BINS]) -> usize {
-    let (mut more, mut less) = (0usize, 0usize);
-    for (x, y) in a.iter().zip(b) {
-        if x > y {
-            more += usize::from(x - y);
-        } else {
-            less += usize::from(y - x);
-        }
-    }
-    more.max(less)
+    // Branch-free, so the compiler runs it on all bins at once.
+    let more: u32 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u32::from(x.saturating_sub(*y)))
+        .sum();
+    let less: u32 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u32::from(y.saturating_sub(*x)))
+        .sum();
+    usize::try_from(more.max(less)).unwrap_or(usize::MAX)
 }
 
 /// Levenshtein distance of `a` and `b` when it is at most `limit`; stops as soon as a whole
@@ -441,6 +478,7 @@ mod tests {
                     .map(|s| (s.distance, s.name.to_string()))
                     .collect();
                 got.sort();
+                proptest::prop_assert_eq!(table.has_close(&wanted), !got.is_empty());
                 proptest::prop_assert_eq!(got, scan(&names, &wanted), "wanted {:?}", wanted);
             }
         }

@@ -197,14 +197,11 @@ impl Note {
     }
 
     /// Drops what only the note's own checks read, once they have run: figures, sum claims,
-    /// date markers, front matter values and tags. Keeps what checks against the vault read:
+    /// date markers, front matter and tags. Keeps what checks against the vault read:
     /// names, headings, block ids, links (in comments too), directives and quoted figures.
     /// Every note of the vault stays in memory until the end of the run, as this model.
     pub fn keep_for_index(&mut self) {
-        if let Some(fm) = &mut self.frontmatter {
-            fm.value = None;
-            fm.entries = Vec::new();
-        }
+        self.frontmatter = None;
         self.tags = Vec::new();
         self.dates = Vec::new();
         self.figures = Vec::new();
