@@ -133,13 +133,26 @@ fn run_in_pool(
                 .as_ref()
                 .is_none_or(|c| c.changed.contains(path))
     };
+    // Outside a `--changed-since` run (which reads every note's links to find the ones a
+    // deletion broke), a note that is not reported is read for its names alone, and parsed
+    // further only if a reported note links to one of its headings or blocks.
+    let depth = |path: &str| {
+        if may_report(path) {
+            Depth::Whole
+        } else if settings.changes.is_none() {
+            Depth::Names
+        } else {
+            Depth::Index
+        }
+    };
     let timer = Timer::new(settings.rules.len());
-    let indexed = index_vault(settings, root, threads, &may_report, Some(&timer))?;
+    let indexed = index_vault(settings, root, threads, &depth, Some(&timer))?;
     let Indexed {
         mut index,
         unreadable,
         skipped,
         mut checked,
+        names_only,
     } = indexed;
     let unchecked: std::collections::BTreeSet<&str> =
         unreadable.iter().map(|p| p.path.as_str()).collect();
@@ -148,7 +161,9 @@ fn run_in_pool(
         .iter()
         .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(n.path.as_str()))
         .collect();
-    let reparse = |path: &str| read_and_parse(root, path, settings, true).ok();
+    let anchors_of = |path: &str| read_and_parse(root, path, settings, Depth::Index).ok();
+    index_anchor_targets(&mut index, &reported, &names_only, &anchors_of);
+    let reparse = |path: &str| read_and_parse(root, path, settings, Depth::Whole).ok();
     complete_notes(&mut index, &reported, &checked.done, &reparse);
     // Like its findings, an excluded or unselected note's problem is not reported.
     let mut problems: Vec<Problem> = unreadable
@@ -353,7 +368,7 @@ pub fn load_notes(
         .notes
         .par_iter()
         .filter(|path| !settings.exclude.is_match(path.as_str()))
-        .map(|path| read_and_parse(root, path, settings, true))
+        .map(|path| read_and_parse(root, path, settings, Depth::Whole))
         .collect();
     let mut notes = Vec::new();
     let mut problems = Vec::new();
@@ -384,7 +399,7 @@ pub fn load_index(
     root: &Path,
     threads: usize,
 ) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
-    let indexed = index_vault(settings, root, threads, &|_| true, None)?;
+    let indexed = index_vault(settings, root, threads, &|_| Depth::Whole, None)?;
     Ok((indexed.index, indexed.unreadable))
 }
 
@@ -397,32 +412,49 @@ struct Indexed {
     skipped: Vec<(String, String)>,
     /// What the note-local checks found on the notes checked as they were parsed.
     checked: Checked,
+    /// Per note: whether only its names were read ([`Depth::Names`]).
+    names_only: Vec<bool>,
+}
+
+/// How much of a note a run reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// Everything: the note is checked.
+    Whole,
+    /// What other notes' checks need of it ([`Note::parse_for_index`]).
+    Index,
+    /// Its names alone ([`Note::parse_names`]).
+    Names,
 }
 
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
 /// problem, and is still indexed, as an empty note.
-/// Notes for which `complete(path)` is false are parsed for the index only (see
-/// [`Note::parse_for_index`]). With a `timer`, the others are checked on their own as soon as
-/// they are parsed and then reduced to their index model ([`Note::keep_for_index`]), so the
-/// whole of a note is in memory only while it is being checked.
+/// Each note is read to the [`Depth`] `depth(path)` gives. With a `timer`, the notes read whole
+/// are checked on their own as soon as they are parsed and then reduced to their index model
+/// ([`Note::keep_for_index`]), so the whole of a note is in memory only while it is checked.
 fn index_vault(
     settings: &Settings,
     root: &Path,
     threads: usize,
-    complete: &(dyn Fn(&str) -> bool + Sync),
+    depth: &(dyn Fn(&str) -> Depth + Sync),
     timer: Option<&Timer>,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
     type Parsed = Result<((Note, NoteAnchors), Option<(Vec<Finding>, Vec<Problem>)>), Problem>;
+    let names_only: Vec<bool> = paths
+        .notes()
+        .iter()
+        .map(|path| depth(path) == Depth::Names)
+        .collect();
     let parsed: Vec<Parsed> = paths
         .notes()
         .par_iter()
         .map(|path| {
-            let whole = complete(path);
-            let mut note = read_and_parse(root, path, settings, whole)?;
+            let depth = depth(path);
+            let mut note = read_and_parse(root, path, settings, depth)?;
             let outcome = match timer {
-                Some(timer) if whole => {
+                Some(timer) if depth == Depth::Whole => {
                     let outcome = check_local(settings, &note, timer);
                     note.keep_for_index();
                     drop_settled_links(&mut note, &paths);
@@ -460,7 +492,47 @@ fn index_vault(
         unreadable,
         skipped: found.skipped,
         checked,
+        names_only,
     })
+}
+
+/// Parses for the index (with `parse`) the notes read for their names alone whose headings or
+/// blocks the reported notes' links name, so that those anchors can be checked.
+fn index_anchor_targets(
+    index: &mut VaultIndex,
+    reported: &[bool],
+    names_only: &[bool],
+    parse: &(dyn Fn(&str) -> Option<Note> + Sync),
+) {
+    let mut wanted = std::collections::BTreeSet::new();
+    for (id, note) in index.notes().iter().enumerate() {
+        if !reported.get(id).copied().unwrap_or(false) {
+            continue;
+        }
+        for link in note.links.iter().chain(&note.comment_links) {
+            if link.anchor.is_none() || link.is_same_note() {
+                continue;
+            }
+            if let Resolution::Note { id: target, .. } = index.resolve(&link.path, &note.path)
+                && names_only.get(target).copied().unwrap_or(false)
+            {
+                wanted.insert(target);
+            }
+        }
+    }
+    let paths: Vec<(usize, String)> = wanted
+        .into_iter()
+        .filter_map(|id| index.note(id).map(|n| (id, n.path.clone())))
+        .collect();
+    // A note that cannot be read keeps its names: links to its headings are not vouched for.
+    let parsed: Vec<(usize, Note)> = paths
+        .par_iter()
+        .filter_map(|(id, path)| parse(path).map(|n| (*id, n)))
+        .collect();
+    for (id, note) in parsed {
+        let (note, anchors) = with_anchors(note);
+        index.reindex_note(id, note, anchors);
+    }
 }
 
 /// Takes a note's anchors for the index, and keeps only its heading texts.
@@ -617,7 +689,7 @@ fn read_and_parse(
     root: &Path,
     path: &str,
     settings: &Settings,
-    complete: bool,
+    depth: Depth,
 ) -> Result<Note, Problem> {
     let bytes = read_note(&root.join(path), MAX_NOTE_BYTES)
         .map_err(|message| Problem::new(path, message, ProblemKind::Unreadable))?;
@@ -625,12 +697,10 @@ fn read_and_parse(
         position: Some(u.position),
         ..Problem::new(path, u.message, ProblemKind::Unreadable)
     })?;
-    catch_unwind(AssertUnwindSafe(|| {
-        if complete {
-            Note::parse(path, &text, &settings.parse)
-        } else {
-            Note::parse_for_index(path, &text, &settings.parse)
-        }
+    catch_unwind(AssertUnwindSafe(|| match depth {
+        Depth::Whole => Note::parse(path, &text, &settings.parse),
+        Depth::Index => Note::parse_for_index(path, &text, &settings.parse),
+        Depth::Names => Note::parse_names(path, &text, &settings.parse),
     }))
     .map_err(|_| {
         Problem::new(
@@ -801,7 +871,7 @@ mod tests {
             &crate::settings::Overrides::default(),
         )
         .unwrap();
-        let problem = read_and_parse(dir.path(), "Gone.md", &settings, true).unwrap_err();
+        let problem = read_and_parse(dir.path(), "Gone.md", &settings, Depth::Whole).unwrap_err();
         assert_eq!(problem.path, "Gone.md");
         assert_eq!(problem.kind, ProblemKind::Unreadable);
         assert!(problem.message.starts_with("Note vanished during the run"));

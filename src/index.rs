@@ -209,6 +209,18 @@ impl VaultIndex {
         &self.paths
     }
 
+    /// Swaps note `id` for `note`, the same file parsed further, and its anchors: for a note
+    /// first indexed by its names alone. Its aliases must be unchanged; a note at another
+    /// path is refused.
+    pub fn reindex_note(&mut self, id: usize, note: Note, anchors: NoteAnchors) {
+        if let (Some(slot), Some(held)) = (self.notes.get_mut(id), self.anchors.get_mut(id))
+            && slot.path == note.path
+        {
+            *slot = note;
+            *held = anchors;
+        }
+    }
+
     pub fn file(&self, id: usize) -> Option<&str> {
         self.paths.file(id)
     }

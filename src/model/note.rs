@@ -100,6 +100,21 @@ impl Note {
         Note::parse_with(path, source, options, false)
     }
 
+    /// Reads only the names a note adds to the index, its aliases, from its front matter. The
+    /// body is not parsed: no headings, block ids, links or suppressions. For the notes a
+    /// narrowed run neither reports nor needs the anchors of.
+    pub fn parse_names(path: &str, source: &str, options: &ParseOptions) -> Note {
+        let mut note = Note::parse_with(path, "", options, false);
+        let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let text = source.get(base..).unwrap_or("");
+        if let Some((span, body)) = frontmatter::split(text, base) {
+            note.aliases = frontmatter::parse(source, span, body).aliases();
+            note.aliases.shrink_to_fit();
+        }
+        note.len = source.len();
+        note
+    }
+
     fn parse_with(path: &str, source: &str, options: &ParseOptions, complete: bool) -> Note {
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let text = source.get(base..).unwrap_or("");
@@ -374,6 +389,32 @@ mod tests {
         let body = n.newest_date(|m| !m.is_field()).unwrap();
         assert_eq!(body.1, jiff::civil::date(2026, 1, 1));
         assert_eq!(&text[n.title_span().range()], "# My Note\n");
+    }
+
+    #[test]
+    fn reduced_models_keep_what_other_notes_read() {
+        let text = "\u{feff}---\naliases: [MN, Mine]\n---\n# My Note\n\n## Funding\n\nSee [[Other#Sec]] and [[Gone]] ^blk\n\n| Metric | Value |\n|---|---|\n| Valuation | $2B |\n";
+        let opts = ParseOptions::default();
+        let names = Note::parse_names("My Note.md", text, &opts);
+        assert_eq!(names.aliases, ["MN", "Mine"]);
+        assert_eq!(names.len, text.len());
+        assert!(names.headings.is_empty() && names.links.is_empty() && names.block_ids.is_empty());
+        assert!(
+            Note::parse_names("x.md", "no front matter", &opts)
+                .aliases
+                .is_empty()
+        );
+
+        let mut kept = Note::parse("My Note.md", text, &opts);
+        assert!(!kept.figures.is_empty());
+        kept.keep_for_index();
+        kept.compact_headings();
+        assert!(kept.figures.is_empty() && kept.frontmatter.is_none() && !kept.is_complete);
+        assert_eq!(kept.aliases, ["MN", "Mine"]);
+        assert_eq!(kept.links.len(), 2);
+        assert_eq!(kept.block_ids[0].id, "blk");
+        assert!(kept.headings.is_empty());
+        assert_eq!(kept.heading_texts(), ["My Note", "Funding"]);
     }
 
     #[test]
