@@ -205,7 +205,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     let paths = Paths::new(notes.iter().map(|(p, _)| (*p).to_string()).collect(), files);
     let timer = Timer::new(settings.rules.len());
     let mut checked = Checked::default();
-    let parsed: Vec<(Note, NoteAnchors)> = notes
+    let (parsed, anchors): (Vec<Note>, Vec<NoteAnchors>) = notes
         .iter()
         .map(|(path, text)| {
             let mut note = Note::parse(path, text, &settings.parse);
@@ -214,8 +214,8 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
             drop_settled_links(&mut note, &paths);
             with_anchors(note)
         })
-        .collect();
-    let mut index = VaultIndex::with_paths(paths, parsed);
+        .unzip();
+    let mut index = VaultIndex::with_paths(paths, parsed, anchors);
     let reported = vec![true; index.notes().len()];
     let reparse = |path: &str| {
         let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
@@ -441,18 +441,30 @@ fn index_vault(
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
-    type Parsed = Result<((Note, NoteAnchors), Option<(Vec<Finding>, Vec<Problem>)>), Problem>;
     let names_only: Vec<bool> = paths
         .notes()
         .iter()
         .map(|path| depth(path) == Depth::Names)
         .collect();
-    let parsed: Vec<Parsed> = paths
+    // The models go straight into the vector the index keeps, sized once: collecting results
+    // and moving them into it would hold both at the run's peak.
+    type Outcome = Option<(Vec<Finding>, Vec<Problem>)>;
+    let mut notes: Vec<Note> = Vec::new();
+    let mut rest: Vec<(NoteAnchors, Outcome, Option<Box<Problem>>)> = Vec::new();
+    paths
         .notes()
         .par_iter()
         .map(|path| {
             let depth = depth(path);
-            let mut note = read_and_parse(root, path, settings, depth)?;
+            let mut note = match read_and_parse(root, path, settings, depth) {
+                Ok(note) => note,
+                // Still a note of the vault, empty: links to it by name resolve (a link to
+                // one of its headings cannot be vouched for), and no rule checks it.
+                Err(problem) => {
+                    let (note, anchors) = with_anchors(Note::parse(path, "", &settings.parse));
+                    return (note, (anchors, None, Some(Box::new(problem))));
+                }
+            };
             let outcome = match timer {
                 Some(timer) if depth == Depth::Whole => {
                     let outcome = check_local(settings, &note, timer);
@@ -462,33 +474,20 @@ fn index_vault(
                 }
                 _ => None,
             };
-            Ok((with_anchors(note), outcome))
+            let (note, anchors) = with_anchors(note);
+            (note, (anchors, outcome, None))
         })
-        .collect();
-    let mut notes = Vec::with_capacity(parsed.len());
+        .unzip_into_vecs(&mut notes, &mut rest);
+    let mut anchors = Vec::with_capacity(rest.len());
     let mut unreadable = Vec::new();
     let mut checked = Checked::default();
-    for p in parsed {
-        match p {
-            Ok((note, outcome)) => {
-                notes.push(note);
-                checked.add(outcome);
-            }
-            Err(problem) => {
-                // Still a note of the vault, empty: links to it by name resolve (a link to
-                // one of its headings cannot be vouched for), and no rule checks it.
-                notes.push(with_anchors(Note::parse(
-                    &problem.path,
-                    "",
-                    &settings.parse,
-                )));
-                checked.add(None);
-                unreadable.push(problem);
-            }
-        }
+    for (held, outcome, problem) in rest {
+        anchors.push(held);
+        checked.add(outcome);
+        unreadable.extend(problem.map(|p| *p));
     }
     Ok(Indexed {
-        index: VaultIndex::with_paths(paths, notes),
+        index: VaultIndex::with_paths(paths, notes, anchors),
         unreadable,
         skipped: found.skipped,
         checked,

@@ -150,40 +150,32 @@ impl VaultIndex {
     /// ties between candidates break the same way on every run.
     pub fn new(notes: Vec<Note>, files: Vec<String>) -> Self {
         let paths = Paths::new(notes.iter().map(|n| n.path.clone()).collect(), files);
-        let notes = notes
-            .into_iter()
-            .map(|n| {
-                let anchors = NoteAnchors::of(&n);
-                (n, anchors)
-            })
-            .collect();
-        VaultIndex::with_paths(paths, notes)
+        let anchors = notes.iter().map(NoteAnchors::of).collect();
+        VaultIndex::with_paths(paths, notes, anchors)
     }
 
     /// Builds the index from the vault's paths and its notes, parsed, with their anchors:
     /// `notes` must be the notes of `paths`, in the same order (a mismatch indexes the notes'
-    /// own paths instead).
-    pub fn with_paths(paths: Paths, notes: Vec<(Note, NoteAnchors)>) -> Self {
+    /// own paths instead), and `anchors` theirs (a mismatch takes them from the notes).
+    pub fn with_paths(paths: Paths, notes: Vec<Note>, anchors: Vec<NoteAnchors>) -> Self {
         let same = paths.notes.len() == notes.len()
-            && paths
-                .notes
-                .iter()
-                .zip(&notes)
-                .all(|(p, (n, _))| *p == n.path);
+            && paths.notes.iter().zip(&notes).all(|(p, n)| *p == n.path);
         let paths = if same {
             paths
         } else {
-            Paths::new(
-                notes.iter().map(|(n, _)| n.path.clone()).collect(),
-                paths.files,
-            )
+            Paths::new(notes.iter().map(|n| n.path.clone()).collect(), paths.files)
+        };
+        let anchors = if anchors.len() == notes.len() {
+            anchors
+        } else {
+            notes.iter().map(NoteAnchors::of).collect()
         };
         let mut index = VaultIndex {
             paths,
+            anchors,
             ..VaultIndex::default()
         };
-        let mut kept = Vec::with_capacity(notes.len());
-        for (id, (note, anchors)) in notes.into_iter().enumerate() {
+        for (id, note) in notes.iter().enumerate() {
             index.suggestions.insert(note.name(), NameOf::Note(id));
             for alias in &note.aliases {
                 index.suggestions.insert(alias.trim(), NameOf::Alias(id));
@@ -193,14 +185,12 @@ impl VaultIndex {
                     .or_default()
                     .push(id);
             }
-            index.anchors.push(anchors);
-            kept.push(note);
         }
         for (id, path) in index.paths.files.iter().enumerate() {
             let name = path.rsplit('/').next().unwrap_or(path);
             index.suggestions.insert(name, NameOf::File(id));
         }
-        index.notes = kept;
+        index.notes = notes;
         index
     }
 
