@@ -519,16 +519,8 @@ fn index_anchor_targets(
             }
         }
     }
-    let paths: Vec<(usize, String)> = wanted
-        .into_iter()
-        .filter_map(|id| index.note(id).map(|n| (id, n.path.clone())))
-        .collect();
     // A note that cannot be read keeps its names: links to its headings are not vouched for.
-    let parsed: Vec<(usize, Note)> = paths
-        .par_iter()
-        .filter_map(|(id, path)| parse(path).map(|n| (*id, n)))
-        .collect();
-    for (id, note) in parsed {
+    for (id, note) in parse_again(index, wanted, parse) {
         let (note, anchors) = with_anchors(note);
         index.reindex_note(id, note, anchors);
     }
@@ -591,18 +583,27 @@ fn complete_notes(
             }
         }
     }
-    let paths: Vec<(usize, String)> = wanted
-        .into_iter()
-        .filter_map(|id| index.note(id).map(|n| (id, n.path.clone())))
-        .collect();
     // A note that cannot be read again keeps its index model: its own checks find nothing.
-    let parsed: Vec<(usize, Note)> = paths
-        .par_iter()
-        .filter_map(|(id, path)| reparse(path).map(|n| (*id, n)))
-        .collect();
-    for (id, note) in parsed {
+    for (id, note) in parse_again(index, wanted, reparse) {
         index.replace_note(id, note);
     }
+}
+
+/// Parses the notes `wanted` (by id) again with `parse`, in parallel; those it cannot read
+/// are left out.
+fn parse_again(
+    index: &VaultIndex,
+    wanted: std::collections::BTreeSet<usize>,
+    parse: &(dyn Fn(&str) -> Option<Note> + Sync),
+) -> Vec<(usize, Note)> {
+    let paths: Vec<(usize, &str)> = wanted
+        .into_iter()
+        .filter_map(|id| index.note(id).map(|n| (id, n.path.as_str())))
+        .collect();
+    paths
+        .par_iter()
+        .filter_map(|(id, path)| parse(path).map(|n| (*id, n)))
+        .collect()
 }
 
 /// Runs every enabled note-local check on one note: its findings and problems.
