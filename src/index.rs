@@ -1,7 +1,8 @@
 //! The vault index, and the one link resolver every rule uses.
 //!
-//! Built once, sequentially, from every parsed note and attachment path. Resolution follows
-//! Obsidian's observed behaviour:
+//! Built in two steps: [`Paths`] from the walk's note and attachment paths, before any note is
+//! read (all that resolving needs), then the [`VaultIndex`] from the parsed notes (aliases,
+//! anchors, names to suggest). Resolution follows Obsidian's observed behaviour:
 //! 1. `./` and `../` resolve against the source note's folder; leaving the vault is an error;
 //! 2. an exact vault path wins (as written, then with `.md` added);
 //! 3. otherwise every file whose path ends with `/target` (or `/target.md`) is a candidate;
