@@ -474,14 +474,9 @@ impl LineCx<'_> {
         let Some(range) = self.sentences.get(s) else {
             return String::new();
         };
-        let mut out = String::new();
-        for (at, c) in self
-            .line
-            .text
-            .get(range.clone())
-            .unwrap_or("")
-            .char_indices()
-        {
+        let text = self.line.text.get(range.clone()).unwrap_or("");
+        let mut out = String::with_capacity(text.len());
+        for (at, c) in text.char_indices() {
             let pos = range.start + at;
             if self.found.iter().any(|f| f.span.contains(&pos)) {
                 out.push(' ');
@@ -541,7 +536,8 @@ impl LineCx<'_> {
         let before = text.get(range.start..f.span.start)?;
         let after = text.get(f.span.end..range.end)?;
         let unit = Some(f.quantity.unit);
-        let prior = words_before(before, 2);
+        let words = words_before(before, 6);
+        let prior = words.get(words.len().saturating_sub(2)..).unwrap_or(&[]);
         let denied_before = prior.iter().any(|w| BEFORE_DENY.contains(&w.as_str()));
         let syn = self.input.synonyms;
         // `$4.5B valuation`, `$5M in revenue`.
@@ -576,7 +572,6 @@ impl LineCx<'_> {
             return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
         }
         // `valuation of $4.5B`, `valued at $4.5B`, `has raised $396M`.
-        let words = words_before(before, 6);
         let mut stripped = words.len();
         while stripped > 0
             && words
@@ -681,34 +676,33 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
     ];
     let mut out = Vec::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(at, c)) in chars.iter().enumerate() {
-        let next = chars.get(k + 1).map(|&(_, n)| n);
-        let prev = k.checked_sub(1).and_then(|j| chars.get(j)).map(|&(_, p)| p);
-        let in_figure = found.iter().any(|f| f.span.contains(&at));
-        let boundary = !in_figure
-            && match c {
-                ';' | '!' | '?' | '|' => true,
-                '—' | '–' => prev == Some(' ') && next == Some(' '),
-                '.' => {
-                    next.is_none_or(char::is_whitespace) && {
-                        let word: String = text
-                            .get(start..at)
-                            .unwrap_or("")
-                            .rsplit(|c: char| c.is_whitespace() || c == '(')
-                            .next()
-                            .unwrap_or("")
-                            .to_lowercase();
-                        !ABBREV.contains(&word.as_str())
-                    }
+    let mut prev = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let boundary = match c {
+            ';' | '!' | '?' | '|' => true,
+            '—' | '–' => prev == Some(' ') && next == Some(' '),
+            '.' => {
+                next.is_none_or(char::is_whitespace) && {
+                    let word = text
+                        .get(start..at)
+                        .unwrap_or("")
+                        .rsplit(|c: char| c.is_whitespace() || c == '(')
+                        .next()
+                        .unwrap_or("");
+                    // Every abbreviation is short ASCII: longer words need no lower-casing.
+                    word.len() > 6 || !ABBREV.contains(&word.to_lowercase().as_str())
                 }
-                _ => false,
-            };
+            }
+            _ => false,
+        } && !found.iter().any(|f| f.span.contains(&at));
         if boundary {
             let end = at + c.len_utf8();
             out.push(start..end);
             start = end;
         }
+        prev = Some(c);
     }
     if start < text.len() {
         out.push(start..text.len());
@@ -721,11 +715,11 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
 fn words_before(text: &str, max: usize) -> Vec<String> {
     let trim = |s: &str| {
         s.trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
-            .to_owned()
+            .len()
     };
-    let mut s = trim(text);
+    let mut s = text.get(..trim(text)).unwrap_or("");
     if let Some(r) = s.strip_suffix(':') {
-        s = trim(r);
+        s = r.get(..trim(r)).unwrap_or("");
     }
     let mut out = Vec::new();
     for token in s.rsplit(char::is_whitespace) {

@@ -892,7 +892,11 @@ impl Synonyms {
 
     /// Whether `word` (lower-case, one word) is a word of a known phrase, or its plural.
     pub(crate) fn has_word(&self, word: &str) -> bool {
-        let plain: String = word.chars().filter(|c| !matches!(c, '\'' | '’')).collect();
+        let plain: Cow<'_, str> = if word.contains(['\'', '’']) {
+            Cow::Owned(word.chars().filter(|c| !matches!(c, '\'' | '’')).collect())
+        } else {
+            Cow::Borrowed(word)
+        };
         // `post-money` is two words of a key.
         plain.split('-').all(|w| {
             w.is_empty() || self.words.contains(w) || self.words.contains(singular(w).as_ref())
