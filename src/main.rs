@@ -120,8 +120,8 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written =
-        report::write(&mut out, args.format, &targets.root, &run, human).and_then(|()| out.flush());
+    let written = report::write(&mut out, args.format, &targets.root, &run, human, threads)
+        .and_then(|()| out.flush());
     if let Err(err) = written
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {

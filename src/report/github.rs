@@ -12,12 +12,19 @@
 
 use std::io::{self, Write};
 
-use super::{Sources, human};
+use super::human;
 use crate::engine::Run;
+use crate::model::LineCol;
 
-pub fn write(out: &mut dyn Write, run: &Run, sources: &Sources, prefix: &str) -> io::Result<()> {
-    for f in &run.findings {
-        let (start, end) = sources.range(&f.path, f.diagnostic.span);
+pub fn write(
+    out: &mut dyn Write,
+    run: &Run,
+    positions: &[(LineCol, LineCol)],
+    prefix: &str,
+) -> io::Result<()> {
+    let one = LineCol { line: 1, column: 1 };
+    for (i, f) in run.findings.iter().enumerate() {
+        let (start, end) = positions.get(i).copied().unwrap_or((one, one));
         let mut message = f.diagnostic.message.clone();
         if let Some(help) = &f.diagnostic.help {
             message.push_str("\nhelp: ");

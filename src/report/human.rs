@@ -8,11 +8,15 @@
 use std::fmt;
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
-use super::{HumanOptions, Recent, Sources, counts, neutralise_line, neutralise_source};
+use super::{
+    HumanOptions, Pool, Recent, Sources, counts, neutralise_line, neutralise_source,
+    render_in_order,
+};
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::model::Span;
@@ -21,8 +25,9 @@ use crate::rules::unreadable_note;
 pub fn write(
     out: &mut dyn Write,
     run: &Run,
-    sources: &Sources,
+    root: &Path,
     options: HumanOptions,
+    pool: &Pool,
 ) -> io::Result<()> {
     if !options.quiet {
         let theme = if options.color {
@@ -34,18 +39,22 @@ pub fn write(
             .with_width(110)
             .with_links(false)
             .with_context_lines(1);
-        let shown: Recent<Option<Arc<String>>> = Recent::default();
-        let mut text_of = |path: &str| -> Option<Arc<String>> {
-            shown.get_or_insert_with(path, || {
-                sources
-                    .get(path)
-                    .map(|s| Arc::new(neutralise_source(&s.text)))
-            })
+        // Each run of findings reads its notes once and neutralises their text once.
+        let init = || (Sources::new(root), Recent::<Option<Arc<String>>>::default());
+        let render_one = |(sources, shown): &mut (Sources, Recent<Option<Arc<String>>>),
+                          finding: &Finding| {
+            let mut text_of = |path: &str| -> Option<Arc<String>> {
+                shown.get_or_insert_with(path, || {
+                    sources
+                        .get(path)
+                        .map(|s| Arc::new(neutralise_source(&s.text)))
+                })
+            };
+            render(&handler, &build(finding, &mut text_of, sources))
         };
-        for finding in &run.findings {
-            let report = build(finding, &mut text_of, sources);
-            out.write_all(render(&handler, &report).as_bytes())?;
-        }
+        render_in_order(pool, &run.findings, init, render_one, |text| {
+            out.write_all(text.as_bytes())
+        })?;
         for problem in &run.problems {
             out.write_all(render(&handler, &problem_report(problem)).as_bytes())?;
         }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Sources, counts};
+use super::counts;
 use crate::engine::Run;
 use crate::finding::Severity;
 use crate::model::LineCol;
@@ -43,10 +43,11 @@ struct Summary<'a> {
     statistics: Option<&'a crate::stats::Statistics>,
 }
 
-pub fn write(out: &mut dyn Write, run: &Run, sources: &Sources) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &Run, positions: &[(LineCol, LineCol)]) -> io::Result<()> {
     let mut diagnostics = Vec::with_capacity(run.findings.len() + run.problems.len());
-    for f in &run.findings {
-        let (start, end) = sources.range(&f.path, f.diagnostic.span);
+    let one = LineCol { line: 1, column: 1 };
+    for (i, f) in run.findings.iter().enumerate() {
+        let (start, end) = positions.get(i).copied().unwrap_or((one, one));
         diagnostics.push(Entry {
             rule: f.rule,
             severity: f.severity.as_str(),

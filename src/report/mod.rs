@@ -1,7 +1,9 @@
 //! Rendering a run: human (miette), JSON (the contract), GitHub workflow commands, SARIF. The
 //! only place besides `main.rs` that writes to the terminal.
 //!
-//! Notes are re-read here, only when they have findings: the model keeps spans, not text. Every renderer gets the same sorted findings, so output never depends on threads.
+//! Notes are re-read here, only when they have findings: the model keeps spans, not text. They
+//! are read and rendered on the run's threads, a batch at a time, and written in the findings'
+//! order. Every renderer gets the same sorted findings, so output never depends on threads.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -11,8 +13,10 @@ use std::sync::Arc;
 
 use crate::discover::relative_name;
 use crate::engine::{self, Run};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+
 use crate::model::{LineCol, LineIndex, Span};
+use rayon::prelude::*;
 
 pub mod github;
 pub mod human;
@@ -145,21 +149,103 @@ pub fn counts(run: &Run) -> Counts {
     c
 }
 
-/// Writes the run in `format` to `out`.
+/// Writes the run in `format` to `out`, reading notes again on `threads` threads.
 pub fn write(
     out: &mut dyn Write,
     format: Format,
     root: &Path,
     run: &Run,
     human: HumanOptions,
+    threads: usize,
 ) -> io::Result<()> {
-    let sources = Sources::new(root);
+    let pool = Pool::new(threads);
     match format {
-        Format::Human => human::write(out, run, &sources, human),
-        Format::Json => json::write(out, run, &sources),
-        Format::Github => github::write(out, run, &sources, &path_prefix(root)),
-        Format::Sarif => sarif::write(out, run, &sources, &SarifBase::new(root)),
+        Format::Human => human::write(out, run, root, human, &pool),
+        Format::Json => json::write(out, run, &positions(root, &run.findings, &pool)),
+        Format::Github => github::write(
+            out,
+            run,
+            &positions(root, &run.findings, &pool),
+            &path_prefix(root),
+        ),
+        Format::Sarif => sarif::write(
+            out,
+            run,
+            &positions(root, &run.findings, &pool),
+            &SarifBase::new(root),
+        ),
     }
+}
+
+/// The threads rendering runs on: as many as the check had (`--threads`).
+pub struct Pool(Option<rayon::ThreadPool>);
+
+impl Pool {
+    pub fn new(threads: usize) -> Pool {
+        Pool(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.max(1))
+                .build()
+                .ok(),
+        )
+    }
+
+    fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.0 {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+}
+
+/// Findings one thread renders in a row. They come sorted by path, so a run of them shares few
+/// notes, and each run keeps its own small cache of notes read.
+const CHUNK: usize = 64;
+/// Findings rendered before they are written: enough to keep every thread busy, few enough
+/// that the rendered text held at once stays small however many findings there are.
+const BATCH: usize = 4096;
+
+/// Renders `findings` in parallel, one batch at a time, and hands each result to `emit` in the
+/// findings' order. `init` makes one renderer's state (a [`Sources`], say) per run of findings.
+pub(crate) fn render_in_order<S, R: Send>(
+    pool: &Pool,
+    findings: &[Finding],
+    init: impl Fn() -> S + Sync + Send,
+    render: impl Fn(&mut S, &Finding) -> R + Sync + Send,
+    mut emit: impl FnMut(R) -> io::Result<()>,
+) -> io::Result<()> {
+    for batch in findings.chunks(BATCH) {
+        let rendered: Vec<Vec<R>> = pool.run(|| {
+            batch
+                .par_chunks(CHUNK)
+                .map_init(&init, |state, chunk| {
+                    chunk.iter().map(|f| render(state, f)).collect()
+                })
+                .collect()
+        });
+        for r in rendered.into_iter().flatten() {
+            emit(r)?;
+        }
+    }
+    Ok(())
+}
+
+/// Start and end line/column of every finding's span, in order; 1:1 for a note that cannot be
+/// read again.
+pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Vec<(LineCol, LineCol)> {
+    let mut out = Vec::with_capacity(findings.len());
+    let done = render_in_order(
+        pool,
+        findings,
+        || Sources::new(root),
+        |sources, f| sources.range(&f.path, f.diagnostic.span),
+        |at| {
+            out.push(at);
+            Ok(())
+        },
+    );
+    debug_assert!(done.is_ok(), "collecting positions cannot fail");
+    out
 }
 
 /// What to put before a vault-relative path so that it names the file relative to the current

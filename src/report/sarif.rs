@@ -12,9 +12,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{SarifBase, Sources};
+use super::SarifBase;
 use crate::engine::Run;
 use crate::finding::Severity;
+use crate::model::LineCol;
 use crate::rules::REGISTRY;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -30,12 +31,13 @@ const UNREADABLE_HELP: &str = "Fix or remove the file; the rest of the vault was
 pub fn write(
     out: &mut dyn Write,
     run: &Run,
-    sources: &Sources,
+    positions: &[(LineCol, LineCol)],
     base: &SarifBase,
 ) -> io::Result<()> {
     let mut results = Vec::with_capacity(run.findings.len() + run.problems.len());
-    for f in &run.findings {
-        let (start, end) = sources.range(&f.path, f.diagnostic.span);
+    let one = LineCol { line: 1, column: 1 };
+    for (i, f) in run.findings.iter().enumerate() {
+        let (start, end) = positions.get(i).copied().unwrap_or((one, one));
         results.push(json!({
             "ruleId": f.rule,
             "ruleIndex": rule_index(f.rule),
