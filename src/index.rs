@@ -12,6 +12,7 @@
 //! target. Aliases never resolve a link; they are indexed for suggestions only. Lookups are
 //! hash-map probes, never a scan of the vault.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
@@ -418,14 +419,17 @@ impl Paths {
         if normal.is_empty() {
             return Resolution::Missing;
         }
-        let key = fold(&normal);
+        let mut key = fold(&normal);
         // 2. An exact vault path wins: as written, then with `.md`.
         if let Some(t) = self.by_path.get(&key) {
             return self.target_resolution(*t, Vec::new());
         }
-        if let Some(t) = self.by_path.get(&format!("{key}.md")) {
+        let written = key.len();
+        key.push_str(".md");
+        if let Some(t) = self.by_path.get(&key) {
             return self.target_resolution(*t, Vec::new());
         }
+        key.truncate(written);
         if is_relative || path.starts_with('/') {
             return Resolution::Missing;
         }
@@ -457,6 +461,10 @@ impl Paths {
                     candidates.push(*t);
                 }
             }
+        }
+        // One candidate (most links): nothing to rank, no other to name.
+        if let [only] = candidates.as_slice() {
+            return self.target_resolution(*only, Vec::new());
         }
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
@@ -567,7 +575,11 @@ fn note_name(path: &str) -> &str {
 }
 
 /// Resolves `.` and `..` segments; `None` when the path climbs above the root.
-fn normalise(path: &str) -> Option<String> {
+fn normalise(path: &str) -> Option<Cow<'_, str>> {
+    // Most paths have no empty, `.` or `..` part: they are their own normal form.
+    if !path.split('/').any(|p| matches!(p, "" | "." | "..")) {
+        return Some(Cow::Borrowed(path));
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -578,7 +590,7 @@ fn normalise(path: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    Some(parts.join("/"))
+    Some(Cow::Owned(parts.join("/")))
 }
 
 /// Obsidian's heading comparison: these characters become spaces, whitespace collapses,
