@@ -186,10 +186,10 @@ impl Input<'_> {
             .checked_sub(1)
     }
 
-    /// The heading of `section` and every heading above it (`### Series B` in `## Funding`).
-    fn ancestry(&self, section: Option<usize>) -> impl Iterator<Item = &Heading> {
+    /// The heading of `section` and every heading above it (`### Series B` in `## Funding`),
+    /// by index.
+    fn ancestry(&self, section: Option<usize>) -> impl Iterator<Item = usize> {
         std::iter::successors(section, |i| self.parents.get(*i).copied().flatten())
-            .filter_map(|i| self.headings.get(i))
     }
 
     fn heading_text(&self, section: Option<usize>) -> &str {
@@ -245,13 +245,29 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
         figure_text::read_line(input, &line, &mut out.own, &mut stated);
     }
     stated_totals(input, stated, &mut out);
-    out.own
-        .retain(|f| !input.ancestry(f.section).any(|h| is_about_others(&h.text)));
+    // Per heading, read once: whether its section is about others, and the period it names.
+    let about_others: Vec<bool> = input
+        .headings
+        .iter()
+        .map(|h| is_about_others(&h.text))
+        .collect();
+    out.own.retain(|f| {
+        !input
+            .ancestry(f.section)
+            .any(|i| about_others.get(i) == Some(&true))
+    });
     // A figure under `## 2023 results` is a 2023 figure unless it says otherwise.
+    let mut periods: Vec<Option<Option<String>>> = vec![None; input.headings.len() + 1];
     for f in &mut out.own {
-        if f.qualifier.is_none() {
-            f.qualifier = find_period(input.heading_text(f.section)).map(|p| p.1);
+        if f.qualifier.is_some() {
+            continue;
         }
+        let read = || find_period(input.heading_text(f.section)).map(|p| p.1);
+        // The last slot stands for the text above the first heading.
+        f.qualifier = match periods.get_mut(f.section.unwrap_or(input.headings.len())) {
+            Some(period) => period.get_or_insert_with(read).clone(),
+            None => read(),
+        };
     }
     out.own.sort_by_key(|f| f.span);
     out
