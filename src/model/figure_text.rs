@@ -274,6 +274,10 @@ pub(crate) fn read_line(
         line,
         found: &found,
         sentences: &sentences,
+        sentence: found
+            .iter()
+            .map(|f| sentences.iter().position(|s| s.contains(&f.span.start)))
+            .collect(),
         denied: sentences.iter().map(|_| OnceCell::new()).collect(),
     };
     // At most one figure per line is read as a bold label or a stated total.
@@ -333,11 +337,11 @@ pub(crate) fn read_line(
 
     // Prose: candidates first, so that a sentence naming one label twice can drop them all.
     let mut prose: Vec<(usize, usize, String, bool)> = Vec::new();
-    for (i, f) in found.iter().enumerate() {
+    for i in 0..found.len() {
         if taken == Some(i) || usable.get(i) != Some(&true) {
             continue;
         }
-        let Some(s) = sentences.iter().position(|s| s.contains(&f.span.start)) else {
+        let Some(s) = cx.sentence_of(i) else {
             continue;
         };
         if let Some((label, kept)) = cx.prose_label(i, s) {
@@ -384,6 +388,8 @@ struct LineCx<'a> {
     line: &'a Line<'a>,
     found: &'a [Found],
     sentences: &'a [Range<usize>],
+    /// Per figure, the sentence it starts in.
+    sentence: Vec<Option<usize>>,
     /// [`LineCx::sentence_denied`] per sentence, computed on first use.
     denied: Vec<OnceCell<bool>>,
 }
@@ -463,10 +469,7 @@ impl LineCx<'_> {
     }
 
     fn sentence_of(&self, i: usize) -> Option<usize> {
-        let f = self.found.get(i)?;
-        self.sentences
-            .iter()
-            .position(|s| s.contains(&f.span.start))
+        self.sentence.get(i).copied().flatten()
     }
 
     /// The sentence's text with every figure blanked out (so `more than 600` is no comparison).
