@@ -338,6 +338,72 @@ fn is_hazard(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Diagnostic;
+
+    #[test]
+    fn rendering_in_parallel_keeps_the_findings_order() {
+        // More than one batch, runs of findings per note, notes that cannot be read.
+        let findings: Vec<Finding> = (0..BATCH * 2 + 100)
+            .map(|i| Finding {
+                rule: "broken-link",
+                severity: Severity::Error,
+                path: format!("N{:05}.md", i / 5),
+                diagnostic: Diagnostic::new(Span::new(i, i + 1), format!("m{i}"), "l"),
+            })
+            .collect();
+        let pool = Pool::new(3);
+        let mut seen = Vec::new();
+        render_in_order(
+            &pool,
+            &findings,
+            || (),
+            |(), f| f.diagnostic.message.clone(),
+            |m| {
+                seen.push(m);
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("rendering failed: {e}"));
+        let expected: Vec<String> = findings
+            .iter()
+            .map(|f| f.diagnostic.message.clone())
+            .collect();
+        assert_eq!(seen, expected);
+
+        let at = positions(Path::new("/nonexistent-vault"), &findings, &pool);
+        let one = LineCol { line: 1, column: 1 };
+        assert_eq!(at.len(), findings.len());
+        assert!(at.iter().all(|p| *p == (one, one)));
+    }
+
+    #[test]
+    fn a_failed_write_stops_rendering() {
+        let findings: Vec<Finding> = (0..BATCH + 10)
+            .map(|i| Finding {
+                rule: "broken-link",
+                severity: Severity::Error,
+                path: "N.md".to_string(),
+                diagnostic: Diagnostic::new(Span::new(i, i + 1), "m", "l"),
+            })
+            .collect();
+        let mut written = 0;
+        let result = render_in_order(
+            &Pool::new(2),
+            &findings,
+            || (),
+            |(), _| (),
+            |()| {
+                written += 1;
+                if written == 3 {
+                    Err(io::Error::other("disk full"))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(result.is_err());
+        assert_eq!(written, 3);
+    }
 
     #[test]
     fn neutralise_source_table() {
