@@ -12,19 +12,17 @@
 
 use std::io::{self, Write};
 
-use super::human;
+use super::{Positions, human};
 use crate::engine::Run;
-use crate::model::LineCol;
 
 pub fn write(
     out: &mut dyn Write,
     run: &Run,
-    positions: &[(LineCol, LineCol)],
+    positions: &Positions,
     prefix: &str,
 ) -> io::Result<()> {
-    let one = LineCol { line: 1, column: 1 };
     for (i, f) in run.findings.iter().enumerate() {
-        let (start, end) = positions.get(i).copied().unwrap_or((one, one));
+        let (start, end) = positions.of(i);
         let mut message = f.diagnostic.message.clone();
         if let Some(help) = &f.diagnostic.help {
             message.push_str("\nhelp: ");

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::counts;
+use super::{Positions, counts};
 use crate::engine::Run;
 use crate::finding::Severity;
 use crate::model::LineCol;
@@ -43,11 +43,10 @@ struct Summary<'a> {
     statistics: Option<&'a crate::stats::Statistics>,
 }
 
-pub fn write(out: &mut dyn Write, run: &Run, positions: &[(LineCol, LineCol)]) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, run: &Run, positions: &Positions) -> io::Result<()> {
     let mut diagnostics = Vec::with_capacity(run.findings.len() + run.problems.len());
-    let one = LineCol { line: 1, column: 1 };
     for (i, f) in run.findings.iter().enumerate() {
-        let (start, end) = positions.get(i).copied().unwrap_or((one, one));
+        let (start, end) = positions.of(i);
         diagnostics.push(Entry {
             rule: f.rule,
             severity: f.severity.as_str(),

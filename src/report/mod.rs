@@ -88,10 +88,7 @@ impl Sources {
     pub fn range(&self, path: &str, span: Span) -> (LineCol, LineCol) {
         match self.get(path) {
             Some(s) => (s.line_col(span.start()), s.line_col(span.end())),
-            None => {
-                let one = LineCol { line: 1, column: 1 };
-                (one, one)
-            }
+            None => UNKNOWN,
         }
     }
 }
@@ -230,9 +227,25 @@ pub(crate) fn render_in_order<S, R: Send>(
     Ok(())
 }
 
-/// Start and end line/column of every finding's span, in order; 1:1 for a note that cannot be
+/// Where a finding is shown when its note cannot be read again: 1:1.
+const UNKNOWN: (LineCol, LineCol) = (
+    LineCol { line: 1, column: 1 },
+    LineCol { line: 1, column: 1 },
+);
+
+/// Start and end line/column of every finding's span, by the finding's index in the run.
+pub struct Positions(Vec<(LineCol, LineCol)>);
+
+impl Positions {
+    /// Finding `i`'s position; 1:1 when it is not known.
+    pub fn of(&self, i: usize) -> (LineCol, LineCol) {
+        self.0.get(i).copied().unwrap_or(UNKNOWN)
+    }
+}
+
+/// The [`Positions`] of `findings`, read on the pool's threads; 1:1 for a note that cannot be
 /// read again.
-pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Vec<(LineCol, LineCol)> {
+pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Positions {
     let mut out = Vec::with_capacity(findings.len());
     let done = render_in_order(
         pool,
@@ -245,7 +258,7 @@ pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Vec<(
         },
     );
     debug_assert!(done.is_ok(), "collecting positions cannot fail");
-    out
+    Positions(out)
 }
 
 /// What to put before a vault-relative path so that it names the file relative to the current
@@ -372,8 +385,8 @@ mod tests {
 
         let at = positions(Path::new("/nonexistent-vault"), &findings, &pool);
         let one = LineCol { line: 1, column: 1 };
-        assert_eq!(at.len(), findings.len());
-        assert!(at.iter().all(|p| *p == (one, one)));
+        assert_eq!(at.0.len(), findings.len());
+        assert!(at.0.iter().all(|p| *p == (one, one)));
     }
 
     #[test]

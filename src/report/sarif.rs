@@ -12,10 +12,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::SarifBase;
+use super::{Positions, SarifBase};
 use crate::engine::Run;
 use crate::finding::Severity;
-use crate::model::LineCol;
 use crate::rules::REGISTRY;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -31,13 +30,12 @@ const UNREADABLE_HELP: &str = "Fix or remove the file; the rest of the vault was
 pub fn write(
     out: &mut dyn Write,
     run: &Run,
-    positions: &[(LineCol, LineCol)],
+    positions: &Positions,
     base: &SarifBase,
 ) -> io::Result<()> {
     let mut results = Vec::with_capacity(run.findings.len() + run.problems.len());
-    let one = LineCol { line: 1, column: 1 };
     for (i, f) in run.findings.iter().enumerate() {
-        let (start, end) = positions.get(i).copied().unwrap_or((one, one));
+        let (start, end) = positions.of(i);
         results.push(json!({
             "ruleId": f.rule,
             "ruleIndex": rule_index(f.rule),
