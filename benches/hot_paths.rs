@@ -112,7 +112,7 @@ fn resolve_batch(index: &VaultIndex, batch: &[(usize, String, Link)]) -> usize {
         let (resolution, anchor) = index.resolve_link(link, *from_id, from);
         found += match resolution {
             Resolution::Note { .. } => usize::from(anchor.is_none_or(|a| a == AnchorCheck::Found)),
-            Resolution::Missing => index.notes_with_alias(&link.path).len(),
+            Resolution::Missing => usize::from(index.note_with_alias(&link.path).is_some()),
             Resolution::File(_) | Resolution::OutsideVault => 0,
         };
     }

@@ -67,8 +67,10 @@ pub struct VaultIndex {
     notes: Vec<Note>,
     /// Where every note and attachment is: all that resolving a link needs.
     paths: Paths,
-    /// Lower-cased NFC alias → notes.
-    by_alias: HashMap<String, Vec<usize>>,
+    /// Every alias, as (hash of its lower-cased NFC form, note id, index among the note's
+    /// aliases), sorted: a few integers per alias, where a map of strings would hold
+    /// several allocations each.
+    by_alias: Vec<(u64, u32, u32)>,
     /// Note names, aliases and attachment names, for "did you mean" suggestions.
     suggestions: NameTable<NameOf>,
     /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
@@ -95,11 +97,12 @@ pub struct Paths {
 
 /// A note's anchors, as 64-bit hashes of their keys: two notes in three of a large vault
 /// are held as this model only, and hashes keep it a fraction of the heading texts' size.
-/// Two different keys share a hash with a chance of about one in 2^64.
+/// Two different keys share a hash with a chance of about one in 2^61 (headings) or 2^64.
 #[derive(Debug, Default)]
 pub struct NoteAnchors {
     /// Heading keys (see [`heading_key`]) with levels.
-    headings: Box<[(u8, u64)]>,
+    /// Each packed in one word (see [`HeadingKey`]).
+    headings: Box<[HeadingKey]>,
     /// GitHub slugs of the headings.
     slugs: Box<[u64]>,
     /// Block ids, lower-cased.
@@ -113,7 +116,7 @@ impl NoteAnchors {
             headings: note
                 .headings
                 .iter()
-                .map(|h| (h.level, key_hash(&heading_key(&h.text))))
+                .map(|h| HeadingKey::new(h.level, key_hash(&heading_key(&h.text))))
                 .collect(),
             slugs: note
                 .headings
@@ -126,6 +129,28 @@ impl NoteAnchors {
                 .map(|b| key_hash(&b.id.to_lowercase()))
                 .collect(),
         }
+    }
+}
+
+/// A heading's level (3 bits: 1 to 6) and the hash of its key (the other 61 bits), in one
+/// word: a large vault holds millions of headings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct HeadingKey(u64);
+
+impl HeadingKey {
+    const HASH: u64 = (1 << 61) - 1;
+
+    fn new(level: u8, hash: u64) -> Self {
+        HeadingKey((u64::from(level.min(7)) << 61) | (hash & Self::HASH))
+    }
+
+    fn level(self) -> u8 {
+        u8::try_from(self.0 >> 61).unwrap_or(u8::MAX)
+    }
+
+    /// Whether two headings have the same key, whatever their levels.
+    fn same_key(self, other: HeadingKey) -> bool {
+        self.0 & Self::HASH == other.0 & Self::HASH
     }
 }
 
@@ -178,20 +203,32 @@ impl VaultIndex {
             ..VaultIndex::default()
         };
         for (id, note) in notes.iter().enumerate() {
-            index.suggestions.insert(note.name(), NameOf::Note(id));
-            for alias in &note.aliases {
-                index.suggestions.insert(alias.trim(), NameOf::Alias(id));
-                index
-                    .by_alias
-                    .entry(fold(alias.trim()))
-                    .or_default()
-                    .push(id);
+            for (k, alias) in note.aliases.iter().enumerate() {
+                if let (Ok(id), Ok(k)) = (u32::try_from(id), u32::try_from(k)) {
+                    index.by_alias.push((key_hash(&fold(alias.trim())), id, k));
+                }
             }
         }
-        for (id, path) in index.paths.files.iter().enumerate() {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            index.suggestions.insert(name, NameOf::File(id));
-        }
+        let files = &index.paths.files;
+        let names = notes
+            .iter()
+            .enumerate()
+            .flat_map(|(id, note)| {
+                let aliases = note
+                    .aliases
+                    .iter()
+                    .map(move |a| (a.trim(), NameOf::Alias(id)));
+                std::iter::once((note.name(), NameOf::Note(id))).chain(aliases)
+            })
+            .chain(
+                files
+                    .iter()
+                    .enumerate()
+                    .map(|(id, path)| (path.rsplit('/').next().unwrap_or(path), NameOf::File(id))),
+            );
+        index.suggestions = NameTable::from_names(names);
+        index.by_alias.sort_unstable();
+        index.by_alias.shrink_to_fit();
         index.notes = notes;
         index
     }
@@ -266,11 +303,24 @@ impl VaultIndex {
         }
     }
 
-    /// Notes having `alias` (case-insensitive).
-    pub fn notes_with_alias(&self, alias: &str) -> &[usize] {
+    /// The first note (in path order) having `alias` (case-insensitive).
+    pub fn note_with_alias(&self, alias: &str) -> Option<usize> {
+        let wanted = fold(alias.trim());
+        let hash = key_hash(&wanted);
+        let start = self.by_alias.partition_point(|(h, _, _)| *h < hash);
         self.by_alias
-            .get(&fold(alias.trim()))
-            .map_or(&[], Vec::as_slice)
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|(h, _, _)| *h == hash)
+            .map(|(_, id, k)| (*id as usize, *k as usize))
+            .find(|(id, k)| {
+                self.notes
+                    .get(*id)
+                    .and_then(|n| n.aliases.get(*k))
+                    .is_some_and(|a| fold(a.trim()) == wanted)
+            })
+            .map(|(id, _)| id)
     }
 
     /// Checks a link's anchor against note `id`. `markdown_slugs` also accepts GitHub-style
@@ -623,20 +673,21 @@ pub fn github_slug(text: &str) -> String {
 
 /// Walks `#A#B#C`: each heading found after the previous one, deeper than it, and inside its
 /// section (before the next heading at its level or above).
-fn walk_chain(headings: &[(u8, u64)], chain: &[String]) -> AnchorCheck {
+fn walk_chain(headings: &[HeadingKey], chain: &[String]) -> AnchorCheck {
     let mut from = 0;
     let mut parent: Option<u8> = None;
     for wanted in chain {
-        let key = key_hash(&heading_key(wanted));
+        let key = HeadingKey::new(0, key_hash(&heading_key(wanted)));
         let mut found = None;
-        for (i, (level, text)) in headings.iter().enumerate().skip(from) {
+        for (i, heading) in headings.iter().enumerate().skip(from) {
+            let level = heading.level();
             if let Some(p) = parent
-                && *level <= p
+                && level <= p
             {
                 break;
             }
-            if *text == key {
-                found = Some((i, *level));
+            if heading.same_key(key) {
+                found = Some((i, level));
                 break;
             }
         }
@@ -735,6 +786,35 @@ mod tests {
                 *want,
                 "[[{target}]] from {from}"
             );
+        }
+    }
+
+    #[test]
+    fn aliases_name_their_first_note() {
+        let v = vault(
+            &[
+                ("A.md", "---\naliases: [Other, \"  Société  \"]\n---\n"),
+                ("B.md", "---\naliases: [other]\n---\n"),
+                ("C.md", ""),
+            ],
+            &[],
+        );
+        assert_eq!(v.note_with_alias("OTHER"), Some(0));
+        assert_eq!(v.note_with_alias("société"), Some(0));
+        assert_eq!(v.note_with_alias("Socie\u{301}te\u{301}"), Some(0));
+        assert_eq!(v.note_with_alias("C"), None);
+        assert_eq!(v.note_with_alias("Societe"), None);
+    }
+
+    #[test]
+    fn heading_keys_keep_level_and_hash_apart() {
+        for level in 1..=6u8 {
+            for hash in [0, 1, u64::MAX, 0x8000_0000_0000_0001] {
+                let key = HeadingKey::new(level, hash);
+                assert_eq!(key.level(), level);
+                assert!(key.same_key(HeadingKey::new(1, hash)));
+                assert!(!key.same_key(HeadingKey::new(level, hash ^ 1)));
+            }
         }
     }
 

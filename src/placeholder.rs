@@ -29,7 +29,7 @@ pub fn is_placeholder(index: &VaultIndex, link: &Link) -> bool {
     if !link.kind.is_wiki_style() || (link.kind.is_embed() && has_extension(&link.path)) {
         return false;
     }
-    if !index.notes_with_alias(&link.path).is_empty() {
+    if index.note_with_alias(&link.path).is_some() {
         return false;
     }
     let wanted = link.path.rsplit('/').next().unwrap_or(&link.path);

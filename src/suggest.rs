@@ -12,7 +12,6 @@
 //! rejects most of them cheaply, and the edit distance itself stops as soon as it exceeds the
 //! limit.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use unicode_normalization::UnicodeNormalization;
@@ -23,10 +22,17 @@ use unicode_normalization::char::is_combining_mark;
 const BINS: usize = 32;
 
 /// Names to suggest from, each carrying a value (a note id, say).
+///
+/// Held compactly, as a large vault holds a name per note: the names and their folded forms
+/// sit back to back in one string, and the piece index is a sorted array of plain integers,
+/// so a name costs no allocation of its own. Call [`NameTable::finish`] after the last
+/// insert: until then lookups are right but scan the whole piece index.
 #[derive(Debug, Clone)]
 pub struct NameTable<T> {
     /// `buckets[n]` holds the names of `n` characters (after folding).
     buckets: Vec<Bucket<T>>,
+    /// Every name as inserted, each followed by its folded form.
+    text: String,
     len: usize,
 }
 
@@ -42,9 +48,96 @@ struct Bucket<T> {
     /// Character histograms, the second filter, beside the masks for the same reason.
     histograms: Vec<[u8; BINS]>,
     entries: Vec<Entry<T>>,
-    /// Hash of (piece number, piece) → the names holding that piece, as indexes into
-    /// `entries`. Empty for names shorter than [`SEGMENTS`], which are scanned.
-    pieces: HashMap<u64, Vec<u32>>,
+    /// Which names hold which pieces. Empty for names shorter than [`SEGMENTS`], which are
+    /// scanned.
+    pieces: Pieces,
+}
+
+/// Hashes of (piece number, piece), each with the index of a name holding that piece.
+#[derive(Debug, Clone)]
+enum Pieces {
+    /// As inserted.
+    Pending(Vec<(u64, u32)>),
+    /// Sorted by hash, in two arrays, so that the names holding a piece sit side by side.
+    /// `directory[p]` is where the hashes whose top bits are `p` start, about four per slot:
+    /// the hashes are uniform, so a lookup searches a handful of them.
+    Sorted {
+        keys: Vec<u64>,
+        names: Vec<u32>,
+        directory: Vec<u32>,
+        shift: u32,
+    },
+}
+
+/// The slot of the piece directory a hash falls in.
+fn slot(key: u64, shift: u32) -> usize {
+    usize::try_from(key.checked_shr(shift).unwrap_or(0)).unwrap_or(usize::MAX)
+}
+
+impl Pieces {
+    fn push(&mut self, key: u64, name: u32) {
+        if let Pieces::Sorted { keys, names, .. } = self {
+            let pairs = std::mem::take(keys).into_iter().zip(std::mem::take(names));
+            *self = Pieces::Pending(pairs.collect());
+        }
+        if let Pieces::Pending(pairs) = self {
+            pairs.push((key, name));
+        }
+    }
+
+    fn sort(&mut self) {
+        if let Pieces::Pending(pairs) = self {
+            let mut pairs = std::mem::take(pairs);
+            pairs.sort_unstable();
+            let keys: Vec<u64> = pairs.iter().map(|(key, _)| *key).collect();
+            let names: Vec<u32> = pairs.iter().map(|(_, name)| *name).collect();
+            drop(pairs);
+            let bits = (keys.len() / 4).max(1).ilog2().min(31);
+            let shift = 64 - bits;
+            let mut directory = Vec::with_capacity((1 << bits) + 1);
+            let mut at = 0;
+            for p in 0..=(1usize << bits) {
+                while keys.get(at).is_some_and(|k| slot(*k, shift) < p) {
+                    at += 1;
+                }
+                directory.push(u32::try_from(at).unwrap_or(u32::MAX));
+            }
+            *self = Pieces::Sorted {
+                keys,
+                names,
+                directory,
+                shift,
+            };
+        }
+    }
+
+    /// Calls `visit` with every name holding the piece `key`.
+    fn each(&self, key: u64, mut visit: impl FnMut(usize)) {
+        match self {
+            Pieces::Pending(pairs) => pairs
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .for_each(|(_, at)| visit(*at as usize)),
+            Pieces::Sorted {
+                keys,
+                names,
+                directory,
+                shift,
+            } => {
+                let p = slot(key, *shift);
+                let lo = directory.get(p).map_or(0, |at| *at as usize);
+                let hi = directory.get(p + 1).map_or(keys.len(), |at| *at as usize);
+                let near = keys.get(lo..hi).unwrap_or(&[]);
+                let start = lo + near.partition_point(|k| *k < key);
+                let end = lo + near.partition_point(|k| *k <= key);
+                names
+                    .get(start..end)
+                    .unwrap_or(&[])
+                    .iter()
+                    .for_each(|at| visit(*at as usize));
+            }
+        }
+    }
 }
 
 impl<T> Default for Bucket<T> {
@@ -53,12 +146,23 @@ impl<T> Default for Bucket<T> {
             masks: Vec::new(),
             histograms: Vec::new(),
             entries: Vec::new(),
-            pieces: HashMap::new(),
+            pieces: Pieces::Pending(Vec::new()),
         }
     }
 }
 
 impl<T> Bucket<T> {
+    /// A bucket sized for `count` names of `n` characters.
+    fn with_capacity(n: usize, count: usize) -> Self {
+        let pieces = if n >= SEGMENTS { SEGMENTS * count } else { 0 };
+        Bucket {
+            masks: Vec::with_capacity(count),
+            histograms: Vec::with_capacity(count),
+            entries: Vec::with_capacity(count),
+            pieces: Pieces::Pending(Vec::with_capacity(pieces)),
+        }
+    }
+
     /// Calls `visit` with the index of every name that may be within `limit` edits of
     /// `wanted`: every such name, and some that are not (the caller measures them). A name
     /// may be visited more than once; sorting the candidates to skip repeats costs more than
@@ -73,11 +177,16 @@ impl<T> Bucket<T> {
                 let Some(piece) = wanted.get(start..start + range.len()) else {
                     continue;
                 };
-                if let Some(ids) = self.pieces.get(&piece_key(i, piece)) {
-                    ids.iter().for_each(|at| visit(*at as usize));
-                }
+                self.pieces.each(piece_key(i, piece), &mut visit);
             }
         }
+    }
+
+    fn finish(&mut self) {
+        self.masks.shrink_to_fit();
+        self.histograms.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.pieces.sort();
     }
 }
 
@@ -95,10 +204,12 @@ fn piece_key(i: usize, piece: &[char]) -> u64 {
 
 #[derive(Debug, Clone)]
 struct Entry<T> {
-    name: String,
-    chars: Box<[char]>,
+    /// Where the name starts in [`NameTable::text`]; its folded form follows it.
+    at: u32,
+    name_len: u32,
+    folded_len: u32,
     /// Insertion order, the last tie-breaker.
-    seq: usize,
+    seq: u32,
     value: T,
 }
 
@@ -114,6 +225,7 @@ impl<T> Default for NameTable<T> {
     fn default() -> Self {
         NameTable {
             buckets: Vec::new(),
+            text: String::new(),
             len: 0,
         }
     }
@@ -124,56 +236,129 @@ impl<T> NameTable<T> {
         NameTable::default()
     }
 
+    /// A finished table of `names`, each array sized once: a large vault's names would
+    /// otherwise be copied and held twice over as the arrays grow.
+    /// `names` is walked twice (to size, then to fill), never collected.
+    pub fn from_names<'n, I>(names: I) -> Self
+    where
+        I: IntoIterator<Item = (&'n str, T)>,
+        I::IntoIter: Clone,
+    {
+        let names = names.into_iter();
+        let mut counts: Vec<usize> = Vec::new();
+        let mut text = 0;
+        for (name, _) in names.clone() {
+            let (n, bytes) = folded(name).fold((0, 0), |(n, b), c| (n + 1, b + c.len_utf8()));
+            if counts.len() <= n {
+                counts.resize(n + 1, 0);
+            }
+            if let Some(count) = counts.get_mut(n) {
+                *count += 1;
+            }
+            text += name.len() + bytes;
+        }
+        let mut table = NameTable {
+            buckets: counts
+                .iter()
+                .enumerate()
+                .map(|(n, count)| Bucket::with_capacity(n, *count))
+                .collect(),
+            text: String::with_capacity(text),
+            len: 0,
+        };
+        for (name, value) in names {
+            table.insert(name, value);
+        }
+        table.finish();
+        table
+    }
+
+    /// Adds a name. A table holds up to 4 GiB of names; past that, names are left out.
     pub fn insert(&mut self, name: &str, value: T) {
-        let chars: Box<[char]> = fold_chars(name).into();
+        let chars = fold_chars(name);
         let n = chars.len();
+        let folded: String = chars.iter().collect();
+        let (Ok(at), Ok(name_len), Ok(folded_len), Ok(seq)) = (
+            u32::try_from(self.text.len()),
+            u32::try_from(name.len()),
+            u32::try_from(folded.len()),
+            u32::try_from(self.len),
+        ) else {
+            return;
+        };
+        if u32::try_from(self.text.len() + name.len() + folded.len()).is_err() {
+            return;
+        }
         if self.buckets.len() <= n {
             self.buckets.resize_with(n + 1, Bucket::default);
         }
-        let entry = Entry {
-            name: name.to_string(),
-            chars,
-            seq: self.len,
-            value,
+        let Some(bucket) = self.buckets.get_mut(n) else {
+            return;
         };
-        self.len += 1;
-        if let Some(bucket) = self.buckets.get_mut(n) {
-            if n >= SEGMENTS
-                && let Ok(at) = u32::try_from(bucket.entries.len())
-            {
-                for (i, range) in segments(n).enumerate() {
-                    if let Some(piece) = entry.chars.get(range) {
-                        bucket
-                            .pieces
-                            .entry(piece_key(i, piece))
-                            .or_default()
-                            .push(at);
-                    }
+        let Ok(entry_at) = u32::try_from(bucket.entries.len()) else {
+            return;
+        };
+        if n >= SEGMENTS {
+            for (i, range) in segments(n).enumerate() {
+                if let Some(piece) = chars.get(range) {
+                    bucket.pieces.push(piece_key(i, piece), entry_at);
                 }
             }
-            bucket.masks.push(mask(&entry.chars));
-            bucket.histograms.push(histogram(&entry.chars));
-            bucket.entries.push(entry);
         }
+        self.text.push_str(name);
+        self.text.push_str(&folded);
+        bucket.masks.push(mask(&chars));
+        bucket.histograms.push(histogram(&chars));
+        bucket.entries.push(Entry {
+            at,
+            name_len,
+            folded_len,
+            seq,
+            value,
+        });
+        self.len += 1;
+    }
+
+    /// Sorts the piece index and gives back the room the table grew into: call it after the
+    /// last insert. Inserting again is allowed, and undoes the sort until the next call.
+    pub fn finish(&mut self) {
+        self.text.shrink_to_fit();
+        self.buckets.iter_mut().for_each(Bucket::finish);
+    }
+
+    /// The name of an entry, as inserted.
+    fn name(&self, entry: &Entry<T>) -> &str {
+        let start = entry.at as usize;
+        self.text
+            .get(start..start + entry.name_len as usize)
+            .unwrap_or("")
+    }
+
+    /// The folded form of an entry's name.
+    fn folded(&self, entry: &Entry<T>) -> &str {
+        let start = entry.at as usize + entry.name_len as usize;
+        self.text
+            .get(start..start + entry.folded_len as usize)
+            .unwrap_or("")
     }
 
     /// Up to `max` names within the edit limit of `wanted` (case and Unicode form ignored),
     /// closest first, then by name, then in insertion order. Exact matches (distance 0) are
     /// included: the caller knows whether they are useful.
     pub fn closest(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, T>> {
-        let mut scored: Vec<(usize, &Entry<T>)> = Vec::new();
+        let mut scored: Vec<(usize, &str, &Entry<T>)> = Vec::new();
         self.within_limit(wanted, |d, entry| {
-            scored.push((d, entry));
+            scored.push((d, self.name(entry), entry));
             true
         });
-        scored.sort_by(|a, b| (a.0, &a.1.name, a.1.seq).cmp(&(b.0, &b.1.name, b.1.seq)));
+        scored.sort_by(|a, b| (a.0, a.1, a.2.seq).cmp(&(b.0, b.1, b.2.seq)));
         // A name found by several of its pieces was measured once per piece.
-        scored.dedup_by(|a, b| a.1.seq == b.1.seq);
+        scored.dedup_by(|a, b| a.2.seq == b.2.seq);
         scored
             .into_iter()
             .take(max)
-            .map(|(distance, e)| Suggestion {
-                name: &e.name,
+            .map(|(distance, name, e)| Suggestion {
+                name,
                 distance,
                 value: &e.value,
             })
@@ -205,6 +390,8 @@ impl<T> NameTable<T> {
         let lo = wanted.len().saturating_sub(limit);
         let hi = wanted.len() + limit;
         let mut more = true;
+        // The folded name being measured, decoded once per candidate into one buffer.
+        let mut chars: Vec<char> = Vec::with_capacity(hi);
         for (n, bucket) in self.buckets.iter().enumerate().take(hi + 1).skip(lo) {
             bucket.candidates(n, &wanted, limit, |at| {
                 let Some(m) = bucket.masks.get(at).filter(|_| more) else {
@@ -226,7 +413,9 @@ impl<T> NameTable<T> {
                 let Some(entry) = bucket.entries.get(at) else {
                     return;
                 };
-                if let Some(d) = bounded_levenshtein(&wanted, &entry.chars, limit) {
+                chars.clear();
+                chars.extend(self.folded(entry).chars());
+                if let Some(d) = bounded_levenshtein(&wanted, &chars, limit) {
                     more = found(d, entry);
                 }
             });
@@ -248,6 +437,7 @@ where
     for c in candidates {
         table.insert(c, c);
     }
+    table.finish();
     let same = |c: &str| c.nfc().collect::<String>().to_lowercase();
     let wanted_same = same(wanted.trim());
     let mut out: Vec<&'a str> = Vec::new();
@@ -306,11 +496,15 @@ fn limit(len: usize) -> usize {
 /// Case and accents are ignored when comparing names: `Societe Generale` finds
 /// `Société Générale`.
 fn fold_chars(s: &str) -> Vec<char> {
+    folded(s).collect()
+}
+
+/// The characters of `s` as compared: trimmed, accents dropped, lower-cased.
+fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
     s.trim()
         .nfd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn histogram(chars: &[char]) -> [u8; BINS] {
@@ -458,10 +652,12 @@ mod tests {
             names in proptest::collection::vec("[abcé ]{0,14}", 1..60),
             picks in proptest::collection::vec((0usize..60, "[abcé ]{0,3}", 0usize..16), 1..8),
         ) {
+            // Both forms of the index: as inserted, and sorted with its directory.
             let mut table = NameTable::new();
             for n in &names {
                 table.insert(n, ());
             }
+            let finished = NameTable::from_names(names.iter().map(|n| (n.as_str(), ())));
             // Wanted texts near the names (an edit or three away) and unrelated ones.
             for (i, insert, at) in picks {
                 let base = names.get(i % names.len()).cloned().unwrap_or_default();
@@ -479,9 +675,34 @@ mod tests {
                     .collect();
                 got.sort();
                 proptest::prop_assert_eq!(table.has_close(&wanted), !got.is_empty());
+                let from_finished: Vec<(usize, String)> = finished
+                    .closest(&wanted, usize::MAX)
+                    .into_iter()
+                    .map(|s| (s.distance, s.name.to_string()))
+                    .collect();
+                let mut sorted = from_finished.clone();
+                sorted.sort();
+                proptest::prop_assert_eq!(&sorted, &got);
+                proptest::prop_assert_eq!(finished.has_close(&wanted), !got.is_empty());
                 proptest::prop_assert_eq!(got, scan(&names, &wanted), "wanted {:?}", wanted);
             }
         }
+    }
+
+    #[test]
+    fn finished_tables_find_names_in_every_directory_slot() {
+        // Enough names of one length for a directory of many slots.
+        let names: Vec<String> = (0..5000).map(|i| format!("Name {i:05}")).collect();
+        let mut table = NameTable::from_names(names.iter().map(|n| (n.as_str(), ())));
+        for wanted in ["Name 00000", "Name 04999", "Nmae 02500", "Name 1234"] {
+            let got: Vec<&str> = table.closest(wanted, 1).iter().map(|s| s.name).collect();
+            assert_eq!(got.len(), 1, "{wanted}");
+        }
+        assert_eq!(table.closest("Name 03117", 1)[0].name, "Name 03117");
+        // Inserting after the sort still finds old and new names.
+        table.insert("Name 99999", ());
+        assert_eq!(table.closest("Name 99999", 1)[0].name, "Name 99999");
+        assert_eq!(table.closest("Name 03117", 1)[0].name, "Name 03117");
     }
 
     #[test]

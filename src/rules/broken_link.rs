@@ -113,9 +113,8 @@ fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
     // An alias is not a link target in Obsidian: say which note has it.
     if let Some(owner) = cx
         .index
-        .notes_with_alias(written)
-        .first()
-        .and_then(|id| cx.index.note(*id))
+        .note_with_alias(written)
+        .and_then(|id| cx.index.note(id))
     {
         let rewrite = if wiki {
             format!("write `[[{}|{written}]]`", owner.name())
