@@ -311,8 +311,10 @@ fn check_index(
             }
             (findings, problems)
         })
+        .filter(|(findings, problems)| !findings.is_empty() || !problems.is_empty())
         .collect();
     let mut findings = checked.findings;
+    findings.reserve_exact(per_note.iter().map(|(f, _)| f.len()).sum());
     let mut problems = Vec::new();
     for (f, p) in per_note {
         findings.extend(f);
@@ -481,6 +483,15 @@ fn index_vault(
     let mut anchors = Vec::with_capacity(rest.len());
     let mut unreadable = Vec::new();
     let mut checked = Checked::default();
+    // Sized once: on a large vault the findings are tens of megabytes, and growing them by
+    // doubling would hold up to twice that at the run's peak.
+    let total = rest
+        .iter()
+        .filter_map(|(_, outcome, _)| outcome.as_ref())
+        .map(|(findings, _)| findings.len())
+        .sum();
+    checked.findings.reserve_exact(total);
+    checked.done.reserve_exact(rest.len());
     for (held, outcome, problem) in rest {
         anchors.push(held);
         checked.add(outcome);
