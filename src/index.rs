@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Anchor, Link, Note};
+use crate::model::{Anchor, Chain, Link, Note};
 use crate::suggest::{NameTable, Suggestion};
 
 /// A file a link can point at.
@@ -334,12 +334,12 @@ impl VaultIndex {
                 if anchors.blocks.contains(&key_hash(&block.to_lowercase())) {
                     AnchorCheck::Found
                 } else {
-                    AnchorCheck::MissingBlock(block.clone())
+                    AnchorCheck::MissingBlock(block.to_string())
                 }
             }
             Anchor::Heading(chain) => {
                 if markdown_slugs
-                    && let [one] = chain.as_slice()
+                    && let Some(one) = chain.single()
                     && anchors.slugs.contains(&key_hash(&one.to_lowercase()))
                 {
                     return AnchorCheck::Found;
@@ -673,10 +673,10 @@ pub fn github_slug(text: &str) -> String {
 
 /// Walks `#A#B#C`: each heading found after the previous one, deeper than it, and inside its
 /// section (before the next heading at its level or above).
-fn walk_chain(headings: &[HeadingKey], chain: &[String]) -> AnchorCheck {
+fn walk_chain(headings: &[HeadingKey], chain: &Chain) -> AnchorCheck {
     let mut from = 0;
     let mut parent: Option<u8> = None;
-    for wanted in chain {
+    for wanted in chain.headings() {
         let key = HeadingKey::new(0, key_hash(&heading_key(wanted)));
         let mut found = None;
         for (i, heading) in headings.iter().enumerate().skip(from) {
@@ -692,7 +692,7 @@ fn walk_chain(headings: &[HeadingKey], chain: &[String]) -> AnchorCheck {
             }
         }
         let Some((i, level)) = found else {
-            return AnchorCheck::MissingHeading(wanted.clone());
+            return AnchorCheck::MissingHeading(wanted.to_string());
         };
         from = i + 1;
         parent = Some(level);
@@ -848,7 +848,7 @@ mod tests {
         let text =
             "# Top\n## Funding\n### Series A\n## What is Foam?\n## Revenue model\npara ^Blk-1\n";
         let v = vault(&[("N.md", text)], &[]);
-        let h = |v: &[&str]| Anchor::Heading(v.iter().map(|s| s.to_string()).collect());
+        let h = |v: &[&str]| Anchor::Heading(Chain::new(v.iter().copied()));
         let cases: &[(Anchor, bool, AnchorCheck)] = &[
             (h(&["Funding"]), false, AnchorCheck::Found),
             (h(&["funding"]), false, AnchorCheck::Found),

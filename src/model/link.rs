@@ -36,9 +36,57 @@ impl LinkKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Anchor {
     /// `#A#B`: a chain of headings, each deeper than the last.
-    Heading(Vec<String>),
+    Heading(Chain),
     /// `#^id`
-    Block(String),
+    Block(Box<str>),
+}
+
+/// The headings of a `#A#B` anchor: trimmed, none empty, held as one string joined by `#`
+/// (no heading of a chain can hold a `#`, the character that splits it). One allocation per
+/// link, where a list of strings would take one per heading and one for the list: a large
+/// vault holds hundreds of thousands of such links until they are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain(Box<str>);
+
+impl Chain {
+    /// The chain of `headings`, trimmed, the empty ones left out.
+    pub fn new<'a>(headings: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut joined = String::new();
+        for heading in headings
+            .into_iter()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+        {
+            if !joined.is_empty() {
+                joined.push('#');
+            }
+            joined.push_str(heading);
+        }
+        Chain(joined.into_boxed_str())
+    }
+
+    /// The headings, outermost first.
+    pub fn headings(&self) -> impl Iterator<Item = &str> {
+        self.0.split('#').filter(|h| !h.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.headings().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The one heading of a chain of one.
+    pub fn single(&self) -> Option<&str> {
+        (!self.0.is_empty() && !self.0.contains('#')).then_some(&*self.0)
+    }
+
+    /// The headings joined by `#`, as in a link (`A#B`).
+    pub fn joined(&self) -> &str {
+        &self.0
+    }
 }
 
 /// One link in a note.
@@ -81,13 +129,8 @@ impl Link {
         let anchor = fragment.and_then(|f| {
             let f = decode(&f);
             let anchor = match f.strip_prefix('^') {
-                Some(id) => Anchor::Block(id.trim().to_string()),
-                None => Anchor::Heading(
-                    f.split('#')
-                        .map(|h| h.trim().to_string())
-                        .filter(|h| !h.is_empty())
-                        .collect(),
-                ),
+                Some(id) => Anchor::Block(id.trim().into()),
+                None => Anchor::Heading(Chain::new(f.split('#'))),
             };
             match &anchor {
                 Anchor::Block(id) if id.is_empty() => None,
@@ -117,7 +160,7 @@ impl Link {
     pub fn display_target(&self) -> String {
         match &self.anchor {
             None => self.path.clone(),
-            Some(Anchor::Heading(chain)) => format!("{}#{}", self.path, chain.join("#")),
+            Some(Anchor::Heading(chain)) => format!("{}#{}", self.path, chain.joined()),
             Some(Anchor::Block(id)) => format!("{}#^{id}", self.path),
         }
     }
@@ -206,9 +249,24 @@ mod tests {
     }
 
     #[test]
+    fn chains_keep_their_headings_in_order() {
+        let chain = Chain::new(["  Funding ", "", " 2024 round", "  "]);
+        assert_eq!(
+            chain.headings().collect::<Vec<_>>(),
+            ["Funding", "2024 round"]
+        );
+        assert_eq!((chain.len(), chain.joined()), (2, "Funding#2024 round"));
+        assert_eq!(chain.single(), None);
+        let one = Chain::new([" Team "]);
+        assert_eq!((one.single(), one.len()), (Some("Team"), 1));
+        let none = Chain::new(["", " "]);
+        assert!(none.is_empty() && none.single().is_none() && none.headings().next().is_none());
+    }
+
+    #[test]
     fn target_splitting_table() {
         use Anchor::*;
-        let h = |v: &[&str]| Some(Heading(v.iter().map(|s| s.to_string()).collect()));
+        let h = |v: &[&str]| Some(Heading(Chain::new(v.iter().copied())));
         let cases: Vec<(LinkKind, &str, &str, Option<Anchor>)> = vec![
             (LinkKind::Wiki, "Note", "Note", None),
             (LinkKind::Wiki, " Note ", "Note", None),

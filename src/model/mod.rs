@@ -15,6 +15,6 @@ pub mod scan;
 pub mod span;
 
 pub use line_index::{LineCol, LineIndex};
-pub use link::{Anchor, Link, LinkKind};
+pub use link::{Anchor, Chain, Link, LinkKind};
 pub use note::{Note, ParseOptions};
 pub use span::Span;

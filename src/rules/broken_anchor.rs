@@ -122,7 +122,7 @@ fn heading_help(
     {
         return format!(
             "`{heading}` is in {in_note}, but not inside the section of the heading before it in the link; fix the order of `#{}`, or link to `#{heading}` alone",
-            chain.join("#")
+            chain.joined()
         );
     }
     // A GitHub slug where only heading text counts: wikilinks (Obsidian's rule), and markdown
