@@ -427,6 +427,9 @@ impl Paths {
                 .or_default()
                 .push(Target::File(id));
         }
+        // Nearly every name is one target; a vector grown by push keeps room for four.
+        paths.by_name.values_mut().for_each(Vec::shrink_to_fit);
+        paths.by_stem.values_mut().for_each(Vec::shrink_to_fit);
         paths.notes = notes;
         paths.files = files;
         paths
