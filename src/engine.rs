@@ -347,7 +347,7 @@ fn check_index(
     }
     let unused = crate::suppress::apply(settings, index, reported, &mut findings);
     findings.extend(unused);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.sort_unstable_by(Finding::output_order);
     findings.dedup();
     let rule_times = settings
         .rules
