@@ -3,6 +3,8 @@
 //!
 //! Findings hold byte spans only; line and column are computed when they are rendered.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::model::Span;
@@ -40,8 +42,9 @@ pub struct Diagnostic {
     pub message: String,
     /// A short noun phrase shown on the span.
     pub label: String,
-    /// What to do about it.
-    pub help: Option<String>,
+    /// What to do about it. Shared: a rule that gives every note the same advice (stale
+    /// dates, on most notes of a neglected vault) holds it once.
+    pub help: Option<Arc<str>>,
     pub related: Vec<Related>,
     /// A link to a note not written yet (`broken-link` with `placeholders: warn`): the engine
     /// reports it as a warning at most, whatever the rule's severity.
@@ -66,7 +69,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -4,6 +4,8 @@
 //! words and front matter keys (`markers`, `fields`) are options of this rule but are read by
 //! `Settings` for the parser, so that every date rule sees the same dates.
 
+use std::sync::{Arc, OnceLock};
+
 use serde::Deserialize;
 use serde_yaml::Value;
 
@@ -11,6 +13,7 @@ use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
 use crate::model::date;
+use jiff::civil::Date;
 
 pub static META: RuleMeta = RuleMeta {
     id: "stale-date",
@@ -44,12 +47,15 @@ impl Default for Options {
 
 struct StaleDate {
     max_age_days: u32,
+    /// The help every finding of a run shares, for the date it names.
+    help: OnceLock<(Date, Arc<str>)>,
 }
 
 fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
     let options: Options = super::options(options)?;
     Ok(Box::new(StaleDate {
         max_age_days: options.max_age_days,
+        help: OnceLock::new(),
     }))
 }
 
@@ -78,10 +84,45 @@ impl Rule for StaleDate {
                 format!("Updated {age} days ago, limit {limit}{from}"),
                 format!("{age} days old"),
             )
-            .with_help(format!(
-                "Review the note, then set its Updated date to today ({})",
-                cx.settings.today
-            )),
+            .with_help(self.help(cx.settings.today)),
+        );
+    }
+}
+
+impl StaleDate {
+    fn help(&self, today: Date) -> Arc<str> {
+        let make = || -> Arc<str> {
+            format!("Review the note, then set its Updated date to today ({today})").into()
+        };
+        match self.help.get_or_init(|| (today, make())) {
+            (date, help) if *date == today => Arc::clone(help),
+            _ => make(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_of_one_day_share_their_help() {
+        let rule = StaleDate {
+            max_age_days: 180,
+            help: OnceLock::new(),
+        };
+        let today = jiff::civil::date(2026, 11, 26);
+        let (a, b) = (rule.help(today), rule.help(today));
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(
+            &*a,
+            "Review the note, then set its Updated date to today (2026-11-26)"
+        );
+        // Another day is never given the first day's text.
+        let other = rule.help(jiff::civil::date(2026, 12, 1));
+        assert_eq!(
+            &*other,
+            "Review the note, then set its Updated date to today (2026-12-01)"
         );
     }
 }
