@@ -16,6 +16,7 @@
 //! - anything after ` -- ` is a free reason (`%% vaultlint-disable-line broken-link -- stub %%`).
 
 use serde_yaml::Value;
+use thin_vec::ThinVec;
 
 use super::frontmatter::{Frontmatter, scalar_string};
 use super::line_index::LineIndex;
@@ -26,9 +27,9 @@ use super::span::Span;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Directives {
     /// One entry per rule named by a directive (or one for a bare directive), in file order.
-    pub suppressions: Vec<Suppression>,
+    pub suppressions: ThinVec<Suppression>,
     /// Directive comments that could not be understood.
-    pub problems: Vec<DirectiveProblem>,
+    pub problems: ThinVec<DirectiveProblem>,
 }
 
 /// One rule (or every rule) switched off over a byte range.

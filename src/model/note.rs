@@ -5,6 +5,7 @@
 
 use jiff::civil::Date;
 use regex::Regex;
+use thin_vec::ThinVec;
 
 use super::directive::{self, Directives};
 use super::figure::{self, Figure, QuotedFigure, SumClaim};
@@ -51,6 +52,10 @@ impl Default for ParseOptions {
 }
 
 /// One parsed note.
+///
+/// Its lists are [`ThinVec`]s, one word each and no allocation while empty: every note of
+/// the vault stays in memory until the end of the run, and once its own checks have run most
+/// of its lists are empty.
 #[derive(Debug, Clone)]
 pub struct Note {
     /// Vault-relative, `/`-separated path, as on disk (`Actors/Hugging Face.md`).
@@ -60,26 +65,26 @@ pub struct Note {
     pub frontmatter: Option<Box<Frontmatter>>,
     /// Where the body starts (after the BOM and front matter).
     pub body_start: usize,
-    pub aliases: Vec<String>,
+    pub aliases: ThinVec<String>,
     /// Front matter tags first, then inline tags in order.
-    pub tags: Vec<Tag>,
-    pub headings: Vec<Heading>,
+    pub tags: ThinVec<Tag>,
+    pub headings: ThinVec<Heading>,
     /// The heading texts alone, joined by NUL, once [`Note::compact_headings`] has moved them
     /// out of `headings`: other notes' links need them only for suggestions.
     compact_headings: Option<Box<str>>,
-    pub block_ids: Vec<BlockId>,
-    pub links: Vec<Link>,
+    pub block_ids: ThinVec<BlockId>,
+    pub links: ThinVec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
-    pub comment_links: Vec<Link>,
-    pub dates: Vec<DateMarker>,
+    pub comment_links: ThinVec<Link>,
+    pub dates: ThinVec<DateMarker>,
     /// Suppression directives (`%% vaultlint-disable ... %%`, front matter `vaultlint:`).
     pub directives: Directives,
     /// Metrics the note states, in source order.
-    pub figures: Vec<Figure>,
+    pub figures: ThinVec<Figure>,
     /// Metrics of other notes quoted in table rows that link to them.
-    pub quoted_figures: Vec<QuotedFigure>,
+    pub quoted_figures: ThinVec<QuotedFigure>,
     /// Table columns that claim to add up to a total.
-    pub sum_claims: Vec<SumClaim>,
+    pub sum_claims: ThinVec<SumClaim>,
     /// False when parsed for the index only ([`Note::parse_for_index`]: no figures, quoted
     /// figures, sum claims or date markers were read, and front matter values, tags and
     /// comment links were dropped) or reduced to that model ([`Note::keep_for_index`]).
@@ -108,7 +113,7 @@ impl Note {
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let text = source.get(base..).unwrap_or("");
         if let Some((span, body)) = frontmatter::split(text, base) {
-            note.aliases = frontmatter::parse(source, span, body).aliases();
+            note.aliases = frontmatter::parse(source, span, body).aliases().into();
             note.aliases.shrink_to_fit();
         }
         note.len = source.len();
@@ -189,18 +194,18 @@ impl Note {
             path: path.to_string(),
             len: source.len(),
             body_start,
-            aliases,
-            tags,
-            headings: body.headings,
+            aliases: aliases.into(),
+            tags: tags.into(),
+            headings: body.headings.into(),
             compact_headings: None,
-            block_ids: scan::block_ids(source, body_start, &body.skip),
-            links,
-            comment_links: body.comment_links,
-            dates,
+            block_ids: scan::block_ids(source, body_start, &body.skip).into(),
+            links: links.into(),
+            comment_links: body.comment_links.into(),
+            dates: dates.into(),
             directives,
-            figures: figures.own,
-            quoted_figures: figures.quoted,
-            sum_claims: figures.sums,
+            figures: figures.own.into(),
+            quoted_figures: figures.quoted.into(),
+            sum_claims: figures.sums.into(),
             is_complete: complete,
             frontmatter: frontmatter.map(Box::new),
         };
@@ -217,10 +222,10 @@ impl Note {
     /// Every note of the vault stays in memory until the end of the run, as this model.
     pub fn keep_for_index(&mut self) {
         self.frontmatter = None;
-        self.tags = Vec::new();
-        self.dates = Vec::new();
-        self.figures = Vec::new();
-        self.sum_claims = Vec::new();
+        self.tags = ThinVec::new();
+        self.dates = ThinVec::new();
+        self.figures = ThinVec::new();
+        self.sum_claims = ThinVec::new();
         self.is_complete = false;
     }
 
@@ -232,7 +237,7 @@ impl Note {
         }
         let texts: Vec<&str> = self.headings.iter().map(|h| h.text.as_str()).collect();
         self.compact_headings = Some(texts.join("\0").into_boxed_str());
-        self.headings = Vec::new();
+        self.headings = ThinVec::new();
     }
 
     /// The heading texts, in order (from [`Note::compact_headings`] once it has run).
@@ -247,7 +252,7 @@ impl Note {
     /// never reported: [`Note::keep_for_index`], and its comment links too.
     fn drop_note_local(&mut self) {
         self.keep_for_index();
-        self.comment_links = Vec::new();
+        self.comment_links = ThinVec::new();
     }
 
     /// Gives back the room the lists grew into while parsing: every note of the vault stays
