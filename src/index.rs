@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::keytable::{KeyTable, folds_to};
 use crate::model::{Anchor, Chain, Link, Note};
 use crate::suggest::{NameTable, Suggestion};
 
@@ -84,10 +85,11 @@ pub struct Paths {
     /// Note paths, by note id.
     notes: Vec<String>,
     files: Vec<String>,
-    /// Lower-cased NFC path (extension included) → target.
-    by_path: HashMap<String, Target>,
-    /// Lower-cased NFC name → targets. Notes by name without `.md`; attachments by full file name.
-    by_name: HashMap<String, Vec<Target>>,
+    /// Lower-cased NFC path (extension included) → target, packed (see [`Packed`]).
+    by_path: KeyTable,
+    /// Lower-cased NFC name → targets, packed. Notes by name without `.md`; attachments by
+    /// full file name.
+    by_name: KeyTable,
     /// Lower-cased NFC file name without its extension → attachments, for "only `.md` may
     /// be left out" hints.
     by_stem: HashMap<String, Vec<usize>>,
@@ -399,40 +401,63 @@ impl Paths {
     /// walk sorts them), so ties between candidates break the same way on every run.
     pub fn new(notes: Vec<String>, files: Vec<String>) -> Self {
         let mut paths = Paths {
-            by_path: HashMap::with_capacity(notes.len() + files.len()),
-            by_name: HashMap::with_capacity(notes.len() + files.len()),
+            notes,
+            files,
             ..Paths::default()
         };
-        for (id, path) in notes.iter().enumerate() {
-            paths.by_path.insert(fold(path), Target::Note(id));
-            paths.add_folders(path);
-            paths
-                .by_name
-                .entry(fold(note_name(path)))
-                .or_default()
-                .push(Target::Note(id));
+        let targets = paths.notes.len() + paths.files.len();
+        let mut by_path = KeyTable::with_capacity(targets);
+        let mut by_name = KeyTable::with_capacity(targets);
+        for (id, path) in paths.notes.iter().enumerate() {
+            let packed = Packed::new(Target::Note(id));
+            by_path.insert(&fold(path), packed.0, |t| paths.path_key(t));
+            by_name.insert(&fold(note_name(path)), packed.0, |t| paths.name_key(t));
         }
-        for (id, path) in files.iter().enumerate() {
-            paths.by_path.insert(fold(path), Target::File(id));
-            paths.add_folders(path);
-            let name = path.rsplit('/').next().unwrap_or(path);
+        for (id, path) in paths.files.iter().enumerate() {
+            let packed = Packed::new(Target::File(id));
+            by_path.insert(&fold(path), packed.0, |t| paths.path_key(t));
+            let name = file_name(path);
             if let Some((stem, _)) = name.rsplit_once('.')
                 && !stem.is_empty()
             {
                 paths.by_stem.entry(fold(stem)).or_default().push(id);
             }
-            paths
-                .by_name
-                .entry(fold(name))
-                .or_default()
-                .push(Target::File(id));
+            by_name.insert(&fold(name), packed.0, |t| paths.name_key(t));
         }
-        // Nearly every name is one target; a vector grown by push keeps room for four.
-        paths.by_name.values_mut().for_each(Vec::shrink_to_fit);
+        for path in paths.notes.iter().chain(&paths.files) {
+            add_folders(&mut paths.folders, path);
+        }
+        // Nearly every stem is one attachment; a vector grown by push keeps room for four.
         paths.by_stem.values_mut().for_each(Vec::shrink_to_fit);
-        paths.notes = notes;
-        paths.files = files;
+        paths.by_path = by_path;
+        paths.by_name = by_name;
         paths
+    }
+
+    /// The folded key `by_path` holds a packed target under.
+    fn path_key(&self, packed: u32) -> Cow<'_, str> {
+        Cow::Owned(fold(self.target_path(Packed(packed).target())))
+    }
+
+    /// The folded key `by_name` holds a packed target under.
+    fn name_key(&self, packed: u32) -> Cow<'_, str> {
+        Cow::Owned(fold(self.target_name(Packed(packed).target())))
+    }
+
+    /// The name a target is found by: a note's without `.md`, an attachment's in full.
+    fn target_name(&self, t: Target) -> &str {
+        match t {
+            Target::Note(_) => note_name(self.target_path(t)),
+            Target::File(_) => file_name(self.target_path(t)),
+        }
+    }
+
+    /// The target at exactly this folded vault path.
+    fn at_path(&self, key: &str) -> Option<Target> {
+        self.by_path
+            .get(key, |t| folds_to(self.target_path(Packed(t).target()), key))
+            .next()
+            .map(|t| Packed(t).target())
     }
 
     /// The vault paths of the notes, by id.
@@ -446,8 +471,8 @@ impl Paths {
 
     /// The id of the note at exactly this vault path.
     pub fn note_id(&self, path: &str) -> Option<usize> {
-        match self.by_path.get(&fold(path)) {
-            Some(Target::Note(id)) => Some(*id),
+        match self.at_path(&fold(path)) {
+            Some(Target::Note(id)) => Some(id),
             _ => None,
         }
     }
@@ -474,13 +499,13 @@ impl Paths {
         }
         let mut key = fold(&normal);
         // 2. An exact vault path wins: as written, then with `.md`.
-        if let Some(t) = self.by_path.get(&key) {
-            return self.target_resolution(*t, Vec::new());
+        if let Some(t) = self.at_path(&key) {
+            return self.target_resolution(t, Vec::new());
         }
         let written = key.len();
         key.push_str(".md");
-        if let Some(t) = self.by_path.get(&key) {
-            return self.target_resolution(*t, Vec::new());
+        if let Some(t) = self.at_path(&key) {
+            return self.target_resolution(t, Vec::new());
         }
         key.truncate(written);
         if is_relative || path.starts_with('/') {
@@ -494,7 +519,11 @@ impl Paths {
         let mut candidates: Vec<Target> = Vec::new();
         let note_name = name.strip_suffix(".md");
         for probe in [Some(name), note_name].into_iter().flatten() {
-            for t in self.by_name.get(probe).into_iter().flatten() {
+            let named = self.by_name.get(probe, |t| {
+                folds_to(self.target_name(Packed(t).target()), probe)
+            });
+            for t in named.map(|t| Packed(t).target()) {
+                let t = &t;
                 let full = self.target_path(*t);
                 let matches_name = match t {
                     // Notes are indexed without `.md`: `[[Note]]` and `[[Note.md]]` both match.
@@ -588,16 +617,6 @@ impl Paths {
         bare.to_string()
     }
 
-    fn add_folders(&mut self, path: &str) {
-        let mut folder = path;
-        while let Some((parent, _)) = folder.rsplit_once('/') {
-            if !self.folders.insert(fold(parent)) {
-                break;
-            }
-            folder = parent;
-        }
-    }
-
     /// The vault path of a suggested name's note or file.
     pub fn name_path(&self, of: NameOf) -> &str {
         match of {
@@ -623,8 +642,49 @@ impl Paths {
 
 /// A note's name: its file name without `.md`.
 fn note_name(path: &str) -> &str {
-    let file = path.rsplit('/').next().unwrap_or(path);
+    let file = file_name(path);
     file.strip_suffix(".md").unwrap_or(file)
+}
+
+/// A path's last segment.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Adds the folders above `path` to `folders`.
+fn add_folders(folders: &mut HashSet<String>, path: &str) {
+    let mut folder = path;
+    while let Some((parent, _)) = folder.rsplit_once('/') {
+        if !folders.insert(fold(parent)) {
+            break;
+        }
+        folder = parent;
+    }
+}
+
+/// A [`Target`] in one word, as the key tables hold it: the top bit marks an attachment.
+/// A vault holds far fewer than 2^31 notes or attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u32);
+
+impl Packed {
+    const FILE: u32 = 1 << 31;
+
+    fn new(t: Target) -> Self {
+        match t {
+            Target::Note(id) => Packed(id as u32 & !Self::FILE),
+            Target::File(id) => Packed(id as u32 | Self::FILE),
+        }
+    }
+
+    fn target(self) -> Target {
+        let id = (self.0 & !Self::FILE) as usize;
+        if self.0 & Self::FILE == 0 {
+            Target::Note(id)
+        } else {
+            Target::File(id)
+        }
+    }
 }
 
 /// Resolves `.` and `..` segments; `None` when the path climbs above the root.

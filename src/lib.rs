@@ -13,6 +13,7 @@ pub mod engine;
 pub mod finding;
 pub mod index;
 pub mod infer;
+pub mod keytable;
 pub mod model;
 pub mod overrides;
 pub mod placeholder;
