@@ -11,7 +11,7 @@
 //! every link of a resolution batch takes the path it is named after), so a change in the model
 //! cannot silently turn a benchmark into a measure of something else.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
@@ -51,7 +51,7 @@ fn parse_note(bencher: Bencher, size: &str) {
     let text = note_text(7, 10_000, sections, true);
     bencher
         .counter(BytesCount::of_str(&text))
-        .bench(|| Note::parse(black_box(&path), black_box(&text), &OPTIONS));
+        .bench(|| Note::parse(black_box(path.as_str()), black_box(&text), &OPTIONS));
 }
 
 /// Figure extraction, as the difference between parsing a typical note and the same note with
@@ -62,7 +62,7 @@ fn figure_extraction(bencher: Bencher, variant: &str) {
     let figures = variant == "with_figures";
     let path = note_path(7);
     let text = note_text(7, 10_000, TYPICAL_SECTIONS, figures);
-    let note = Note::parse(&path, &text, &OPTIONS);
+    let note = Note::parse(path.as_str(), &text, &OPTIONS);
     let found = note.figures.len() + note.quoted_figures.len() + note.sum_claims.len();
     assert_eq!(
         found > 0,
@@ -71,7 +71,7 @@ fn figure_extraction(bencher: Bencher, variant: &str) {
     );
     bencher
         .counter(BytesCount::of_str(&text))
-        .bench(|| Note::parse(black_box(&path), black_box(&text), &OPTIONS));
+        .bench(|| Note::parse(black_box(path.as_str()), black_box(&text), &OPTIONS));
 }
 
 /// `VaultIndex::new` over parsed notes (and one attachment per ten notes): paths, names,
@@ -106,7 +106,7 @@ fn resolve(bencher: Bencher, kind: &str) {
 
 /// Resolves every link as `broken-link` and `broken-anchor` would; counts the links that lead
 /// to a note (and heading), directly or through an alias.
-fn resolve_batch(index: &VaultIndex, batch: &[(usize, String, Link)]) -> usize {
+fn resolve_batch(index: &VaultIndex, batch: &[(usize, Arc<str>, Link)]) -> usize {
     let mut found = 0;
     for (from_id, from, link) in batch {
         let (resolution, anchor) = index.resolve_link(link, *from_id, from);
@@ -120,7 +120,7 @@ fn resolve_batch(index: &VaultIndex, batch: &[(usize, String, Link)]) -> usize {
 }
 
 /// Links of one kind, each with the id and path of the note it is written in.
-fn link_batch(index: &VaultIndex, kind: &str) -> Vec<(usize, String, Link)> {
+fn link_batch(index: &VaultIndex, kind: &str) -> Vec<(usize, Arc<str>, Link)> {
     let mut rng = Rng(SEED ^ 0xba7c);
     let count = index.notes().len();
     (0..BATCH)
@@ -160,7 +160,7 @@ impl Vault {
             .into_par_iter()
             .map(|i| {
                 let text = note_text(i, size, TYPICAL_SECTIONS, true);
-                Note::parse(&note_path(i), &text, &OPTIONS)
+                Note::parse(note_path(i), &text, &OPTIONS)
             })
             .collect();
         notes.sort_by(|a, b| a.path.cmp(&b.path));

@@ -206,7 +206,7 @@ fn key(f: &Finding, sources: &Sources) -> (String, String, String) {
         .and_then(|s| s.text.get(f.diagnostic.span.range()))
         .unwrap_or("");
     (
-        f.path.clone(),
+        f.path.to_string(),
         f.rule.to_string(),
         fingerprint(f.rule, text, &f.diagnostic.message),
     )

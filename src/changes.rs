@@ -155,7 +155,7 @@ impl Changes {
         let (notes, files): (Vec<String>, Vec<String>) = gone.into_iter().partition(|p| is_note(p));
         let notes = notes
             .iter()
-            .map(|p| Note::parse(p, "", parse))
+            .map(|p| Note::parse(p.as_str(), "", parse))
             .collect::<Vec<_>>();
         Ok(Changes {
             rev: rev.to_string(),
@@ -168,7 +168,7 @@ impl Changes {
     /// True when a changed-notes run reports `note`: it changed, or one of its links leads
     /// nowhere now but named a file that was deleted or renamed since REV.
     pub fn touches(&self, note: &Note, index: &VaultIndex) -> bool {
-        self.changed.contains(&note.path)
+        self.changed.contains(&*note.path)
             || note.links.iter().any(|link| {
                 !link.is_same_note()
                     && index.resolve(&link.path, &note.path) == Resolution::Missing

@@ -7,6 +7,7 @@
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -159,7 +160,7 @@ fn run_in_pool(
     let reported: Vec<bool> = index
         .notes()
         .iter()
-        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(n.path.as_str()))
+        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(&*n.path))
         .collect();
     let anchors_of = |path: &str| read_and_parse(root, path, settings, Depth::Index).ok();
     index_anchor_targets(&mut index, &reported, &names_only, &anchors_of);
@@ -208,7 +209,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     let (parsed, anchors): (Vec<Note>, Vec<NoteAnchors>) = notes
         .iter()
         .map(|(path, text)| {
-            let mut note = Note::parse(path, text, &settings.parse);
+            let mut note = Note::parse(*path, text, &settings.parse);
             checked.add(Some(check_local(settings, &note, &timer)));
             note.keep_for_index();
             drop_settled_links(&mut note, &paths);
@@ -370,7 +371,7 @@ pub fn load_notes(
         .notes
         .par_iter()
         .filter(|path| !settings.exclude.is_match(path.as_str()))
-        .map(|path| read_and_parse(root, path, settings, Depth::Whole))
+        .map(|path| read_and_parse(root, path.as_str(), settings, Depth::Whole))
         .collect();
     let mut notes = Vec::new();
     let mut problems = Vec::new();
@@ -386,7 +387,7 @@ pub fn load_notes(
 /// Selected, not excluded, and (with `--changed-since`) changed or hurt by a change.
 fn is_reported(settings: &Settings, request: &Request, note: &Note, index: &VaultIndex) -> bool {
     request.targets.selects(&note.path)
-        && !settings.exclude.is_match(&note.path)
+        && !settings.exclude.is_match(&*note.path)
         && settings
             .changes
             .as_ref()
@@ -458,12 +459,13 @@ fn index_vault(
         .par_iter()
         .map(|path| {
             let depth = depth(path);
-            let mut note = match read_and_parse(root, path, settings, depth) {
+            let mut note = match read_and_parse(root, Arc::clone(path), settings, depth) {
                 Ok(note) => note,
                 // Still a note of the vault, empty: links to it by name resolve (a link to
                 // one of its headings cannot be vouched for), and no rule checks it.
                 Err(problem) => {
-                    let (note, anchors) = with_anchors(Note::parse(path, "", &settings.parse));
+                    let (note, anchors) =
+                        with_anchors(Note::parse(Arc::clone(path), "", &settings.parse));
                     return (note, (anchors, None, Some(Box::new(problem))));
                 }
             };
@@ -548,7 +550,7 @@ fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
 /// anchor that lead to exactly one note or attachment. Resolution needs only the vault's
 /// paths, known before any note is read; most links of a vault are such links.
 fn drop_settled_links(note: &mut Note, paths: &Paths) {
-    let from = note.path.as_str();
+    let from = &*note.path;
     let open = |link: &Link| {
         link.is_same_note()
             || link.anchor.is_some()
@@ -609,7 +611,7 @@ fn parse_again(
 ) -> Vec<(usize, Note)> {
     let paths: Vec<(usize, &str)> = wanted
         .into_iter()
-        .filter_map(|id| index.note(id).map(|n| (id, n.path.as_str())))
+        .filter_map(|id| index.note(id).map(|n| (id, &*n.path)))
         .collect();
     paths
         .par_iter()
@@ -701,10 +703,12 @@ fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
 /// problem naming the reason (and, for bad bytes, where they are).
 fn read_and_parse(
     root: &Path,
-    path: &str,
+    path: impl Into<Arc<str>>,
     settings: &Settings,
     depth: Depth,
 ) -> Result<Note, Problem> {
+    let shared: Arc<str> = path.into();
+    let path = &*shared;
     let bytes = read_note(&root.join(path), MAX_NOTE_BYTES)
         .map_err(|message| Problem::new(path, message, ProblemKind::Unreadable))?;
     let text = decode(bytes).map_err(|u| Problem {
@@ -712,9 +716,9 @@ fn read_and_parse(
         ..Problem::new(path, u.message, ProblemKind::Unreadable)
     })?;
     catch_unwind(AssertUnwindSafe(|| match depth {
-        Depth::Whole => Note::parse(path, &text, &settings.parse),
-        Depth::Index => Note::parse_for_index(path, &text, &settings.parse),
-        Depth::Names => Note::parse_names(path, &text, &settings.parse),
+        Depth::Whole => Note::parse(Arc::clone(&shared), &text, &settings.parse),
+        Depth::Index => Note::parse_for_index(Arc::clone(&shared), &text, &settings.parse),
+        Depth::Names => Note::parse_names(Arc::clone(&shared), &text, &settings.parse),
     }))
     .map_err(|_| {
         Problem::new(

@@ -85,8 +85,8 @@ impl Diagnostic {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
-    /// Vault-relative, `/`-separated.
-    pub path: String,
+    /// Vault-relative, `/`-separated. Shared with the note's model.
+    pub path: Arc<str>,
     pub diagnostic: Diagnostic,
 }
 

@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -82,8 +83,8 @@ pub struct VaultIndex {
 /// the walk alone, before any note is read.
 #[derive(Debug, Default)]
 pub struct Paths {
-    /// Note paths, by note id.
-    notes: Vec<String>,
+    /// Note paths, by note id, shared with the notes' models and findings.
+    notes: Vec<Arc<str>>,
     files: Vec<String>,
     /// Lower-cased NFC path (extension included) → target, packed (see [`Packed`]).
     by_path: KeyTable,
@@ -178,7 +179,7 @@ impl VaultIndex {
     /// Builds the index. `notes` and `files` must be sorted by path (discovery does that), so
     /// ties between candidates break the same way on every run.
     pub fn new(notes: Vec<Note>, files: Vec<String>) -> Self {
-        let paths = Paths::new(notes.iter().map(|n| n.path.clone()).collect(), files);
+        let paths = Paths::new(notes.iter().map(|n| n.path.to_string()).collect(), files);
         let anchors = notes.iter().map(NoteAnchors::of).collect();
         VaultIndex::with_paths(paths, notes, anchors)
     }
@@ -192,7 +193,10 @@ impl VaultIndex {
         let paths = if same {
             paths
         } else {
-            Paths::new(notes.iter().map(|n| n.path.clone()).collect(), paths.files)
+            Paths::new(
+                notes.iter().map(|n| n.path.to_string()).collect(),
+                paths.files,
+            )
         };
         let anchors = if anchors.len() == notes.len() {
             anchors
@@ -401,7 +405,7 @@ impl Paths {
     /// walk sorts them), so ties between candidates break the same way on every run.
     pub fn new(notes: Vec<String>, files: Vec<String>) -> Self {
         let mut paths = Paths {
-            notes,
+            notes: notes.into_iter().map(Arc::from).collect(),
             files,
             ..Paths::default()
         };
@@ -424,7 +428,12 @@ impl Paths {
             }
             by_name.insert(&fold(name), packed.0, |t| paths.name_key(t));
         }
-        for path in paths.notes.iter().chain(&paths.files) {
+        for path in paths
+            .notes
+            .iter()
+            .map(|p| &**p)
+            .chain(paths.files.iter().map(String::as_str))
+        {
             add_folders(&mut paths.folders, path);
         }
         // Nearly every stem is one attachment; a vector grown by push keeps room for four.
@@ -461,7 +470,7 @@ impl Paths {
     }
 
     /// The vault paths of the notes, by id.
-    pub fn notes(&self) -> &[String] {
+    pub fn notes(&self) -> &[Arc<str>] {
         &self.notes
     }
 
@@ -627,7 +636,7 @@ impl Paths {
 
     fn target_path(&self, t: Target) -> &str {
         match t {
-            Target::Note(id) => self.notes.get(id).map_or("", String::as_str),
+            Target::Note(id) => self.notes.get(id).map_or("", |p| &**p),
             Target::File(id) => self.files.get(id).map_or("", String::as_str),
         }
     }
@@ -772,20 +781,22 @@ mod tests {
         let opts = ParseOptions::default();
         let notes = notes
             .iter()
-            .map(|(p, t)| Note::parse(p, t, &opts))
+            .map(|(p, t)| Note::parse(*p, t, &opts))
             .collect();
         VaultIndex::new(notes, files.iter().map(|s| s.to_string()).collect())
     }
 
     fn path_of(index: &VaultIndex, r: &Resolution) -> String {
         match r {
-            Resolution::Note { id, others } if others.is_empty() => index.notes[*id].path.clone(),
+            Resolution::Note { id, others } if others.is_empty() => {
+                index.notes[*id].path.to_string()
+            }
             Resolution::Note { id, others } => format!(
                 "{} (also {})",
                 index.notes[*id].path,
                 others
                     .iter()
-                    .map(|o| index.notes[*o].path.as_str())
+                    .map(|o| &*index.notes[*o].path)
                     .collect::<Vec<_>>()
                     .join(", ")
             ),

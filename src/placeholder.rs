@@ -63,8 +63,8 @@ pub fn list(index: &VaultIndex, reported: impl Fn(&str) -> bool) -> Vec<Wanted> 
                 from: Vec::new(),
             });
             wanted.links += 1;
-            if !wanted.from.contains(&note.path) {
-                wanted.from.push(note.path.clone());
+            if !wanted.from.iter().any(|p| **p == *note.path) {
+                wanted.from.push(note.path.to_string());
             }
         }
     }
@@ -138,7 +138,7 @@ mod tests {
     fn index(notes: &[(&str, &str)]) -> VaultIndex {
         let notes = notes
             .iter()
-            .map(|(p, t)| Note::parse(p, t, &ParseOptions::default()))
+            .map(|(p, t)| Note::parse(*p, t, &ParseOptions::default()))
             .collect();
         VaultIndex::new(notes, vec!["img/chart.png".into()])
     }

@@ -69,7 +69,7 @@ impl Schema {
             path.strip_prefix(f.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
         });
-        in_folder || self.folder_globs.is_match(&note.path) || {
+        in_folder || self.folder_globs.is_match(&*note.path) || {
             let folder = note.folder();
             !folder.is_empty() && self.folder_globs.is_match(folder)
         }

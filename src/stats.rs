@@ -58,7 +58,7 @@ pub fn compute(run: &Run) -> Statistics {
             Severity::Error => stats.errors += 1,
             Severity::Warning => stats.warnings += 1,
         }
-        notes.insert(f.path.as_str());
+        notes.insert(&*f.path);
     }
     let mut rules: Vec<RuleStats> = per_rule
         .into_values()

@@ -5,6 +5,8 @@
 
 use jiff::civil::Date;
 use regex::Regex;
+use std::sync::Arc;
+
 use thin_vec::ThinVec;
 
 use super::directive::{self, Directives};
@@ -59,7 +61,7 @@ impl Default for ParseOptions {
 #[derive(Debug, Clone)]
 pub struct Note {
     /// Vault-relative, `/`-separated path, as on disk (`Actors/Hugging Face.md`).
-    pub path: String,
+    pub path: Arc<str>,
     /// Length of the file in bytes.
     pub len: usize,
     pub frontmatter: Option<Box<Frontmatter>>,
@@ -93,7 +95,7 @@ pub struct Note {
 
 impl Note {
     /// Parses `source`, the full text of the note at `path`.
-    pub fn parse(path: &str, source: &str, options: &ParseOptions) -> Note {
+    pub fn parse(path: impl Into<Arc<str>>, source: &str, options: &ParseOptions) -> Note {
         Note::parse_with(path, source, options, true)
     }
 
@@ -101,14 +103,18 @@ impl Note {
     /// suppressions) and skips or drops what only its own checks read: figures and date
     /// markers (the larger part of parsing), front matter values, tags, comment links. For the notes a narrowed run (one file, `--changed-since`)
     /// indexes but does not report.
-    pub fn parse_for_index(path: &str, source: &str, options: &ParseOptions) -> Note {
+    pub fn parse_for_index(
+        path: impl Into<Arc<str>>,
+        source: &str,
+        options: &ParseOptions,
+    ) -> Note {
         Note::parse_with(path, source, options, false)
     }
 
     /// Reads only the names a note adds to the index, its aliases, from its front matter. The
     /// body is not parsed: no headings, block ids, links or suppressions. For the notes a
     /// narrowed run neither reports nor needs the anchors of.
-    pub fn parse_names(path: &str, source: &str, options: &ParseOptions) -> Note {
+    pub fn parse_names(path: impl Into<Arc<str>>, source: &str, options: &ParseOptions) -> Note {
         let mut note = Note::parse_with(path, "", options, false);
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let text = source.get(base..).unwrap_or("");
@@ -120,7 +126,14 @@ impl Note {
         note
     }
 
-    fn parse_with(path: &str, source: &str, options: &ParseOptions, complete: bool) -> Note {
+    fn parse_with(
+        path: impl Into<Arc<str>>,
+        source: &str,
+        options: &ParseOptions,
+        complete: bool,
+    ) -> Note {
+        let shared: Arc<str> = path.into();
+        let path = &*shared;
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let text = source.get(base..).unwrap_or("");
         let frontmatter = match frontmatter::split(text, base) {
@@ -191,7 +204,7 @@ impl Note {
         };
 
         let mut note = Note {
-            path: path.to_string(),
+            path: Arc::clone(&shared),
             len: source.len(),
             body_start,
             aliases: aliases.into(),

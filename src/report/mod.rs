@@ -360,7 +360,7 @@ mod tests {
             .map(|i| Finding {
                 rule: "broken-link",
                 severity: Severity::Error,
-                path: format!("N{:05}.md", i / 5),
+                path: format!("N{:05}.md", i / 5).into(),
                 diagnostic: Diagnostic::new(Span::new(i, i + 1), format!("m{i}"), "l"),
             })
             .collect();
@@ -395,7 +395,7 @@ mod tests {
             .map(|i| Finding {
                 rule: "broken-link",
                 severity: Severity::Error,
-                path: "N.md".to_string(),
+                path: "N.md".into(),
                 diagnostic: Diagnostic::new(Span::new(i, i + 1), "m", "l"),
             })
             .collect();

@@ -30,7 +30,7 @@ impl Rule for DateNotBumped {
         let Some(changes) = &cx.settings.changes else {
             return;
         };
-        let Some(revision) = changes.revisions.get(&note.path) else {
+        let Some(revision) = changes.revisions.get(&*note.path) else {
             return;
         };
         if !revision.body_changed || revision.dates_changed {

@@ -132,7 +132,7 @@ impl Rule for InconsistentFigure {
                         format!("{}'s {name} quoted as {}", other.name(), quote.text),
                     )
                     .with_related(Related {
-                        path: Some(other.path.clone()),
+                        path: Some(other.path.to_string()),
                         span: first.span,
                         label: format!("but {} {there}", first.text),
                     })
