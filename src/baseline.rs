@@ -89,7 +89,7 @@ impl Baseline {
                     rule: key.1,
                     fingerprint: key.2,
                     count: 1,
-                    message: f.diagnostic.message.clone(),
+                    message: f.diagnostic.message.to_string(),
                 });
         }
         Baseline {

@@ -3,9 +3,11 @@
 //!
 //! Findings hold byte spans only; line and column are computed when they are rendered.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
+use thin_vec::ThinVec;
 
 use crate::model::Span;
 
@@ -38,27 +40,28 @@ pub struct Related {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub span: Span,
-    /// What is wrong, sentence case, user text in backticks.
-    pub message: String,
+    /// What is wrong, sentence case, user text in backticks. Shared, like the label and the
+    /// help: a rule that says the same of many notes can hold it once (see [`Texts`]).
+    pub message: Arc<str>,
     /// A short noun phrase shown on the span.
-    pub label: String,
+    pub label: Arc<str>,
     /// What to do about it. Shared: a rule that gives every note the same advice (stale
     /// dates, on most notes of a neglected vault) holds it once.
     pub help: Option<Arc<str>>,
-    pub related: Vec<Related>,
+    pub related: ThinVec<Related>,
     /// A link to a note not written yet (`broken-link` with `placeholders: warn`): the engine
     /// reports it as a warning at most, whatever the rule's severity.
     pub is_placeholder: bool,
 }
 
 impl Diagnostic {
-    pub fn new(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub fn new(span: Span, message: impl Into<Arc<str>>, label: impl Into<Arc<str>>) -> Self {
         Diagnostic {
             span,
             message: message.into(),
             label: label.into(),
             help: None,
-            related: Vec::new(),
+            related: ThinVec::new(),
             is_placeholder: false,
         }
     }
@@ -77,6 +80,25 @@ impl Diagnostic {
     pub fn with_related(mut self, related: Related) -> Self {
         self.related.push(related);
         self
+    }
+}
+
+/// Texts said again and again, held once: a rule that reports the same words of many notes
+/// (stale dates, on most notes of a neglected vault) takes them from here, and its findings
+/// share one copy.
+#[derive(Debug, Default)]
+pub struct Texts(Mutex<HashSet<Arc<str>>>);
+
+impl Texts {
+    /// The shared copy of `text`.
+    pub fn get(&self, text: &str) -> Arc<str> {
+        let mut held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(shared) = held.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        held.insert(Arc::clone(&shared));
+        shared
     }
 }
 
@@ -110,5 +132,21 @@ impl Finding {
             .cmp(&other.sort_key())
             .then_with(|| self.severity.cmp(&other.severity))
             .then_with(|| self.diagnostic.cmp(&other.diagnostic))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_hold_each_text_once() {
+        let texts = Texts::default();
+        let a = texts.get("Updated 400 days ago, limit 180");
+        let b = texts.get(&format!("Updated {} days ago, limit 180", 400));
+        let c = texts.get("Updated 401 days ago, limit 180");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(&*c, "Updated 401 days ago, limit 180");
+        assert!(!Arc::ptr_eq(&a, &c));
     }
 }

@@ -23,7 +23,7 @@ pub fn write(
 ) -> io::Result<()> {
     for (i, f) in run.findings.iter().enumerate() {
         let (start, end) = positions.of(i);
-        let mut message = f.diagnostic.message.clone();
+        let mut message = f.diagnostic.message.to_string();
         if let Some(help) = &f.diagnostic.help {
             message.push_str("\nhelp: ");
             message.push_str(help);

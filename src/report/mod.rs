@@ -377,7 +377,7 @@ mod tests {
             },
         )
         .unwrap_or_else(|e| panic!("rendering failed: {e}"));
-        let expected: Vec<String> = findings
+        let expected: Vec<Arc<str>> = findings
             .iter()
             .map(|f| f.diagnostic.message.clone())
             .collect();

@@ -4,13 +4,13 @@
 //! words and front matter keys (`markers`, `fields`) are options of this rule but are read by
 //! `Settings` for the parser, so that every date rule sees the same dates.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Diagnostic, Severity, Texts};
 use crate::model::Note;
 use crate::model::date;
 use jiff::civil::Date;
@@ -47,15 +47,16 @@ impl Default for Options {
 
 struct StaleDate {
     max_age_days: u32,
-    /// The help every finding of a run shares, for the date it names.
-    help: OnceLock<(Date, Arc<str>)>,
+    /// Messages, labels and help, each held once: on a neglected vault most notes are
+    /// stale, and their findings say the same few things.
+    texts: Texts,
 }
 
 fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
     let options: Options = super::options(options)?;
     Ok(Box::new(StaleDate {
         max_age_days: options.max_age_days,
-        help: OnceLock::new(),
+        texts: Texts::default(),
     }))
 }
 
@@ -81,8 +82,9 @@ impl Rule for StaleDate {
         out.push(
             Diagnostic::new(
                 marker.span,
-                format!("Updated {age} days ago, limit {limit}{from}"),
-                format!("{age} days old"),
+                self.texts
+                    .get(&format!("Updated {age} days ago, limit {limit}{from}")),
+                self.texts.get(&format!("{age} days old")),
             )
             .with_help(self.help(cx.settings.today)),
         );
@@ -91,13 +93,9 @@ impl Rule for StaleDate {
 
 impl StaleDate {
     fn help(&self, today: Date) -> Arc<str> {
-        let make = || -> Arc<str> {
-            format!("Review the note, then set its Updated date to today ({today})").into()
-        };
-        match self.help.get_or_init(|| (today, make())) {
-            (date, help) if *date == today => Arc::clone(help),
-            _ => make(),
-        }
+        self.texts.get(&format!(
+            "Review the note, then set its Updated date to today ({today})"
+        ))
     }
 }
 
@@ -109,7 +107,7 @@ mod tests {
     fn findings_of_one_day_share_their_help() {
         let rule = StaleDate {
             max_age_days: 180,
-            help: OnceLock::new(),
+            texts: Texts::default(),
         };
         let today = jiff::civil::date(2026, 11, 26);
         let (a, b) = (rule.help(today), rule.help(today));
