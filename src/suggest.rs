@@ -53,16 +53,18 @@ struct Bucket<T> {
     pieces: Pieces,
 }
 
-/// Hashes of (piece number, piece), each with the index of a name holding that piece.
+/// Hashes of (piece number, piece), each with the index of a name holding that piece. 32
+/// bits are enough: a hash shared by chance only adds a candidate, which the distance
+/// check then turns away.
 #[derive(Debug, Clone)]
 enum Pieces {
     /// As inserted.
-    Pending(Vec<(u64, u32)>),
+    Pending(Vec<(u32, u32)>),
     /// Sorted by hash, in two arrays, so that the names holding a piece sit side by side.
     /// `directory[p]` is where the hashes whose top bits are `p` start, about four per slot:
     /// the hashes are uniform, so a lookup searches a handful of them.
     Sorted {
-        keys: Vec<u64>,
+        keys: Vec<u32>,
         names: Vec<u32>,
         directory: Vec<u32>,
         shift: u32,
@@ -70,12 +72,12 @@ enum Pieces {
 }
 
 /// The slot of the piece directory a hash falls in.
-fn slot(key: u64, shift: u32) -> usize {
+fn slot(key: u32, shift: u32) -> usize {
     usize::try_from(key.checked_shr(shift).unwrap_or(0)).unwrap_or(usize::MAX)
 }
 
 impl Pieces {
-    fn push(&mut self, key: u64, name: u32) {
+    fn push(&mut self, key: u32, name: u32) {
         if let Pieces::Sorted { keys, names, .. } = self {
             let pairs = std::mem::take(keys).into_iter().zip(std::mem::take(names));
             *self = Pieces::Pending(pairs.collect());
@@ -89,11 +91,11 @@ impl Pieces {
         if let Pieces::Pending(pairs) = self {
             let mut pairs = std::mem::take(pairs);
             pairs.sort_unstable();
-            let keys: Vec<u64> = pairs.iter().map(|(key, _)| *key).collect();
+            let keys: Vec<u32> = pairs.iter().map(|(key, _)| *key).collect();
             let names: Vec<u32> = pairs.iter().map(|(_, name)| *name).collect();
             drop(pairs);
             let bits = (keys.len() / 4).max(1).ilog2().min(31);
-            let shift = 64 - bits;
+            let shift = 32 - bits;
             let mut directory = Vec::with_capacity((1 << bits) + 1);
             let mut at = 0;
             for p in 0..=(1usize << bits) {
@@ -112,7 +114,7 @@ impl Pieces {
     }
 
     /// Calls `visit` with every name holding the piece `key`.
-    fn each(&self, key: u64, mut visit: impl FnMut(usize)) {
+    fn each(&self, key: u32, mut visit: impl FnMut(usize)) {
         match self {
             Pieces::Pending(pairs) => pairs
                 .iter()
@@ -195,11 +197,12 @@ fn segments(n: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
     (0..SEGMENTS).map(move |i| i * n / SEGMENTS..(i + 1) * n / SEGMENTS)
 }
 
-fn piece_key(i: usize, piece: &[char]) -> u64 {
+fn piece_key(i: usize, piece: &[char]) -> u32 {
     let mut h = DefaultHasher::new();
     i.hash(&mut h);
     piece.hash(&mut h);
-    h.finish()
+    // The high half: the directory reads a key's top bits.
+    (h.finish() >> 32) as u32
 }
 
 #[derive(Debug, Clone)]
