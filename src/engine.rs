@@ -478,7 +478,7 @@ fn index_vault(
                 }
                 _ => None,
             };
-            let (note, anchors) = with_anchors(note);
+            let (note, anchors) = with_anchors_on_disk(note);
             (note, (anchors, outcome, None))
         })
         .unzip_into_vecs(&mut notes, &mut rest);
@@ -499,8 +499,10 @@ fn index_vault(
         checked.add(outcome);
         unreadable.extend(problem.map(|p| *p));
     }
+    let mut index = VaultIndex::with_paths(paths, notes, anchors);
+    read_headings(&mut index, root);
     Ok(Indexed {
-        index: VaultIndex::with_paths(paths, notes, anchors),
+        index,
         unreadable,
         skipped: found.skipped,
         checked,
@@ -534,7 +536,7 @@ fn index_anchor_targets(
     }
     // A note that cannot be read keeps its names: links to its headings are not vouched for.
     for (id, note) in parse_again(index, wanted, parse) {
-        let (note, anchors) = with_anchors(note);
+        let (note, anchors) = with_anchors_on_disk(note);
         index.reindex_note(id, note, anchors);
     }
 }
@@ -544,6 +546,24 @@ fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
     let anchors = NoteAnchors::of(&note);
     note.compact_headings();
     (note, anchors)
+}
+
+/// Takes a note's anchors for the index, and drops its heading texts: a note on disk can
+/// be read again for them (see [`read_headings`]), and few ever are.
+fn with_anchors_on_disk(mut note: Note) -> (Note, NoteAnchors) {
+    let anchors = NoteAnchors::of(&note);
+    note.drop_heading_texts();
+    (note, anchors)
+}
+
+/// Lets `index` read the heading texts of the vault's notes from their files under `root`.
+fn read_headings(index: &mut VaultIndex, root: &Path) {
+    let root = root.to_path_buf();
+    index.read_headings_with(move |path| {
+        let bytes = read_note(&root.join(path), MAX_NOTE_BYTES).ok()?;
+        let text = decode(bytes).ok()?;
+        Some(Note::heading_texts_in(&text))
+    });
 }
 
 /// Drops the links of a checked note that nothing is left to check on: those without an
@@ -893,5 +913,34 @@ mod tests {
         assert_eq!(problem.path, "Gone.md");
         assert_eq!(problem.kind, ProblemKind::Unreadable);
         assert!(problem.message.starts_with("Note vanished during the run"));
+    }
+
+    #[test]
+    fn heading_texts_are_read_again_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("Target.md");
+        std::fs::write(
+            &target,
+            "---\naliases: [T]\n---\n# Target\n\n## Funding\n\n```\n# not a heading\n```\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("Source.md"), "See [[Target#Fundng]].\n").unwrap();
+        let settings = Settings::new(
+            crate::config::LoadedConfig::defaults(),
+            &crate::settings::Overrides::default(),
+        )
+        .unwrap();
+        let (index, problems) = load_index(&settings, dir.path(), 1).unwrap();
+        assert!(problems.is_empty());
+        let id = index.note_id("Target.md").unwrap();
+        // The model holds none of them; the file has them.
+        assert_eq!(index.note(id).unwrap().heading_texts(), None);
+        assert_eq!(
+            index.headings(id),
+            Some(vec!["Target".to_string(), "Funding".to_string()])
+        );
+        // Gone since it was indexed: unknown, not "no headings".
+        std::fs::remove_file(&target).unwrap();
+        assert_eq!(index.headings(id), None);
     }
 }

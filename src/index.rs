@@ -77,6 +77,25 @@ pub struct VaultIndex {
     suggestions: NameTable<NameOf>,
     /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
     anchors: Vec<NoteAnchors>,
+    heading_reader: Option<HeadingReader>,
+}
+
+/// Reads the heading texts of the note at a vault path from its file.
+type ReadHeadings = dyn Fn(&str) -> Option<Vec<String>> + Send + Sync;
+
+/// Reads a note's heading texts from its file, for the notes that keep none in memory.
+struct HeadingReader(Box<ReadHeadings>);
+
+impl HeadingReader {
+    fn read(&self, path: &str) -> Option<Vec<String>> {
+        (self.0)(path)
+    }
+}
+
+impl std::fmt::Debug for HeadingReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeadingReader")
+    }
 }
 
 /// The paths of a vault's notes and attachments, indexed for resolving links. Known from
@@ -355,12 +374,23 @@ impl VaultIndex {
         }
     }
 
-    /// Heading texts of note `id`, for suggestions.
-    pub fn headings(&self, id: usize) -> Vec<&str> {
-        self.notes
-            .get(id)
-            .map(Note::heading_texts)
-            .unwrap_or_default()
+    /// Heading texts of note `id`, for suggestions: from its model, else read again from its
+    /// file (see [`VaultIndex::read_headings_with`]). `None` when they cannot be known.
+    pub fn headings(&self, id: usize) -> Option<Vec<String>> {
+        let note = self.notes.get(id)?;
+        match note.heading_texts() {
+            Some(texts) => Some(texts.into_iter().map(str::to_string).collect()),
+            None => self.heading_reader.as_ref()?.read(&note.path),
+        }
+    }
+
+    /// Sets where the heading texts of notes that dropped them
+    /// ([`Note::drop_heading_texts`]) are read from: `read` gets a note's vault path.
+    pub fn read_headings_with(
+        &mut self,
+        read: impl Fn(&str) -> Option<Vec<String>> + Send + Sync + 'static,
+    ) {
+        self.heading_reader = Some(HeadingReader(Box::new(read)));
     }
 
     /// Whether any note name, alias or attachment name is close enough to `wanted` to be

@@ -53,6 +53,26 @@ impl Default for ParseOptions {
     }
 }
 
+/// The length of the byte order mark `source` starts with, if any.
+fn bom_len(source: &str) -> usize {
+    if source.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
+/// The front matter of `source`, closed or not.
+fn read_frontmatter(source: &str) -> Option<Frontmatter> {
+    let base = bom_len(source);
+    let text = source.get(base..).unwrap_or("");
+    match frontmatter::split(text, base) {
+        Some((span, body)) => Some(frontmatter::parse(source, span, body)),
+        None => frontmatter::unclosed(text, base),
+    }
+}
+
+/// Where the body of `source` starts: after the byte order mark and the front matter.
+fn body_start(source: &str) -> usize {
+    read_frontmatter(source).map_or(bom_len(source), |f| f.span.end())
+}
+
 /// One parsed note.
 ///
 /// Its lists are [`ThinVec`]s, one word each and no allocation while empty: every note of
@@ -74,6 +94,8 @@ pub struct Note {
     /// The heading texts alone, joined by NUL, once [`Note::compact_headings`] has moved them
     /// out of `headings`: other notes' links need them only for suggestions.
     compact_headings: Option<Box<str>>,
+    /// True once [`Note::drop_heading_texts`] has run: the texts are only in the file.
+    headings_on_disk: bool,
     pub block_ids: ThinVec<BlockId>,
     pub links: ThinVec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
@@ -134,13 +156,10 @@ impl Note {
     ) -> Note {
         let shared: Arc<str> = path.into();
         let path = &*shared;
-        let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
-        let text = source.get(base..).unwrap_or("");
-        let frontmatter = match frontmatter::split(text, base) {
-            Some((span, body)) => Some(frontmatter::parse(source, span, body)),
-            None => frontmatter::unclosed(text, base),
-        };
-        let body_start = frontmatter.as_ref().map_or(base, |f| f.span.end());
+        let frontmatter = read_frontmatter(source);
+        let body_start = frontmatter
+            .as_ref()
+            .map_or(bom_len(source), |f| f.span.end());
         let body = markdown::parse_body(source, body_start);
 
         let mut tags = Vec::new();
@@ -211,6 +230,7 @@ impl Note {
             tags: tags.into(),
             headings: body.headings.into(),
             compact_headings: None,
+            headings_on_disk: false,
             block_ids: scan::block_ids(source, body_start, &body.skip).into(),
             links: links.into(),
             comment_links: body.comment_links.into(),
@@ -253,12 +273,35 @@ impl Note {
         self.headings = ThinVec::new();
     }
 
-    /// The heading texts, in order (from [`Note::compact_headings`] once it has run).
-    pub fn heading_texts(&self) -> Vec<&str> {
-        match &self.compact_headings {
+    /// Drops the heading texts, once the index holds the note's anchors: the file still has
+    /// them, for the few suggestions that need them ([`Note::heading_texts_in`]).
+    pub fn drop_heading_texts(&mut self) {
+        self.headings = ThinVec::new();
+        self.compact_headings = None;
+        self.headings_on_disk = true;
+    }
+
+    /// The heading texts, in order (from [`Note::compact_headings`] once it has run); `None`
+    /// once [`Note::drop_heading_texts`] has run.
+    pub fn heading_texts(&self) -> Option<Vec<&str>> {
+        if self.headings_on_disk {
+            return None;
+        }
+        Some(match &self.compact_headings {
             Some(texts) => texts.split('\0').collect(),
             None => self.headings.iter().map(|h| h.text.as_str()).collect(),
-        }
+        })
+    }
+
+    /// The heading texts of the note whose full text is `source`, in order: what
+    /// [`Note::heading_texts`] gives for the note parsed from it.
+    pub fn heading_texts_in(source: &str) -> Vec<String> {
+        let body_start = body_start(source);
+        markdown::parse_body(source, body_start)
+            .headings
+            .into_iter()
+            .map(|h| h.text)
+            .collect()
     }
 
     /// Drops what only the note's own checks read, for a note parsed for the index only and
@@ -432,7 +475,10 @@ mod tests {
         assert_eq!(kept.links.len(), 2);
         assert_eq!(kept.block_ids[0].id, "blk");
         assert!(kept.headings.is_empty());
-        assert_eq!(kept.heading_texts(), ["My Note", "Funding"]);
+        assert_eq!(kept.heading_texts(), Some(vec!["My Note", "Funding"]));
+        assert_eq!(Note::heading_texts_in(text), ["My Note", "Funding"]);
+        kept.drop_heading_texts();
+        assert_eq!(kept.heading_texts(), None);
     }
 
     #[test]

@@ -76,8 +76,15 @@ impl Rule for BrokenAnchor {
             match check {
                 AnchorCheck::Found => {}
                 AnchorCheck::MissingHeading(heading) => {
-                    let headings = cx.index.headings(id);
-                    let help = heading_help(link, anchor, &heading, &headings, &in_note, slugs);
+                    let held = cx.index.headings(id);
+                    let help = match &held {
+                        Some(texts) => {
+                            let headings: Vec<&str> = texts.iter().map(String::as_str).collect();
+                            heading_help(link, anchor, &heading, &headings, &in_note, slugs)
+                        }
+                        // The file went away or changed beyond reading since it was indexed.
+                        None => "Fix the heading name".to_string(),
+                    };
                     out.push(
                         Diagnostic::new(
                             span,
@@ -184,4 +191,46 @@ fn list_headings(headings: &[&str]) -> String {
         names.push(format!("{} more", headings.len() - SHOWN));
     }
     format!("; its headings are {}", names.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::VaultIndex;
+    use crate::model::ParseOptions;
+    use crate::settings::{Overrides, Settings};
+
+    fn help_for(target: Note) -> Option<String> {
+        let opts = ParseOptions::default();
+        let source = Note::parse("Source.md", "See [[Target#Fundng]].\n", &opts);
+        let index = VaultIndex::new(vec![source, target], Vec::new());
+        let settings = Settings::new(
+            crate::config::LoadedConfig::defaults(),
+            &Overrides::default(),
+        )
+        .unwrap();
+        let cx = Context {
+            index: &index,
+            settings: &settings,
+        };
+        let mut out = Vec::new();
+        let rule = BrokenAnchor {
+            options: Options::default(),
+        };
+        rule.check_links(&cx, index.note(0).unwrap(), &mut out);
+        assert_eq!(out.len(), 1);
+        out.pop().and_then(|d| d.help).map(|h| h.to_string())
+    }
+
+    #[test]
+    fn headings_that_cannot_be_read_again_are_not_called_missing() {
+        let text = "# Target\n\n## Funding\n";
+        let opts = ParseOptions::default();
+        let held = Note::parse("Target.md", text, &opts);
+        assert_eq!(help_for(held).as_deref(), Some("did you mean `#Funding`?"));
+        // Dropped, with no file to read them from: the help guesses nothing.
+        let mut dropped = Note::parse("Target.md", text, &opts);
+        dropped.drop_heading_texts();
+        assert_eq!(help_for(dropped).as_deref(), Some("Fix the heading name"));
+    }
 }
