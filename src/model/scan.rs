@@ -147,13 +147,10 @@ pub fn lines(source: &str, start: usize) -> impl Iterator<Item = Span> + '_ {
             return None;
         }
         let line_start = pos;
-        let mut end = pos;
-        while let Some(&b) = bytes.get(end) {
-            if b == b'\n' || b == b'\r' {
-                break;
-            }
-            end += 1;
-        }
+        let end = bytes
+            .get(pos..)
+            .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
+            .map_or(source.len(), |at| pos + at);
         pos = match (bytes.get(end), bytes.get(end + 1)) {
             (Some(b'\r'), Some(b'\n')) => end + 2,
             (Some(_), _) => end + 1,
@@ -178,6 +175,14 @@ static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| {
 /// Block ids: ` ^id` at the end of a line, or `^id` alone on a line.
 pub fn block_ids(source: &str, start: usize, skip: &SkipSet) -> Vec<BlockId> {
     let mut out = Vec::new();
+    // Most notes have no block id: one scan for `^` spares them the walk over their lines.
+    if source
+        .as_bytes()
+        .get(start..)
+        .is_none_or(|body| memchr::memchr(b'^', body).is_none())
+    {
+        return out;
+    }
     for line in lines(source, start) {
         let text = source.get(line.range()).unwrap_or("");
         if !text.contains('^') {
@@ -218,6 +223,10 @@ static INLINE_TAG: LazyLock<Regex> = LazyLock::new(|| {
 pub fn inline_tags(source: &str, run: Span) -> Vec<Tag> {
     let text = source.get(run.range()).unwrap_or("");
     let mut out = Vec::new();
+    // Most runs of text hold no `#`: skip the regex search and its setup for them.
+    if memchr::memchr(b'#', text.as_bytes()).is_none() {
+        return out;
+    }
     for caps in INLINE_TAG.captures_iter(text) {
         let (Some(all), Some(name)) = (caps.get(0), caps.get(1)) else {
             continue;
