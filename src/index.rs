@@ -138,13 +138,9 @@ impl NoteAnchors {
             headings: note
                 .headings
                 .iter()
-                .map(|h| HeadingKey::new(h.level, key_hash(&heading_key(&h.text))))
+                .map(|h| HeadingKey::new(h.level, heading_key_hash(&h.text)))
                 .collect(),
-            slugs: note
-                .headings
-                .iter()
-                .map(|h| key_hash(&github_slug(&h.text)))
-                .collect(),
+            slugs: note.headings.iter().map(|h| slug_hash(&h.text)).collect(),
             blocks: note
                 .block_ids
                 .iter()
@@ -745,10 +741,48 @@ fn normalise(path: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(parts.join("/")))
 }
 
+/// The characters [`heading_key`] reads as spaces.
+const SPECIAL: &str = "!\"#$%&()*+,.:;<=>?@^`{|}~/[]\\";
+
+/// `key_hash(&heading_key(text))`, built in one string for ASCII text (most headings): the
+/// index hashes every heading of the vault.
+fn heading_key_hash(text: &str) -> u64 {
+    if !text.is_ascii() {
+        return key_hash(&heading_key(text));
+    }
+    let mut key = String::with_capacity(text.len());
+    let words = text
+        .split(|c: char| c.is_whitespace() || SPECIAL.contains(c))
+        .filter(|w| !w.is_empty());
+    for word in words {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    key_hash(&key)
+}
+
+/// `key_hash(&github_slug(text))`, built in one string for ASCII text.
+fn slug_hash(text: &str) -> u64 {
+    if !text.is_ascii() {
+        return key_hash(&github_slug(text));
+    }
+    let slug: String = text
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect();
+    key_hash(&slug)
+}
+
 /// Obsidian's heading comparison: these characters become spaces, whitespace collapses,
 /// case is ignored. `-`, `_` and `'` are kept, so GitHub slugs do not match wikilink anchors.
 pub fn heading_key(text: &str) -> String {
-    const SPECIAL: &str = "!\"#$%&()*+,.:;<=>?@^`{|}~/[]\\";
     let mapped: String = text
         .nfc()
         .map(|c| if SPECIAL.contains(c) { ' ' } else { c })
@@ -779,7 +813,7 @@ fn walk_chain(headings: &[HeadingKey], chain: &Chain) -> AnchorCheck {
     let mut from = 0;
     let mut parent: Option<u8> = None;
     for wanted in chain.headings() {
-        let key = HeadingKey::new(0, key_hash(&heading_key(wanted)));
+        let key = HeadingKey::new(0, heading_key_hash(wanted));
         let mut found = None;
         for (i, heading) in headings.iter().enumerate().skip(from) {
             let level = heading.level();
@@ -806,6 +840,38 @@ fn walk_chain(headings: &[HeadingKey], chain: &Chain) -> AnchorCheck {
 mod tests {
     use super::*;
     use crate::model::ParseOptions;
+
+    proptest::proptest! {
+        /// The one-string hashes agree with hashing the keys the long way, ASCII or not.
+        #[test]
+        fn key_hashes_match_their_keys(text in "[ -~\t\x0b\x0c\r\n]{0,24}|.{0,12}") {
+            proptest::prop_assert_eq!(heading_key_hash(&text), key_hash(&heading_key(&text)));
+            proptest::prop_assert_eq!(slug_hash(&text), key_hash(&github_slug(&text)));
+        }
+    }
+
+    #[test]
+    fn key_hashes_of_tricky_headings() {
+        for text in [
+            "",
+            "  ",
+            "Revenue model",
+            " Revenue   Model ",
+            "A/B (2024)",
+            "Q&A: \"why\"",
+            "x\x0by",
+            "don't_stop-now",
+            "Café",
+            "[[Link]] #tag ^id",
+        ] {
+            assert_eq!(
+                heading_key_hash(text),
+                key_hash(&heading_key(text)),
+                "{text:?}"
+            );
+            assert_eq!(slug_hash(text), key_hash(&github_slug(text)), "{text:?}");
+        }
+    }
 
     fn vault(notes: &[(&str, &str)], files: &[&str]) -> VaultIndex {
         let opts = ParseOptions::default();
