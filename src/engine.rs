@@ -790,7 +790,7 @@ fn too_large(size: u64, limit: u64) -> String {
 /// error names the first bad byte, by offset and by line and column.
 pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
     let err = match String::from_utf8(bytes) {
-        Ok(text) => match text.find('\0') {
+        Ok(text) => match memchr::memchr(0, text.as_bytes()) {
             None => return Ok(text),
             Some(at) => return Err(undecodable(&text, at, binary(at))),
         },

@@ -31,6 +31,13 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// List, quote and task markers before a line's content.
+/// [`SENTENCE_DENY`], sorted: every word of a sentence with a figure is looked up in it.
+static SENTENCE_DENY_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut words = SENTENCE_DENY.to_vec();
+    words.sort_unstable();
+    words
+});
+
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*(?:>\s*)*(?:(?:[-*+]|[0-9]+[.)])\s+)?(?:\[.\]\s+)?"));
 /// `**Label:**` or `**Label**:` at the start of the content.
@@ -508,7 +515,7 @@ impl LineCx<'_> {
         }
         let masked = self.masked(s).to_lowercase();
         for word in masked.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
-            if SENTENCE_DENY.contains(&word) {
+            if SENTENCE_DENY_SORTED.binary_search(&word).is_ok() {
                 return true;
             }
             let owner = word

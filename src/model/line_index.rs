@@ -22,14 +22,12 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            match bytes.get(i) {
+                Some(b'\n') => starts.push(i + 1),
+                Some(b'\r') if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
                 _ => {}
             }
-            i += 1;
         }
         LineIndex { starts }
     }

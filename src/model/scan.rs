@@ -90,7 +90,7 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
     let mut out = Vec::new();
     let bytes = source.as_bytes();
     let mut i = start;
-    while let Some(rel) = source.get(i..).and_then(|rest| rest.find('$')) {
+    while let Some(rel) = bytes.get(i..).and_then(|rest| memchr::memchr(b'$', rest)) {
         let at = i + rel;
         i = at + 1;
         if skip.contains(at) || (at > 0 && bytes.get(at - 1) == Some(&b'\\')) {
