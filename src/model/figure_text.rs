@@ -8,6 +8,7 @@
 //! the same label twice (a change over time) yields no prose figure. Does not own tables or
 //! how stated totals become figures (`figure.rs`).
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -548,7 +549,7 @@ impl LineCx<'_> {
         let unit = Some(f.quantity.unit);
         let words = words_before(before, 6);
         let prior = words.get(words.len().saturating_sub(2)..).unwrap_or(&[]);
-        let denied_before = prior.iter().any(|w| BEFORE_DENY.contains(&w.as_str()));
+        let denied_before = prior.iter().any(|w| BEFORE_DENY.contains(&&**w));
         let syn = self.input.synonyms;
         // `$4.5B valuation`, `$5M in revenue`.
         let next = words_after(after, 5);
@@ -566,7 +567,7 @@ impl LineCx<'_> {
             let Some(label) = syn.lookup(&phrase) else {
                 continue;
             };
-            let follow = tail.get(k).map(String::as_str);
+            let follow = tail.get(k).map(|w| &**w);
             // A headcount is a whole clause (`600 employees.`, `600 employees across three
             // offices`); `500 employees work in sales` is a part of it.
             let partial_count = COUNT_LABELS.contains(&label)
@@ -576,8 +577,7 @@ impl LineCx<'_> {
                 || follow.is_some_and(|w| AFTER_DENY.contains(&w))
                 || follow.is_some_and(|w| NARROWING.contains(&w) && !period_follows(after, w))
                 || !unit_fits(label, unit)
-                || (label == "employees"
-                    && prior.iter().any(|w| CHANGE_VERBS.contains(&w.as_str())))
+                || (label == "employees" && prior.iter().any(|w| CHANGE_VERBS.contains(&&**w)))
                 || (label == "total raised" && !self.cumulative(s, &phrase, None));
             return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
         }
@@ -586,7 +586,7 @@ impl LineCx<'_> {
         while stripped > 0
             && words
                 .get(stripped - 1)
-                .is_some_and(|w| CONNECTORS.contains(&w.as_str()))
+                .is_some_and(|w| CONNECTORS.contains(&&**w))
         {
             stripped -= 1;
         }
@@ -613,8 +613,8 @@ impl LineCx<'_> {
             let Some(label) = syn.lookup(&phrase) else {
                 continue;
             };
-            let owner = from.checked_sub(1).and_then(|j| words.get(j));
-            let bad = owner.is_some_and(|w| BEFORE_DENY.contains(&w.as_str()))
+            let owner = from.checked_sub(1).and_then(|j| words.get(j)).map(|w| &**w);
+            let bad = owner.is_some_and(|w| BEFORE_DENY.contains(&w))
                 || !unit_fits(label, unit)
                 || (label == "total raised" && !self.cumulative(s, &phrase, owner));
             return Some((label.to_owned(), !bad && !self.sentence_denied(s)));
@@ -623,7 +623,7 @@ impl LineCx<'_> {
     }
 
     /// `raised` alone may be one round; the total needs `has raised`, `to date`, `in total` …
-    fn cumulative(&self, s: usize, phrase: &str, before: Option<&String>) -> bool {
+    fn cumulative(&self, s: usize, phrase: &str, before: Option<&str>) -> bool {
         let masked = self.masked(s).to_lowercase();
         let words: Vec<&str> = masked.split(|c: char| !c.is_alphanumeric()).collect();
         let round = [
@@ -644,7 +644,7 @@ impl LineCx<'_> {
         }
         phrase.contains("total")
             || phrase.contains("to date")
-            || before.is_some_and(|w| matches!(w.as_str(), "has" | "have" | "had"))
+            || before.is_some_and(|w| matches!(w, "has" | "have" | "had"))
             || [
                 "to date",
                 "in total",
@@ -722,7 +722,7 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
 
 /// Up to `max` words right before the end of `text`, lower-cased, in order; stops at anything
 /// that is not a word (punctuation, a number). A trailing `:` is allowed.
-fn words_before(text: &str, max: usize) -> Vec<String> {
+fn words_before(text: &str, max: usize) -> Vec<Cow<'_, str>> {
     let trim = |s: &str| {
         s.trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
             .len()
@@ -746,7 +746,7 @@ fn words_before(text: &str, max: usize) -> Vec<String> {
         if !is_word(t) {
             break;
         }
-        out.push(t.to_lowercase());
+        out.push(lower(t));
     }
     out.reverse();
     out
@@ -754,7 +754,7 @@ fn words_before(text: &str, max: usize) -> Vec<String> {
 
 /// Up to `max` words right after the start of `text`, lower-cased; stops after a word that ends
 /// in punctuation and before anything that is not a word.
-fn words_after(text: &str, max: usize) -> Vec<String> {
+fn words_after(text: &str, max: usize) -> Vec<Cow<'_, str>> {
     let mut out = Vec::new();
     for token in text.split_whitespace() {
         if out.len() == max {
@@ -768,12 +768,21 @@ fn words_after(text: &str, max: usize) -> Vec<String> {
         if !is_word(core) {
             break;
         }
-        out.push(core.to_lowercase());
+        out.push(lower(core));
         if core.len() != t.len() {
             break;
         }
     }
     out
+}
+
+/// `t` lower-cased, borrowed when it already is (most words are lower-case ASCII).
+fn lower(t: &str) -> Cow<'_, str> {
+    if t.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(t.to_lowercase())
+    }
 }
 
 fn is_word(t: &str) -> bool {
