@@ -754,28 +754,39 @@ fn singular(w: &str) -> Cow<'_, str> {
 pub(crate) fn normalize_label(s: &str) -> String {
     // Fast path for the common case (plain ASCII words): the same result without regexes.
     if s.is_ascii() && !s.contains(['(', '[']) {
-        let spaced: String = s
-            .chars()
-            .filter(|c| *c != '\'')
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '&' || c == '%' {
-                    c.to_ascii_lowercase()
-                } else {
-                    ' '
+        // Words are runs of letters, digits, `&` and `%` (apostrophes dropped), written
+        // lower-case with one space between them; the last one singular.
+        let mut out = String::with_capacity(s.len());
+        let mut last_word = 0;
+        let mut between = true;
+        for c in s.chars().filter(|c| *c != '\'') {
+            if c.is_ascii_alphanumeric() || c == '&' || c == '%' {
+                if between {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    last_word = out.len();
+                    between = false;
                 }
-            })
-            .collect();
-        let mut words: Vec<&str> = spaced.split_whitespace().collect();
-        let last = words.pop().map(singular);
-        let mut out = words.join(" ");
-        if let Some(last) = last {
-            if !out.is_empty() {
-                out.push(' ');
+                out.push(c.to_ascii_lowercase());
+            } else {
+                between = true;
             }
-            out.push_str(&last);
+        }
+        let word = out.get(last_word..).unwrap_or("");
+        let one = singular(word);
+        if *one != *word {
+            let one = one.into_owned();
+            out.truncate(last_word);
+            out.push_str(&one);
         }
         return out;
     }
+    normalize_label_general(s)
+}
+
+/// [`normalize_label`] for any text: unit notes and links read with regexes.
+fn normalize_label_general(s: &str) -> String {
     // Unit notes go first: "Revenue ($M)" and "Revenue" are the same metric.
     let s = UNIT_NOTE.replace_all(s, " ");
     let unlinked = WIKILINK.replace_all(&s, |c: &Captures| {
@@ -1036,6 +1047,18 @@ fn normalize_period(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII shortcut reads a label exactly as the general path does.
+        #[test]
+        fn ascii_labels_normalise_as_the_general_path(
+            label in "[a-zA-Z0-9 '&%$.,:/*_-]{0,30}",
+            words in "(\\*{0,2}[A-Za-z']{1,9}(ies|es|s|ss|us)?[ :,.-]{1,2}){1,4}",
+        ) {
+            proptest::prop_assert_eq!(normalize_label(&label), normalize_label_general(&label));
+            proptest::prop_assert_eq!(normalize_label(&words), normalize_label_general(&words));
+        }
+    }
     use Agreement::{Agree, Disagree, Incomparable};
 
     /// Every plain match split by hand must carry the groups the regex gives it.
