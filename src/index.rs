@@ -558,8 +558,7 @@ impl Paths {
                 folds_to(self.target_name(Packed(t).target()), probe)
             });
             for t in named.map(|t| Packed(t).target()) {
-                let t = &t;
-                let full = self.target_path(*t);
+                let full = self.target_path(t);
                 let matches_name = match t {
                     // Notes are indexed without `.md`: `[[Note]]` and `[[Note.md]]` both match.
                     Target::Note(_) => true,
@@ -574,8 +573,8 @@ impl Paths {
                         parent == d || parent.ends_with(&format!("/{d}"))
                     }
                 };
-                if matches_name && in_dir && !candidates.contains(t) {
-                    candidates.push(*t);
+                if matches_name && in_dir && !candidates.contains(&t) {
+                    candidates.push(t);
                 }
             }
         }

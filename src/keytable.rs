@@ -49,13 +49,6 @@ impl KeyTable {
             .filter(move |&id| is_key(id))
     }
 
-    /// Gives back room beyond what the ids need.
-    pub fn shrink_to_fit<'k>(&mut self, key_of: impl Fn(u32) -> Cow<'k, str>) {
-        let hasher = &self.hasher;
-        self.table
-            .shrink_to_fit(|&id| hasher.hash_one(key_of(id).as_ref()));
-    }
-
     pub fn len(&self) -> usize {
         self.table.len()
     }
@@ -109,7 +102,6 @@ mod tests {
                 .count(),
             0
         );
-        table.shrink_to_fit(|id| key(&names, id));
         assert_eq!(
             table
                 .get("beta", |id| folds_to(names[id as usize], "beta"))
