@@ -19,7 +19,9 @@
 
 use regex::{Captures, Regex};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use hashbrown::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -861,18 +863,21 @@ const BUILTIN: [(&str, &str); 6] = [
 ];
 
 /// Phrase → canonical label, keyed by [`normalize_label`] of the phrase.
+///
+/// Hashed: every word next to a figure in prose is looked up here, and a hash probe costs
+/// less than a tree walk of string comparisons.
 #[derive(Clone, Debug)]
 pub struct Synonyms {
-    map: BTreeMap<String, String>,
+    map: HashMap<String, String>,
     /// Every word of every key: [`Synonyms::lookup`] rejects most prose without normalising.
-    words: BTreeSet<String>,
+    words: HashSet<String>,
     /// Any content word of any key, anywhere, case-insensitively (see [`Synonyms::may_name`]).
     mention: Option<Regex>,
 }
 
 impl Default for Synonyms {
     fn default() -> Self {
-        let mut map = BTreeMap::new();
+        let mut map = HashMap::new();
         for (canon, phrases) in BUILTIN {
             for phrase in std::iter::once(canon).chain(phrases.split(',')) {
                 map.insert(normalize_label(phrase), canon.to_owned());
@@ -880,7 +885,7 @@ impl Default for Synonyms {
         }
         let mut syn = Self {
             map,
-            words: BTreeSet::new(),
+            words: HashSet::new(),
             mention: None,
         };
         syn.index_words();
@@ -925,9 +930,10 @@ impl Synonyms {
             .map
             .keys()
             .all(|k| k.split(' ').any(|w| !STOP.contains(&w)));
-        let alternatives: Vec<String> = self
-            .words
-            .iter()
+        let mut words: Vec<&String> = self.words.iter().collect();
+        words.sort_unstable();
+        let alternatives: Vec<String> = words
+            .into_iter()
             .filter(content)
             // `company` is written `companies`: match the stem.
             .map(|w| regex::escape(w.strip_suffix('y').filter(|s| s.len() > 1).unwrap_or(w)))
