@@ -13,6 +13,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use hashbrown::HashSet;
 use regex::Regex;
 
 use super::figure::{Amount, Figure, FigureSource, Input, Stated, is_total_label};
@@ -32,12 +33,9 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// List, quote and task markers before a line's content.
-/// [`SENTENCE_DENY`], sorted: every word of a sentence with a figure is looked up in it.
-static SENTENCE_DENY_SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut words = SENTENCE_DENY.to_vec();
-    words.sort_unstable();
-    words
-});
+/// [`SENTENCE_DENY`], hashed: every word of a sentence with a figure is looked up in it.
+static SENTENCE_DENY_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| SENTENCE_DENY.iter().copied().collect());
 
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*(?:>\s*)*(?:(?:[-*+]|[0-9]+[.)])\s+)?(?:\[.\]\s+)?"));
@@ -287,6 +285,7 @@ pub(crate) fn read_line(
             .map(|f| sentences.iter().position(|s| s.contains(&f.span.start)))
             .collect(),
         denied: sentences.iter().map(|_| OnceCell::new()).collect(),
+        lowered: sentences.iter().map(|_| OnceCell::new()).collect(),
     };
     // At most one figure per line is read as a bold label or a stated total.
     let mut taken = None;
@@ -400,6 +399,8 @@ struct LineCx<'a> {
     sentence: Vec<Option<usize>>,
     /// [`LineCx::sentence_denied`] per sentence, computed on first use.
     denied: Vec<OnceCell<bool>>,
+    /// [`LineCx::masked`] lower-cased per sentence, computed on first use.
+    lowered: Vec<OnceCell<String>>,
 }
 
 impl LineCx<'_> {
@@ -480,22 +481,36 @@ impl LineCx<'_> {
         self.sentence.get(i).copied().flatten()
     }
 
-    /// The sentence's text with every figure blanked out (so `more than 600` is no comparison).
+    /// The sentence's text with every figure blanked out (so `more than 600` is no comparison):
+    /// each char of a figure becomes one space.
     fn masked(&self, s: usize) -> String {
         let Some(range) = self.sentences.get(s) else {
             return String::new();
         };
-        let text = self.line.text.get(range.clone()).unwrap_or("");
-        let mut out = String::with_capacity(text.len());
-        for (at, c) in text.char_indices() {
-            let pos = range.start + at;
-            if self.found.iter().any(|f| f.span.contains(&pos)) {
-                out.push(' ');
-            } else {
-                out.push(c);
+        let text = self.line.text;
+        let mut out = String::with_capacity(range.len());
+        let mut at = range.start;
+        // Figures are in order and do not overlap.
+        for f in self.found {
+            let (start, end) = (f.span.start.max(at), f.span.end.min(range.end));
+            if start >= end {
+                continue;
             }
+            out.push_str(text.get(at..start).unwrap_or(""));
+            let blanked = text.get(start..end).unwrap_or("").chars().count();
+            out.extend(std::iter::repeat_n(' ', blanked));
+            at = end;
         }
+        out.push_str(text.get(at..range.end).unwrap_or(""));
         out
+    }
+
+    /// [`LineCx::masked`], lower-cased, read once per sentence.
+    fn lowered(&self, s: usize) -> Cow<'_, str> {
+        match self.lowered.get(s) {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| self.masked(s).to_lowercase())),
+            None => Cow::Owned(self.masked(s).to_lowercase()),
+        }
     }
 
     /// Comparisons, plans, links and other owners keep a sentence's figures out.
@@ -514,9 +529,9 @@ impl LineCx<'_> {
         if self.input.link_set.overlaps(span) {
             return true;
         }
-        let masked = self.masked(s).to_lowercase();
+        let masked = self.lowered(s);
         for word in masked.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
-            if SENTENCE_DENY_SORTED.binary_search(&word).is_ok() {
+            if SENTENCE_DENY_SET.contains(word) {
                 return true;
             }
             let owner = word
@@ -530,7 +545,10 @@ impl LineCx<'_> {
                     .input
                     .names
                     .iter()
-                    .any(|n| n == owner || n.ends_with(&format!(" {owner}")))
+                    .any(|n| {
+                        n.strip_suffix(owner)
+                            .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+                    })
             {
                 return true;
             }
@@ -624,8 +642,7 @@ impl LineCx<'_> {
 
     /// `raised` alone may be one round; the total needs `has raised`, `to date`, `in total` …
     fn cumulative(&self, s: usize, phrase: &str, before: Option<&str>) -> bool {
-        let masked = self.masked(s).to_lowercase();
-        let words: Vec<&str> = masked.split(|c: char| !c.is_alphanumeric()).collect();
+        let masked = self.lowered(s);
         let round = [
             "series",
             "round",
@@ -639,7 +656,10 @@ impl LineCx<'_> {
             "bridge",
             "convertible",
         ];
-        if words.iter().any(|w| round.contains(w)) {
+        if masked
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| round.contains(&w))
+        {
             return false;
         }
         phrase.contains("total")
