@@ -88,9 +88,7 @@ fn parse_normalised(source: &str, start: usize) -> Body {
         .into_offset_iter()
         .map(|(e, r)| (e, r.start + start..r.end + start));
 
-    let mut code = Vec::new();
-    let mut html_comments = Vec::new();
-    let mut pending_html_block: Option<Range<usize>> = None;
+    let mut not_content = NotContent::default();
     let mut block_spans = Vec::new();
     let mut walker = Walker {
         source,
@@ -105,34 +103,15 @@ fn parse_normalised(source: &str, start: usize) -> Body {
         if is_content_block(&event) {
             block_spans.push(Span::from(range.clone()));
         }
-        match &event {
-            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
-                code.push(Span::from(range.clone()));
-            }
-            Event::Start(Tag::HtmlBlock) => pending_html_block = Some(range.clone()),
-            Event::Html(text) => {
-                if let Some(block) = pending_html_block.take()
-                    && text.trim_start().starts_with("<!--")
-                {
-                    html_comments.push(Span::from(block));
-                }
-            }
-            Event::InlineHtml(text) if text.starts_with("<!--") => {
-                html_comments.push(Span::from(range.clone()));
-            }
-            _ => {}
-        }
+        not_content.see(&event, &range);
         walker.event(event, range);
     }
     walker.flush_text();
-    let code = SkipSet::new(code);
-    let comments = scan::comments(source, start, &code);
-    let mut not_content: Vec<Span> = code.spans().to_vec();
-    not_content.extend(comments.iter().map(|c| c.span));
-    not_content.extend(html_comments.iter().copied());
-    let before_math = SkipSet::new(not_content.clone());
-    not_content.extend(scan::math(source, start, &before_math));
-    let skip = SkipSet::new(not_content);
+    let Masked {
+        comments,
+        html_comments,
+        skip,
+    } = not_content.mask(source, start);
     let comment_set = SkipSet::new(
         comments
             .iter()
@@ -170,6 +149,108 @@ fn parse_normalised(source: &str, start: usize) -> Body {
     out.html_comments = html_comments;
     out.skip = skip;
     out
+}
+
+/// The heading texts of the body of `source` (from byte `start`), as [`parse_body`] reads
+/// them: a lighter pass for a note whose headings were not kept in memory.
+pub fn heading_texts(source: &str, start: usize) -> Vec<String> {
+    let normalised = lone_cr_as_lf(source);
+    let source = &*normalised;
+    let body = source.get(start..).unwrap_or("");
+    let mut not_content = NotContent::default();
+    let mut headings: Vec<(usize, Option<Range<usize>>)> = Vec::new();
+    let mut open = false;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let range = range.start + start..range.end + start;
+        not_content.see(&event, &range);
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                headings.push((range.start, None));
+                open = true;
+            }
+            Event::End(TagEnd::Heading(_)) => open = false,
+            // Every event inside a heading widens its text, as the full pass does.
+            _ if open => {
+                if let Some((_, text)) = headings.last_mut() {
+                    let r = text.get_or_insert(range.clone());
+                    r.start = r.start.min(range.start);
+                    r.end = r.end.max(range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    let skip = not_content.mask(source, start).skip;
+    headings
+        .into_iter()
+        .filter(|(at, _)| !skip.contains(*at))
+        .map(|(_, text)| heading_text(source, text))
+        .collect()
+}
+
+/// A heading's text from the range its events cover, trimmed.
+fn heading_text(source: &str, range: Option<Range<usize>>) -> String {
+    range
+        .and_then(|r| source.get(r))
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// Collects, from the event stream, what is not content as the parser sees it: code and
+/// `<!-- -->` comments. [`NotContent::mask`] adds what it does not see: `%% %%` comments
+/// and math.
+#[derive(Default)]
+struct NotContent {
+    code: Vec<Span>,
+    html_comments: Vec<Span>,
+    pending_html_block: Option<Range<usize>>,
+}
+
+/// The ranges that are not content, once the stream has ended.
+struct Masked {
+    comments: Vec<Comment>,
+    html_comments: Vec<Span>,
+    /// Code, comments and math.
+    skip: SkipSet,
+}
+
+impl NotContent {
+    #[inline]
+    fn see(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
+                self.code.push(Span::from(range.clone()));
+            }
+            Event::Start(Tag::HtmlBlock) => self.pending_html_block = Some(range.clone()),
+            Event::Html(text) => {
+                if let Some(block) = self.pending_html_block.take()
+                    && text.trim_start().starts_with("<!--")
+                {
+                    self.html_comments.push(Span::from(block));
+                }
+            }
+            Event::InlineHtml(text) if text.starts_with("<!--") => {
+                self.html_comments.push(Span::from(range.clone()));
+            }
+            _ => {}
+        }
+    }
+
+    fn mask(self, source: &str, start: usize) -> Masked {
+        let code = SkipSet::new(self.code);
+        let comments = scan::comments(source, start, &code);
+        let mut not_content: Vec<Span> = code.spans().to_vec();
+        not_content.extend(comments.iter().map(|c| c.span));
+        not_content.extend(self.html_comments.iter().copied());
+        let before_math = SkipSet::new(not_content.clone());
+        not_content.extend(scan::math(source, start, &before_math));
+        Masked {
+            comments,
+            html_comments: self.html_comments,
+            skip: SkipSet::new(not_content),
+        }
+    }
 }
 
 /// The text between `<!--` and `-->` of each comment in an HTML span (a block may hold several).
@@ -357,12 +438,7 @@ impl<'a> Walker<'_, 'a> {
     fn finish_heading(&mut self) {
         let Some(h) = self.heading.take() else { return };
         let span = Span::from(h.range);
-        let text = h
-            .text
-            .and_then(|r| self.source.get(r))
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let text = heading_text(self.source, h.text);
         self.out.headings.push(Heading {
             level: h.level,
             text,
@@ -695,6 +771,46 @@ mod tests {
         assert_eq!(&text[body.links[0].span.range()], "[[Gone]]");
         assert_eq!(lone_cr_as_lf("a\r\nb\rc\r"), "a\r\nb\nc\n");
         assert!(matches!(lone_cr_as_lf("a\r\nb"), Cow::Borrowed(_)));
+    }
+
+    /// What the full pass keeps of the headings, for comparison with the light pass.
+    fn full_pass_heading_texts(text: &str, start: usize) -> Vec<String> {
+        parse_body(text, start)
+            .headings
+            .into_iter()
+            .map(|h| h.text)
+            .collect()
+    }
+
+    #[test]
+    fn light_heading_pass_reads_as_the_full_pass() {
+        let cases = [
+            ("# One\n\ntext\n\n## Two *em* [[Link|l]] `code`\n", 0),
+            ("Setext\n======\n\nSub\n---\n", 0),
+            ("## With id {#anchor}\n### Closed ###\n", 0),
+            ("%%\n# In a comment\n%%\n# Kept\n", 0),
+            ("```\n# In code\n```\n<!--\n# In html\n-->\n# Kept\n", 0),
+            ("$$\n# In math\n$$\n# After math\n", 0),
+            ("# Old Mac\r\rline\r## Next\r", 0),
+            ("---\ntitle: x\n---\n# Body\n", 18),
+            ("> # Quoted\n- # Listed\n#NoSpace\n#\n", 0),
+        ];
+        for (text, start) in cases {
+            assert_eq!(
+                heading_texts(text, start),
+                full_pass_heading_texts(text, start),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn light_heading_pass_agrees_on_any_text(
+            text in "(#{1,3} |\n|===\n|---\n|%%|\\$\\$|```\n|<!--|-->|> |- |\\[\\[a\\]\\]|`x`|\\{#i\\}|\r|word| ){0,24}"
+        ) {
+            proptest::prop_assert_eq!(heading_texts(&text, 0), full_pass_heading_texts(&text, 0));
+        }
     }
 
     #[test]

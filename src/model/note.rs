@@ -296,12 +296,7 @@ impl Note {
     /// The heading texts of the note whose full text is `source`, in order: what
     /// [`Note::heading_texts`] gives for the note parsed from it.
     pub fn heading_texts_in(source: &str) -> Vec<String> {
-        let body_start = body_start(source);
-        markdown::parse_body(source, body_start)
-            .headings
-            .into_iter()
-            .map(|h| h.text)
-            .collect()
+        markdown::heading_texts(source, body_start(source))
     }
 
     /// Drops what only the note's own checks read, for a note parsed for the index only and
