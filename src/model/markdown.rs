@@ -276,13 +276,13 @@ fn html_comment_inners(source: &str, span: Span) -> Vec<Span> {
 /// offset still points into the file.
 fn lone_cr_as_lf(source: &str) -> Cow<'_, str> {
     let bytes = source.as_bytes();
-    let lone = |i: usize| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone) {
+    let lone = |i: &usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(|i| lone(&i)) {
         return Cow::Borrowed(source);
     }
     let mut fixed = bytes.to_vec();
-    for (i, b) in fixed.iter_mut().enumerate() {
-        if lone(i) {
+    for i in memchr::memchr_iter(b'\r', bytes).filter(lone) {
+        if let Some(b) = fixed.get_mut(i) {
             *b = b'\n';
         }
     }
