@@ -4,7 +4,6 @@
 //! re-reading the file, which keeps memory flat on large vaults.
 
 use jiff::civil::Date;
-use regex::Regex;
 use std::sync::Arc;
 
 use thin_vec::ThinVec;
@@ -22,7 +21,7 @@ use super::span::Span;
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
     /// Body "Updated" line pattern (see [`scan::marker_regex`]).
-    pub marker: Regex,
+    pub marker: scan::MarkerPattern,
     /// Front matter keys that hold the Updated date.
     pub date_fields: Vec<String>,
     /// Figure labels that mean the same metric (built-ins plus config `figures.synonyms`).

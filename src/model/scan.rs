@@ -290,7 +290,8 @@ impl DateMarker {
 /// Compiles the body-marker pattern for the given marker words (`Updated`, `Last updated`).
 /// The whole line must be the marker: emphasis and a colon may surround the words, and the
 /// value must start with a digit so that "Updated regularly" is prose, not a bad date.
-pub fn marker_regex(words: &[String]) -> Result<Regex, regex::Error> {
+pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
+    let starts = marker_starts(words);
     let mut alternatives: Vec<String> = words
         .iter()
         .map(|w| {
@@ -309,12 +310,54 @@ pub fn marker_regex(words: &[String]) -> Result<Regex, regex::Error> {
     } else {
         alternatives.join("|")
     };
-    regex::RegexBuilder::new(&format!(
+    let regex = regex::RegexBuilder::new(&format!(
         r"^[\s>*_-]*(?:{words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)[\s*_]*$"
     ))
     .case_insensitive(true)
     .size_limit(1 << 20)
-    .build()
+    .build()?;
+    Ok(MarkerPattern { regex, starts })
+}
+
+/// The body-marker pattern, and the letters a marker line may start with (lower-case ASCII,
+/// after its leading `>`, `*`, `_`, `-` and spaces): most lines are ruled out by their first
+/// letter before the pattern runs.
+#[derive(Debug, Clone)]
+pub struct MarkerPattern {
+    regex: Regex,
+    /// `None` when a word starts with anything but an ASCII letter or digit: then every line
+    /// goes to the pattern.
+    starts: Option<Vec<u8>>,
+}
+
+impl MarkerPattern {
+    /// Whether `line` can be a marker line by its first char; `true` when unsure.
+    fn may_match(&self, line: &str) -> bool {
+        let Some(starts) = &self.starts else {
+            return true;
+        };
+        let content = line
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '>' | '*' | '_' | '-'));
+        match content.bytes().next() {
+            None => false,
+            // A non-ASCII char may fold to an ASCII letter (`K`, the Kelvin sign): the pattern
+            // decides.
+            Some(b) if !b.is_ascii() => true,
+            Some(b) => starts.contains(&b.to_ascii_lowercase()),
+        }
+    }
+}
+
+fn marker_starts(words: &[String]) -> Option<Vec<u8>> {
+    let mut starts = Vec::new();
+    for word in words {
+        match word.trim_start().bytes().next() {
+            None => {}
+            Some(b) if b.is_ascii_alphanumeric() => starts.push(b.to_ascii_lowercase()),
+            Some(_) => return None,
+        }
+    }
+    Some(starts)
 }
 
 /// Body "Updated" markers: whole lines matching `pattern`, outside code and comments.
@@ -322,15 +365,21 @@ pub fn date_markers(
     source: &str,
     start: usize,
     skip: &SkipSet,
-    pattern: &Regex,
+    pattern: &MarkerPattern,
 ) -> Vec<DateMarker> {
     let mut out = Vec::new();
     for line in lines(source, start) {
         let text = source.get(line.range()).unwrap_or("");
-        if text.len() > 200 || !text.bytes().any(|b| b.is_ascii_digit()) {
+        // Whole-line pattern: the first letter, then the DFA rule most lines out before any
+        // group is read.
+        if text.len() > 200
+            || !pattern.may_match(text)
+            || !text.bytes().any(|b| b.is_ascii_digit())
+            || !pattern.regex.is_match(text)
+        {
             continue;
         }
-        let Some(m) = pattern.captures(text).and_then(|c| c.get(1)) else {
+        let Some(m) = pattern.regex.captures(text).and_then(|c| c.get(1)) else {
             continue;
         };
         let span = Span::new(line.start() + m.start(), line.start() + m.end());
@@ -449,6 +498,23 @@ mod tests {
     fn no_marker_words_match_nothing() {
         let re = marker_regex(&[]).unwrap();
         assert!(date_markers("Updated 2026-01-01", 0, &no_skip(), &re).is_empty());
+    }
+
+    #[test]
+    fn first_letter_filter_never_hides_a_marker() {
+        let found = |words: &[&str], line: &str| {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            date_markers(line, 0, &no_skip(), &marker_regex(&words).unwrap()).len()
+        };
+        assert_eq!(found(&["Updated"], "> - **updated:** 2026-01-01"), 1);
+        assert_eq!(found(&["Updated"], "\u{a0}Updated 2026-01-01"), 1);
+        assert_eq!(found(&["Updated"], "Noted 2026-01-01"), 0);
+        // Case folding reaches past ASCII: the long s folds to `s`.
+        assert_eq!(found(&["Stand"], "\u{17f}tand 2026-01-01"), 1);
+        // Words that start with a symbol or a digit.
+        assert_eq!(found(&["*Rev"], "*Rev 2026-01-01"), 1);
+        assert_eq!(found(&["2nd review"], "2nd review 2026-01-01"), 1);
+        assert_eq!(found(&["Édité"], "édité 2026-01-01"), 1);
     }
 
     #[test]
