@@ -183,7 +183,11 @@ fn key_hash(key: &str) -> u64 {
 /// Lower-cased NFC form used for every name and path comparison.
 pub fn fold(s: &str) -> String {
     // Most names are ASCII or already composed: skip the normalisation pass for them.
-    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else if unicode_normalization::is_nfc_quick(s.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
         s.to_lowercase()
     } else {
         s.nfc().collect::<String>().to_lowercase()
