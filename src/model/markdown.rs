@@ -414,7 +414,15 @@ impl<'a> Walker<'_, 'a> {
         self.flush_text();
     }
 
+    /// Runs after every event that is not text: most of them have no run to flush.
+    #[inline]
     fn flush_text(&mut self) {
+        if self.text_run.is_some() {
+            self.scan_text_run();
+        }
+    }
+
+    fn scan_text_run(&mut self) {
         if let Some(run) = self.text_run.take() {
             self.out
                 .tags
