@@ -580,7 +580,16 @@ impl LineCx<'_> {
         } else {
             &[]
         };
+        // A phrase with a word of no known phrase is no known phrase: `lookup` would say so
+        // after joining and splitting it again.
+        let tail_known: Vec<bool> = tail.iter().take(3).map(|w| syn.has_word(w)).collect();
         for k in (1..=tail.len().min(3)).rev() {
+            if !tail_known
+                .get(..k)
+                .is_some_and(|known| known.iter().all(|&k| k))
+            {
+                continue;
+            }
             let phrase = tail.get(..k)?.join(" ");
             let Some(label) = syn.lookup(&phrase) else {
                 continue;
@@ -608,10 +617,11 @@ impl LineCx<'_> {
         {
             stripped -= 1;
         }
+        let known: Vec<bool> = words.iter().map(|w| syn.has_word(w)).collect();
         let ends_known = |end: usize| {
             end.checked_sub(1)
-                .and_then(|i| words.get(i))
-                .is_some_and(|w| syn.has_word(w))
+                .and_then(|i| known.get(i))
+                .is_some_and(|&k| k)
         };
         let (full, stripped) = (
             if ends_known(words.len()) {
@@ -627,6 +637,9 @@ impl LineCx<'_> {
                 .map(|k| (stripped - k, stripped)),
         );
         for (from, to) in windows {
+            if !known.get(from..to)?.iter().all(|&k| k) {
+                continue;
+            }
             let phrase = words.get(from..to)?.join(" ");
             let Some(label) = syn.lookup(&phrase) else {
                 continue;
