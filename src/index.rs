@@ -744,8 +744,41 @@ fn normalise(path: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(parts.join("/")))
 }
 
-/// The characters [`heading_key`] reads as spaces.
-const SPECIAL: &str = "!\"#$%&()*+,.:;<=>?@^`{|}~/[]\\";
+/// Whether [`heading_key`] reads `c` as a space: ``!"#$%&()*+,.:;<=>?@^`{|}~/[]\``.
+/// A `match`: it runs on every char of every heading of the vault.
+fn is_special(c: char) -> bool {
+    matches!(
+        c,
+        '!' | '"'
+            | '#'
+            | '$'
+            | '%'
+            | '&'
+            | '('
+            | ')'
+            | '*'
+            | '+'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '<'
+            | '='
+            | '>'
+            | '?'
+            | '@'
+            | '^'
+            | '`'
+            | '{'
+            | '|'
+            | '}'
+            | '~'
+            | '/'
+            | '['
+            | ']'
+            | '\\'
+    )
+}
 
 /// `key_hash(&heading_key(text))`, built in one string for ASCII text (most headings): the
 /// index hashes every heading of the vault.
@@ -755,7 +788,7 @@ fn heading_key_hash(text: &str) -> u64 {
     }
     let mut key = String::with_capacity(text.len());
     let words = text
-        .split(|c: char| c.is_whitespace() || SPECIAL.contains(c))
+        .split(|c: char| c.is_whitespace() || is_special(c))
         .filter(|w| !w.is_empty());
     for word in words {
         if !key.is_empty() {
@@ -788,7 +821,7 @@ fn slug_hash(text: &str) -> u64 {
 pub fn heading_key(text: &str) -> String {
     let mapped: String = text
         .nfc()
-        .map(|c| if SPECIAL.contains(c) { ' ' } else { c })
+        .map(|c| if is_special(c) { ' ' } else { c })
         .collect();
     mapped
         .split_whitespace()
@@ -843,6 +876,14 @@ fn walk_chain(headings: &[HeadingKey], chain: &Chain) -> AnchorCheck {
 mod tests {
     use super::*;
     use crate::model::ParseOptions;
+
+    #[test]
+    fn special_chars_are_exactly_the_listed_ones() {
+        let listed = "!\"#$%&()*+,.:;<=>?@^`{|}~/[]\\";
+        for c in (0..=0x2FFF_u32).filter_map(char::from_u32) {
+            assert_eq!(is_special(c), listed.contains(c), "{c:?}");
+        }
+    }
 
     proptest::proptest! {
         /// The one-string hashes agree with hashing the keys the long way, ASCII or not.
