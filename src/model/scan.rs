@@ -60,7 +60,11 @@ pub fn comments(source: &str, start: usize, code: &SkipSet) -> Vec<Comment> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut from = start;
-    while let Some(i) = source.get(from..).and_then(|rest| rest.find("%%")) {
+    let bytes = source.as_bytes();
+    while let Some(i) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memmem::find(rest, b"%%"))
+    {
         let at = from + i;
         from = at + 2;
         if code.contains(at) {
@@ -98,7 +102,10 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
         }
         if bytes.get(at + 1) == Some(&b'$') {
             // Display math: up to the next `$$`, or not math at all.
-            let Some(close) = source.get(at + 2..).and_then(|r| r.find("$$")) else {
+            let Some(close) = bytes
+                .get(at + 2..)
+                .and_then(|r| memchr::memmem::find(r, b"$$"))
+            else {
                 i = at + 2;
                 continue;
             };
@@ -113,13 +120,13 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
         if next.is_ascii_whitespace() {
             continue;
         }
-        let line_end = source
+        let line_end = bytes
             .get(at + 1..)
-            .and_then(|r| r.find(['\n', '\r']))
+            .and_then(|r| memchr::memchr2(b'\n', b'\r', r))
             .map_or(source.len(), |e| at + 1 + e);
         let mut j = at + 1;
         let mut closed = None;
-        while let Some(rel) = source.get(j..line_end).and_then(|r| r.find('$')) {
+        while let Some(rel) = bytes.get(j..line_end).and_then(|r| memchr::memchr(b'$', r)) {
             let c = j + rel;
             j = c + 1;
             let before = bytes.get(c - 1).copied().unwrap_or(b' ');
