@@ -231,7 +231,7 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
         let Some(text) = input.source.get(span.range()) else {
             continue;
         };
-        if !text.bytes().any(|b| b.is_ascii_digit())
+        if !scan::has_digit(text)
             || input.table_set.contains(span.start())
             || input.heading_set.contains(span.start())
         {
@@ -414,7 +414,7 @@ fn is_about_others(heading: &str) -> bool {
 
 /// One cell holding one value.
 fn amount(cell: &Cell) -> Option<Amount> {
-    if !cell.text.bytes().any(|b| b.is_ascii_digit()) {
+    if !scan::has_digit(&cell.text) {
         return None;
     }
     let found = find_quantities(&cell.text);
@@ -534,11 +534,7 @@ fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures)
         return;
     }
     // Only rows with a number past the first cell can hold a figure; most tables have none.
-    let numeric = |r: &Vec<Cell>| {
-        r.iter()
-            .skip(1)
-            .any(|c| c.text.bytes().any(|b| b.is_ascii_digit()))
-    };
+    let numeric = |r: &Vec<Cell>| r.iter().skip(1).any(|c| scan::has_digit(&c.text));
     if !table.rows.iter().any(numeric) {
         return;
     }

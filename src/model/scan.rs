@@ -167,6 +167,29 @@ pub fn lines(source: &str, start: usize) -> impl Iterator<Item = Span> + '_ {
     })
 }
 
+/// Whether `text` holds an ASCII digit: eight bytes at a time, since every body line is
+/// tested for one before it is read for figures or dates.
+pub(crate) fn has_digit(text: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Per byte below 0x80: its top bit is set by adding 0x80 - n when it is at least n.
+        // No byte carries into the next: 0x7F + 0x50 < 0x100.
+        let low = x & !HIGH;
+        let at_least_0 = low.wrapping_add((0x80 - u64::from(b'0')) * ONES);
+        let past_9 = low.wrapping_add((0x80 - u64::from(b'9') - 1) * ONES);
+        if at_least_0 & !past_9 & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_digit)
+}
+
 /// A `^block-id` that a `[[Note#^id]]` link can name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockId {
@@ -381,7 +404,7 @@ pub fn date_markers(
         // group is read.
         if text.len() > 200
             || !pattern.may_match(text)
-            || !text.bytes().any(|b| b.is_ascii_digit())
+            || !has_digit(text)
             || !pattern.regex.is_match(text)
         {
             continue;
@@ -505,6 +528,30 @@ mod tests {
     fn no_marker_words_match_nothing() {
         let re = marker_regex(&[]).unwrap();
         assert!(date_markers("Updated 2026-01-01", 0, &no_skip(), &re).is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn has_digit_agrees_with_a_byte_scan(text in "\\PC{0,40}", digit in proptest::option::of(0usize..40)) {
+            let mut text = text;
+            if let Some(at) = digit.filter(|at| text.is_char_boundary(*at)) {
+                text.insert(at, '7');
+            }
+            proptest::prop_assert_eq!(has_digit(&text), text.bytes().any(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn has_digit_sees_every_digit_and_nothing_else() {
+        for b in 0..=255u8 {
+            let mut bytes = vec![b'a'; 19];
+            for at in [0, 7, 8, 15, 18] {
+                bytes[at] = b;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                assert_eq!(has_digit(&text), b.is_ascii_digit(), "{b:#x} at {at}");
+                bytes[at] = b'a';
+            }
+        }
     }
 
     #[test]
