@@ -774,6 +774,10 @@ const KEEP_S: [&str; 7] = [
 /// `employees`→`employee`; `-ss`/`-us`/`-is` words, words of ≤3 chars and
 /// `KEEP_S` (notably `sales`, a metric of its own) are left alone.
 fn singular(w: &str) -> Cow<'_, str> {
+    // Every rule below drops a final `s`: most words are their own singular at once.
+    if !w.ends_with('s') {
+        return Cow::Borrowed(w);
+    }
     let ends = |suffixes: &[&str]| suffixes.iter().any(|s| w.ends_with(s));
     if KEEP_S.contains(&w) || w.chars().count() <= 3 || ends(&["ss", "us", "is"]) {
         Cow::Borrowed(w)
@@ -945,15 +949,25 @@ impl Synonyms {
 
     /// Whether `word` (lower-case, one word) is a word of a known phrase, or its plural.
     pub(crate) fn has_word(&self, word: &str) -> bool {
-        let plain: Cow<'_, str> = if word.contains(['\'', '’']) {
+        // `’` is U+2019, whose UTF-8 starts with 0xE2: a byte search rules both out at once.
+        let plain: Cow<'_, str> = if memchr::memchr2(b'\'', 0xE2, word.as_bytes()).is_some()
+            && word.contains(['\'', '’'])
+        {
             Cow::Owned(word.chars().filter(|c| !matches!(c, '\'' | '’')).collect())
         } else {
             Cow::Borrowed(word)
         };
         // `post-money` is two words of a key.
-        plain.split('-').all(|w| {
-            w.is_empty() || self.words.contains(w) || self.words.contains(singular(w).as_ref())
-        })
+        plain.split('-').all(|w| w.is_empty() || self.has_piece(w))
+    }
+
+    /// Whether one piece of a word, or its singular, is a word of a key.
+    fn has_piece(&self, w: &str) -> bool {
+        if self.words.contains(w) {
+            return true;
+        }
+        let one = singular(w);
+        one.len() != w.len() && self.words.contains(one.as_ref())
     }
 
     /// Whether `text` may hold a known phrase: false means no phrase of it is a key. A cheap
@@ -988,9 +1002,7 @@ impl Synonyms {
                     // `str::to_lowercase` knows a word-final sigma; `char`'s does not.
                     word = w.to_lowercase().replace(['\'', '’'], "");
                 }
-                !word.is_empty()
-                    && !self.words.contains(&word)
-                    && !self.words.contains(singular(&word).as_ref())
+                !word.is_empty() && !self.has_piece(&word)
             });
         if unknown {
             return None;
