@@ -293,7 +293,10 @@ pub(crate) fn read_line(
     let rest = MARKER.find(text).map_or(0, |m| m.end());
     let content = text.get(rest..).unwrap_or("");
 
-    if let Some(c) = BOLD.captures(content)
+    // Both patterns are anchored: a line that cannot start like them skips the group search.
+    let may_be_bold = content.starts_with("**") || content.starts_with("__");
+    if may_be_bold
+        && let Some(c) = BOLD.captures(content)
         && (c.name("c1").is_some() || c.name("c2").is_some())
         && let (Some(label), Some(whole)) = (c.name("label"), c.get(0))
     {
@@ -328,7 +331,8 @@ pub(crate) fn read_line(
             }
             _ => {}
         }
-    } else if let Some(c) = PLAIN_TOTAL.captures(content)
+    } else if may_start_total(content)
+        && let Some(c) = PLAIN_TOTAL.captures(content)
         && let (Some(label), Some(whole)) = (c.name("label"), c.get(0))
         && let Some(i) = cx.first_at(rest + whole.end(), &usable)
     {
@@ -388,6 +392,17 @@ pub(crate) fn read_line(
             own.push(fig);
         }
     }
+}
+
+/// Whether `content` may start as [`PLAIN_TOTAL`] does (`total`, `sum`, any case). A
+/// non-ASCII first char may fold to a letter of them (`ſ` is an `s`): the pattern decides.
+fn may_start_total(content: &str) -> bool {
+    let starts = |word: &str| {
+        content
+            .get(..word.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(word))
+    };
+    !content.bytes().next().is_some_and(|b| b.is_ascii()) || starts("total") || starts("sum")
 }
 
 struct LineCx<'a> {
@@ -856,6 +871,29 @@ fn abs(line: &Line<'_>, r: &Range<usize>) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_prefilter_keeps_every_line_the_pattern_reads() {
+        for line in [
+            "Total: $5M",
+            "TOTAL raised: 4",
+            "sum: 3",
+            "\u{17f}um: 3",
+            "",
+            "é",
+        ] {
+            assert!(may_start_total(line), "{line:?}");
+        }
+        for line in ["Totally", "summary"] {
+            assert!(may_start_total(line), "{line:?} starts like one");
+            assert!(!PLAIN_TOTAL.is_match(line), "{line:?}");
+        }
+        assert!(PLAIN_TOTAL.is_match("\u{17f}um: 3"));
+        for line in ["Revenue: $5M", "to: x", "su: 1"] {
+            assert!(!may_start_total(line), "{line:?}");
+            assert!(!PLAIN_TOTAL.is_match(line), "{line:?}");
+        }
+    }
 
     #[test]
     fn splits_sentences() {
