@@ -67,9 +67,15 @@ fn read_frontmatter(source: &str) -> Option<Frontmatter> {
     }
 }
 
-/// Where the body of `source` starts: after the byte order mark and the front matter.
+/// Where the body of `source` starts: after the byte order mark and the front matter. Only
+/// the fences are found: the YAML between them is not parsed. (An unclosed block has no
+/// body of its own: the body starts after the mark.)
 fn body_start(source: &str) -> usize {
-    read_frontmatter(source).map_or(bom_len(source), |f| f.span.end())
+    let base = bom_len(source);
+    source
+        .get(base..)
+        .and_then(|text| frontmatter::split(text, base))
+        .map_or(base, |(span, _)| span.end())
 }
 
 /// One parsed note.
@@ -409,6 +415,22 @@ mod tests {
 
     fn parse(text: &str) -> Note {
         Note::parse("Folder/My Note.md", text, &ParseOptions::default())
+    }
+
+    #[test]
+    fn body_start_without_parsing_the_yaml_agrees_with_the_parse() {
+        let sources = [
+            "# No front matter\n",
+            "---\naliases: [A]\n---\n# Body\n",
+            "\u{feff}---\ntags: [x]\n---\nBody\n",
+            "---\nkey: [unclosed\n---\nBody with bad YAML above\n",
+            "---\ntitle: never closed\nBody\n",
+            "---\n- a list\n---\nBody\n",
+            "",
+        ];
+        for source in sources {
+            assert_eq!(body_start(source), parse(source).body_start, "{source:?}");
+        }
     }
 
     #[test]
