@@ -172,7 +172,11 @@ pub fn parse(source: &str, span: Span, body: Span) -> Frontmatter {
             }),
         };
     }
-    let (value, error) = match serde_yaml::from_str::<Value>(yaml) {
+    let parsed = match simple_mapping(yaml) {
+        Some(map) => Ok(Value::Mapping(map)),
+        None => serde_yaml::from_str::<Value>(yaml),
+    };
+    let (value, error) = match parsed {
         Ok(Value::Mapping(map)) => (Some(map), None),
         Ok(Value::Null) => (Some(serde_yaml::Mapping::new()), None),
         Ok(other) => (
@@ -195,6 +199,92 @@ pub fn parse(source: &str, span: Span, body: Span) -> Frontmatter {
         error,
         entries: entries(yaml, body.start()),
     }
+}
+
+/// The mapping of front matter written only in the plainest forms, which most notes use:
+/// `key: word`, `key: [word, word]` and `key:` over `- word` lines, every key and word a plain
+/// string to YAML (a word starts with a letter, or is a `2026-01-01` date, and is not `null`,
+/// `true` and the like). The same mapping the YAML parser builds, without the parser; `None`
+/// for anything else, which the parser reads.
+fn simple_mapping(yaml: &str) -> Option<serde_yaml::Mapping> {
+    if !yaml.bytes().all(|b| {
+        b == b'\n' || is_simple_byte(b) || b == b',' || b == b'[' || b == b']' || b == b':'
+    }) {
+        return None;
+    }
+    let mut map = serde_yaml::Mapping::new();
+    let mut lines = yaml.lines().peekable();
+    while let Some(line) = lines.next() {
+        let (key, rest) = line.split_once(':')?;
+        let key = simple_word(key)?;
+        let value = if rest.is_empty() {
+            // A block list: `- word` lines, all indented alike.
+            let mut items = Vec::new();
+            let mut indent = None;
+            while let Some(item) = lines.peek().and_then(|l| {
+                let depth = l.len() - l.trim_start_matches(' ').len();
+                let word = l.get(depth..)?.strip_prefix("- ")?;
+                (indent.is_none() || indent == Some(depth)).then_some((depth, word))
+            }) {
+                indent = Some(item.0);
+                items.push(Value::String(simple_word(item.1)?.to_owned()));
+                lines.next();
+            }
+            if items.is_empty() {
+                return None;
+            }
+            Value::Sequence(items)
+        } else {
+            let rest = rest.strip_prefix(' ')?;
+            match rest.strip_prefix('[') {
+                Some(flow) => {
+                    let flow = flow.strip_suffix(']')?;
+                    let items = if flow.is_empty() {
+                        Vec::new()
+                    } else {
+                        flow.split(',')
+                            .map(|w| {
+                                simple_word(w.trim_matches(' '))
+                                    .map(|w| Value::String(w.to_owned()))
+                            })
+                            .collect::<Option<Vec<_>>>()?
+                    };
+                    Value::Sequence(items)
+                }
+                None => Value::String(simple_word(rest)?.to_owned()),
+            }
+        };
+        // A repeated key is an error for the parser to report.
+        if map.insert(Value::String(key.to_owned()), value).is_some() {
+            return None;
+        }
+    }
+    (!map.is_empty()).then_some(map)
+}
+
+/// Bytes of a plain word: letters, digits, a space, `_`, `-`, `.`, `/`.
+fn is_simple_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b' ' | b'_' | b'-' | b'.' | b'/')
+}
+
+/// `w` when YAML reads it as this very string: simple bytes, single inner spaces, and a
+/// letter first (so never a number) or a `2026-01-01` date; not `null`, `true`, `no`, `~` ….
+fn simple_word(w: &str) -> Option<&str> {
+    let bytes = w.as_bytes();
+    let first = *bytes.first()?;
+    let date = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let plain = first.is_ascii_alphabetic()
+        && bytes.iter().all(|&b| is_simple_byte(b))
+        && !w.ends_with(' ')
+        && !w.contains("  ")
+        && !w.contains(" -")
+        && !w.contains("- ");
+    const RESERVED: [&str; 9] = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"];
+    ((date || plain) && !RESERVED.iter().any(|r| w.eq_ignore_ascii_case(r))).then_some(w)
 }
 
 /// Top-level keys and their values in the YAML text, which starts at `offset` in the note.
@@ -451,6 +541,126 @@ mod tests {
     fn fm(text: &str) -> Option<Frontmatter> {
         let (span, body) = split(text, 0)?;
         Some(parse(text, span, body))
+    }
+
+    /// The plain-form shortcut must build the parser's very mapping, or leave the text to it.
+    fn shortcut_agrees(yaml: &str) -> Result<bool, String> {
+        let Some(fast) = simple_mapping(yaml) else {
+            return Ok(false);
+        };
+        match serde_yaml::from_str::<Value>(yaml) {
+            Ok(Value::Mapping(map)) if map == fast => Ok(true),
+            other => Err(format!("{yaml:?}: shortcut {fast:?}, parser {other:?}")),
+        }
+    }
+
+    #[test]
+    fn plain_front_matter_skips_the_parser_and_reads_the_same() {
+        let read = [
+            "aliases: [OE]\ntags: [actor, public]\n",
+            "tags:\n  - a\n  - b c\nupdated: 2026-01-01\n",
+            "tags:\n- a\n- b\ntype: company\n",
+            "empty: []\nname: Hugging Face\nurl.path: a/b.c\n",
+        ];
+        for yaml in read {
+            assert_eq!(shortcut_agrees(yaml), Ok(true), "{yaml:?}");
+        }
+        let left = [
+            "a: 12\n",
+            "a: null\n",
+            "a: True\n",
+            "a: no\n",
+            "a: ~\n",
+            "a:\n",
+            "a: b\na: c\n",
+            "a: 'q'\n",
+            "a: b # c\n",
+            "a: [b, [c]]\n",
+            "a: [b,]\n",
+            "a: b: c\n",
+            " a: b\n",
+            "a: x - y\n",
+            "\n",
+            "a:\n  - b\n    - c\n",
+            "a: .inf\n",
+            "a: 2026-01-1\n",
+        ];
+        for yaml in left {
+            assert_eq!(shortcut_agrees(yaml), Ok(false), "{yaml:?}");
+        }
+    }
+
+    /// A word as front matter writes them: plain, or one YAML reads as something else.
+    fn word() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[a-zA-Z][a-zA-Z0-9._/-]{0,6}( [a-zA-Z0-9._/-]{1,5})?",
+            proptest::sample::select(vec![
+                "inf",
+                "nan",
+                "NaN",
+                ".inf",
+                "Infinity",
+                "e5",
+                "y",
+                "Y",
+                "yes",
+                "No",
+                "ON",
+                "off",
+                "null",
+                "Null",
+                "~",
+                "TRUE",
+                "false",
+                "0x1F",
+                "1e3",
+                "12",
+                "2026-01-01",
+                "2026-1-01",
+                "a - b",
+                "a-",
+                "-a",
+                "a  b",
+                " a",
+                "a ",
+                "",
+                "a:b",
+                "a,b",
+                "[a]",
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    fn entry() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let words = proptest::collection::vec(word(), 0..4);
+        (word(), 0..4usize, words, 0..3usize).prop_map(|(key, form, words, indent)| {
+            let pad = " ".repeat(indent);
+            match form {
+                0 => format!("{key}: {}\n", words.first().map_or("", String::as_str)),
+                1 => format!("{key}: [{}]\n", words.join(", ")),
+                2 => format!("{key}: [{}]\n", words.join(",")),
+                _ => {
+                    let items: String = words.iter().map(|w| format!("{pad}- {w}\n")).collect();
+                    format!("{key}:\n{items}")
+                }
+            }
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn plain_front_matter_shortcut_agrees_on_any_entries(
+            entries in proptest::collection::vec(entry(), 1..5)
+        ) {
+            let yaml: String = entries.concat();
+            if let Err(e) = shortcut_agrees(&yaml) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+        }
     }
 
     #[test]
