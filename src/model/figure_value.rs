@@ -25,6 +25,8 @@ use hashbrown::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use super::scan::has_digit;
+
 /// ISO 4217 code such as `"USD"`.
 pub type Currency = &'static str;
 
@@ -138,6 +140,8 @@ static UNIT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static WIKILINK: LazyLock<Regex> =
     LazyLock::new(|| re(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]"));
+/// Every period has an ASCII digit in it (a year, a quarter's or a fiscal year's number): text
+/// without one is not searched ([`has_digit`]).
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     let months = MONTHS.join("|");
     re(&format!(
@@ -1021,6 +1025,9 @@ impl Synonyms {
 /// The first year/period in `text`: its byte range and its normalised form, read as
 /// [`split_qualifier`] reads it (`in Mar 2025` → `mar 2025`, `(2024)` → `2024`).
 pub(crate) fn find_period(text: &str) -> Option<(Range<usize>, String)> {
+    if !has_digit(text) {
+        return None;
+    }
     PERIOD
         .find_iter(text)
         .find(|m| starts_cleanly(text, m.start()))
@@ -1029,6 +1036,9 @@ pub(crate) fn find_period(text: &str) -> Option<(Range<usize>, String)> {
 
 /// Every year/period in `text`, as [`find_period`] reads them.
 pub(crate) fn find_periods(text: &str) -> Vec<(Range<usize>, String)> {
+    if !has_digit(text) {
+        return Vec::new();
+    }
     PERIOD
         .find_iter(text)
         .filter(|m| starts_cleanly(text, m.start()))
@@ -1041,7 +1051,7 @@ pub(crate) fn find_periods(text: &str) -> Vec<(Range<usize>, String)> {
 /// with months cut to 3 letters, `FY 25` → `fy2025`, `2025E`/`est.` → `2025 est`
 /// (estimates are kept apart from actuals), dashes unified (`2023-24`).
 pub(crate) fn split_qualifier(label: &str) -> (String, Option<String>) {
-    let Some(m) = PERIOD.find(label) else {
+    let Some(m) = has_digit(label).then(|| PERIOD.find(label)).flatten() else {
         return (normalize_label(label), None);
     };
     let rest = format!(
@@ -1114,6 +1124,16 @@ mod tests {
         }
     }
     use Agreement::{Agree, Disagree, Incomparable};
+
+    proptest::proptest! {
+        /// Periods are not searched for in text without a digit: none can be there.
+        #[test]
+        fn no_period_without_a_digit(
+            text in "([a-zA-Z '.,/()–-]|fy|FY|cy|q|Q|h|H|jan|March|est|e|ttm|ltm|\\p{L}){0,14}"
+        ) {
+            proptest::prop_assert!(PERIOD.find(&text).is_none());
+        }
+    }
 
     /// Every plain match split by hand must carry the groups the regex gives it.
     fn plain_hits_agree_with_the_regex(text: &str) -> Result<usize, String> {
