@@ -627,6 +627,15 @@ fn step(text: &str, c: &Hit<'_>) -> Step {
 /// Every money / count / percent figure in `text`, in order, never a year.
 /// Small bare integers ("3 products") are returned; the caller filters by label.
 pub(crate) fn find_quantities(text: &str) -> Vec<Found> {
+    // A short text that is one plain figure as a whole (a table cell, mostly) is the match
+    // `SINGLE` finds first, and nothing follows it: read it without searching.
+    if text.len() <= 24
+        && let Some(hit) = plain_hit(text, 0, text.len())
+        && let Step::Emit(f) = step(text, &hit)
+        && f.span.end == text.len()
+    {
+        return vec![f];
+    }
     let mut found = Vec::new();
     let mut pos = 0;
     while pos <= text.len()
@@ -1166,6 +1175,46 @@ mod tests {
             }
         }
         Ok(plain)
+    }
+
+    /// A text that splits by hand as one plain figure is exactly the first match of `SINGLE`.
+    fn whole_plain_text_is_the_first_match(text: &str) -> Result<(), String> {
+        if plain_hit(text, 0, text.len()).is_none() {
+            return Ok(());
+        }
+        match SINGLE.find(text) {
+            Some(m) if m.range() == (0..text.len()) => Ok(()),
+            other => Err(format!("{text:?}: plain as a whole, regex {other:?}")),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn whole_plain_texts_are_the_first_match(
+            text in "(~|≈|About |around  |approx\\. |[-−+]|[$€£¥₹]){0,2}([0-9]{1,4}|[0-9]{1,3}(,[0-9]{3}){1,2})(\\.[0-9]{1,2})?(%|k|K|m|mm|mn|M|bn|B|b|tn|T|t|million|billions|Thousand|lakh|crores|x|s)?\\+?"
+        ) {
+            if let Err(e) = whole_plain_text_is_the_first_match(&text) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+            // The shortcut in `find_quantities` returns what the search loop finds.
+            let mut slow = Vec::new();
+            let mut pos = 0;
+            while pos <= text.len() && let Some(m) = SINGLE.find_at(&text, pos) {
+                let c = SINGLE.captures_at(&text, m.start()).map(|c| Hit::from_captures(&text, &c));
+                let next = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+                pos = match c.map(|c| step(&text, &c)) {
+                    Some(Step::Emit(f)) => { let end = f.span.end; slow.push(f); end.max(next) }
+                    _ => next,
+                };
+            }
+            let fast = find_quantities(&text);
+            if let [only] = fast.as_slice() && only.span == (0..text.len()) {
+                proptest::prop_assert_eq!(slow.len(), 1);
+                proptest::prop_assert_eq!(&slow[0].span, &only.span);
+                proptest::prop_assert_eq!(slow[0].quantity, only.quantity);
+            }
+        }
     }
 
     #[test]
