@@ -308,13 +308,15 @@ fn plain_hit(text: &str, start: usize, end: usize) -> Option<Hit<'_>> {
         hit.set(g.p, start + at, start + at + 1);
         at += 1;
     } else if letters > 0 {
-        let word = rest.get(..letters)?.to_ascii_lowercase();
+        let word = rest.get(..letters)?;
         let long = [
             "thousand", "million", "billion", "trillion", "lakh", "crore",
         ];
         let short = ["k", "mm", "mn", "m", "bn", "b", "tn", "t"];
-        let singular = word.strip_suffix('s').unwrap_or(&word);
-        if !(short.contains(&word.as_str()) || long.contains(&singular)) {
+        let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
+        if !(short.iter().any(|s| word.eq_ignore_ascii_case(s))
+            || long.iter().any(|l| singular.eq_ignore_ascii_case(l)))
+        {
             return None;
         }
         hit.set(g.s, start + at, start + at + letters);
@@ -332,8 +334,11 @@ fn plain_hit(text: &str, start: usize, end: usize) -> Option<Hit<'_>> {
 /// the marker's length and where the figure after its spaces starts. `None` for any other
 /// start, and for the dotted abbreviations (`c.`, `est.`), which are left to the regex.
 fn approximate_marker(m: &str) -> Option<(usize, usize)> {
+    let first = *m.as_bytes().first()?;
     let marker = if let Some(c) = m.chars().next().filter(|c| matches!(c, '~' | '≈')) {
         c.len_utf8()
+    } else if !first.is_ascii_alphabetic() {
+        return None;
     } else {
         let word = m
             .find(|c: char| !c.is_ascii_alphabetic())
@@ -363,17 +368,18 @@ fn approximate_marker(m: &str) -> Option<(usize, usize)> {
 
 /// `NUM` as a whole: `1,234,567.5` (groups of three) or `1234.5`.
 fn is_plain_number(s: &str) -> bool {
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s, None),
+    let bytes = s.as_bytes();
+    let (int, frac) = match bytes.iter().position(|&b| b == b'.') {
+        Some(dot) => (bytes.get(..dot).unwrap_or(&[]), bytes.get(dot + 1..)),
+        None => (bytes, None),
     };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let digits = |t: &[u8]| !t.is_empty() && t.iter().all(u8::is_ascii_digit);
     if frac.is_some_and(|f| !digits(f)) {
         return false;
     }
-    let mut groups = int.split(',');
-    let first = groups.next().unwrap_or("");
-    if !int.contains(',') {
+    let mut groups = int.split(|&b| b == b',');
+    let first = groups.next().unwrap_or(&[]);
+    if !int.contains(&b',') {
         return digits(first);
     }
     digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
