@@ -561,6 +561,7 @@ mod tests {
             "tags:\n  - a\n  - b c\nupdated: 2026-01-01\n",
             "tags:\n- a\n- b\ntype: company\n",
             "empty: []\nname: Hugging Face\nurl.path: a/b.c\n",
+            "A: a\n",
         ];
         for yaml in read {
             assert_eq!(shortcut_agrees(yaml), Ok(true), "{yaml:?}");
