@@ -172,9 +172,7 @@ pub fn heading_texts(source: &str, start: usize) -> Vec<String> {
             // Every event inside a heading widens its text, as the full pass does.
             _ if open => {
                 if let Some((_, text)) = headings.last_mut() {
-                    let r = text.get_or_insert(range.clone());
-                    r.start = r.start.min(range.start);
-                    r.end = r.end.max(range.end);
+                    widen(text, &range);
                 }
             }
             _ => {}
@@ -186,6 +184,14 @@ pub fn heading_texts(source: &str, start: usize) -> Vec<String> {
         .filter(|(at, _)| !skip.contains(*at))
         .map(|(_, text)| heading_text(source, text))
         .collect()
+}
+
+/// Widens a heading's text to cover one more of its events: both passes read a heading's
+/// text this way, so they agree.
+fn widen(text: &mut Option<Range<usize>>, range: &Range<usize>) {
+    let r = text.get_or_insert(range.clone());
+    r.start = r.start.min(range.start);
+    r.end = r.end.max(range.end);
 }
 
 /// A heading's text from the range its events cover, trimmed.
@@ -332,9 +338,7 @@ impl<'a> Walker<'_, 'a> {
         if let Some(h) = &mut self.heading
             && !matches!(event, Event::End(TagEnd::Heading(_)))
         {
-            let r = h.text.get_or_insert(range.clone());
-            r.start = r.start.min(range.start);
-            r.end = r.end.max(range.end);
+            widen(&mut h.text, &range);
         }
         match event {
             Event::Text(_) if self.code_depth == 0 && self.links.is_empty() => {
