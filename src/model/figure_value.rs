@@ -647,10 +647,17 @@ pub(crate) fn find_quantities(text: &str) -> Vec<Found> {
 
 /// [`find_quantities`] without its shortcut: every match of `SINGLE`, in order.
 fn search_quantities(text: &str) -> Vec<Found> {
+    search_from(text, search_start)
+}
+
+/// Every match of `SINGLE` in `text`, in order, each searched for from `start(text, pos)`
+/// (`None`: no match is left), `pos` being the end of the previous one.
+fn search_from(text: &str, start: impl Fn(&str, usize) -> Option<usize>) -> Vec<Found> {
     let mut found = Vec::new();
     let mut pos = 0;
     while pos <= text.len()
-        && let Some(m) = SINGLE.find_at(text, pos)
+        && let Some(from) = start(text, pos)
+        && let Some(m) = SINGLE.find_at(text, from)
         && let Some(c) = plain_hit(text, m.start(), m.end()).or_else(|| {
             SINGLE
                 .captures_at(text, m.start())
@@ -679,6 +686,12 @@ fn search_quantities(text: &str) -> Vec<Found> {
         pos = resume.max(next_char);
     }
     found
+}
+
+/// Where searching `text` for `SINGLE` from `pos` may start: `None` when no match is left.
+/// Every match holds an ASCII digit, so the text after a line's last figure is not searched.
+fn search_start(text: &str, pos: usize) -> Option<usize> {
+    text.get(pos..).filter(|rest| has_digit(rest)).map(|_| pos)
 }
 
 /// A whole table cell or short text holding exactly one figure at its start.
@@ -1233,6 +1246,25 @@ mod tests {
                 proptest::prop_assert!(false, "{}", e);
             }
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn searching_from_the_digit_finds_what_searching_everywhere_finds(
+            text in "([0-9]{1,4}|[,.%+:/ ]|[-−–]|[$€£¥]|k|m|bn|B|M|US|USD|CA|~|≈|<|>=|≥|ſ|é|million|thousand|About|around|approximately.|circa|c.|est.|over|more than|at least|in excess of|under|up to|to|or more|FY|Q3|word|\t){0,16}"
+        ) {
+            let everywhere = search_from(&text, |_, pos| Some(pos));
+            proptest::prop_assert_eq!(search_quantities(&text), everywhere);
+        }
+    }
+
+    #[test]
+    fn search_stops_after_the_last_digit() {
+        assert_eq!(search_start("no figures here", 0), None);
+        assert_eq!(search_start("$4.5B valuation", 5), None);
+        assert_eq!(search_start("about $4.5B", 0), Some(0));
+        assert_eq!(search_start("FY2024 then 30", 6), Some(6));
     }
 
     fn q(s: &str) -> Quantity {
