@@ -39,10 +39,6 @@ static SENTENCE_DENY_SET: LazyLock<HashSet<&'static str>> =
 
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*(?:>\s*)*(?:(?:[-*+]|[0-9]+[.)])\s+)?(?:\[.\]\s+)?"));
-/// `**Label:**` or `**Label**:` at the start of the content.
-static BOLD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?P<c1>:)?\s*(?:\*\*|__)\s*(?P<c2>:)?")
-});
 /// `Total: ` or `Total raised: ` without emphasis.
 static PLAIN_TOTAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?P<label>total(?:\s+raised)?|sum)\s*:\s*"));
@@ -289,18 +285,15 @@ pub(crate) fn read_line(
     };
     // At most one figure per line is read as a bold label or a stated total.
     let mut taken = None;
-    let mut bold = None;
+    let mut label_figure = None;
     let rest = MARKER.find(text).map_or(0, |m| m.end());
     let content = text.get(rest..).unwrap_or("");
 
-    // Both patterns are anchored: a line that cannot start like them skips the group search.
-    let may_be_bold = content.starts_with("**") || content.starts_with("__");
-    if may_be_bold
-        && let Some(c) = BOLD.captures(content)
-        && (c.name("c1").is_some() || c.name("c2").is_some())
-        && let (Some(label), Some(whole)) = (c.name("label"), c.get(0))
+    if let Some(bold) = bold_label(content)
+        && bold.colon
+        && let Some(label) = content.get(bold.label.clone())
     {
-        let label_range = rest + label.start()..rest + label.end();
+        let label_range = rest + bold.label.start..rest + bold.label.end;
         let in_label: Vec<usize> = (0..found.len())
             .filter(|&i| {
                 found
@@ -323,10 +316,9 @@ pub(crate) fn read_line(
                 }
             }
             [] => {
-                let after = rest + whole.end();
-                if let Some(i) = cx.first_at(after, &usable) {
+                if let Some(i) = cx.first_at(rest + bold.end, &usable) {
                     taken = Some(i);
-                    bold = cx.bold_label(label.as_str(), i, stated);
+                    label_figure = cx.bold_label(label, i, stated);
                 }
             }
             _ => {}
@@ -337,7 +329,7 @@ pub(crate) fn read_line(
         && let Some(i) = cx.first_at(rest + whole.end(), &usable)
     {
         taken = Some(i);
-        bold = cx.bold_label(label.as_str(), i, stated);
+        label_figure = cx.bold_label(label.as_str(), i, stated);
     } else if let Some(i) = cx.first_at(rest, &usable)
         && let Some(f) = found.get(i)
         && TOTAL_TAIL.is_match(text.get(f.span.end..).unwrap_or(""))
@@ -373,7 +365,7 @@ pub(crate) fn read_line(
                 && cx.sentence_of(j) == Some(s)
         })
     };
-    if let (Some(fig), Some(i)) = (bold, taken)
+    if let (Some(fig), Some(i)) = (label_figure, taken)
         && !listed(i)
     {
         own.push(fig);
@@ -392,6 +384,50 @@ pub(crate) fn read_line(
             own.push(fig);
         }
     }
+}
+
+/// `**Label:**`, `**Label**:` or `__Label:__` at the start of a line's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BoldLabel {
+    /// The label, without the colon.
+    label: Range<usize>,
+    /// Whether a colon follows the label, inside the emphasis or right after it.
+    colon: bool,
+    /// Where the label's markup ends: after the closing `**`, spaces and colon.
+    end: usize,
+}
+
+/// The bold label `content` starts with: the shortest run of 1 to 80 chars other than `*`,
+/// `_` and newline that an optional colon, spaces and a closing `**` or `__` follow. The
+/// closing pair may be followed by spaces and a colon.
+fn bold_label(content: &str) -> Option<BoldLabel> {
+    if !(content.starts_with("**") || content.starts_with("__")) {
+        return None;
+    }
+    let body = content.get(2..)?;
+    for (i, c) in body.char_indices().take(80) {
+        if matches!(c, '*' | '_' | '\n') {
+            return None;
+        }
+        let label_end = 2 + i + c.len_utf8();
+        let rest = content.get(label_end..)?;
+        let inner_colon = rest.strip_prefix(':');
+        let closing = inner_colon.unwrap_or(rest).trim_start();
+        let Some(after) = closing
+            .strip_prefix("**")
+            .or_else(|| closing.strip_prefix("__"))
+        else {
+            continue;
+        };
+        let after = after.trim_start();
+        let outer_colon = after.starts_with(':');
+        return Some(BoldLabel {
+            label: 2..label_end,
+            colon: inner_colon.is_some() || outer_colon,
+            end: content.len() - after.len() + usize::from(outer_colon),
+        });
+    }
+    None
 }
 
 /// Whether `content` may start as [`PLAIN_TOTAL`] does (`total`, `sum`, any case). A
@@ -892,6 +928,51 @@ mod tests {
         for line in ["Revenue: $5M", "to: x", "su: 1"] {
             assert!(!may_start_total(line), "{line:?}");
             assert!(!PLAIN_TOTAL.is_match(line), "{line:?}");
+        }
+    }
+
+    /// The pattern [`bold_label`] reads by hand.
+    static BOLD: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?P<c1>:)?\s*(?:\*\*|__)\s*(?P<c2>:)?")
+    });
+
+    fn bold_label_by_pattern(content: &str) -> Option<BoldLabel> {
+        let c = BOLD.captures(content)?;
+        Some(BoldLabel {
+            label: c.name("label")?.range(),
+            colon: c.name("c1").is_some() || c.name("c2").is_some(),
+            end: c.get(0)?.end(),
+        })
+    }
+
+    #[test]
+    fn bold_labels() {
+        let label = |s: &str| bold_label(s).map(|b| (s[b.label].to_owned(), b.colon, b.end));
+        let some = |l: &str, colon, end| Some((l.to_owned(), colon, end));
+        assert_eq!(label("**Employees:** 600"), some("Employees", true, 15));
+        assert_eq!(label("**Employees**: 600"), some("Employees", true, 14));
+        assert_eq!(label("__Revenue : __ x"), some("Revenue ", true, 15));
+        assert_eq!(label("**a: b:** x"), some("a: b", true, 10));
+        assert_eq!(label("**Bull:**"), some("Bull", true, 9));
+        assert_eq!(label("**Bold** text"), some("Bold", false, 9));
+        assert_eq!(label("**a*b:** x"), None);
+        assert_eq!(label("** :**"), some(" ", true, 6));
+        assert_eq!(label("****"), None);
+        assert_eq!(label("*Updated:* x"), None);
+        assert_eq!(
+            label(&format!("**{}:** 5", "x".repeat(80))),
+            some(&"x".repeat(80), true, 86)
+        );
+        assert_eq!(label(&format!("**{}:** 5", "x".repeat(81))), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn bold_labels_agree_with_the_pattern(
+            content in "(\\*\\*|__|\\*|_|:| |\t|\u{a0}|é|Revenue|a|\n|\\$5M){0,12}"
+        ) {
+            proptest::prop_assert_eq!(bold_label(&content), bold_label_by_pattern(&content));
         }
     }
 
