@@ -815,7 +815,7 @@ fn words_before(text: &str, max: usize) -> Vec<Cow<'_, str>> {
     if let Some(r) = s.strip_suffix(':') {
         s = r.get(..trim(r)).unwrap_or("");
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(max);
     for token in s.rsplit(char::is_whitespace) {
         if out.len() == max {
             break;
@@ -839,7 +839,7 @@ fn words_before(text: &str, max: usize) -> Vec<Cow<'_, str>> {
 /// Up to `max` words right after the start of `text`, lower-cased; stops after a word that ends
 /// in punctuation and before anything that is not a word.
 fn words_after(text: &str, max: usize) -> Vec<Cow<'_, str>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(max);
     for token in text.split_whitespace() {
         if out.len() == max {
             break;
@@ -869,7 +869,19 @@ fn lower(t: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `t` is a word: a letter, then letters, hyphens, apostrophes and `&`.
 fn is_word(t: &str) -> bool {
+    if t.is_ascii() {
+        let bytes = t.as_bytes();
+        return bytes.first().is_some_and(u8::is_ascii_alphabetic)
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || matches!(b, b'-' | b'\'' | b'&'));
+    }
+    is_word_in_any_script(t)
+}
+
+fn is_word_in_any_script(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_alphabetic)
         && t.chars()
             .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '&'))
@@ -1009,6 +1021,13 @@ mod tests {
             ["post-money", "valuation"]
         );
         assert_eq!(words_after("** in revenue (2023)", 3), ["in", "revenue"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_words_read_as_in_any_script(t in "[ -~]{0,12}") {
+            proptest::prop_assert_eq!(is_word(&t), is_word_in_any_script(&t));
+        }
     }
 
     #[test]

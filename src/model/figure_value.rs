@@ -986,7 +986,11 @@ impl Synonyms {
 
     /// Whether `word` (lower-case, one word) is a word of a known phrase, or its plural.
     pub(crate) fn has_word(&self, word: &str) -> bool {
-        // `’` is U+2019, whose UTF-8 starts with 0xE2: a byte search rules both out at once.
+        // Most words hold no apostrophe and no hyphen: one look at their bytes says so. `’` is
+        // U+2019, whose UTF-8 starts with 0xE2.
+        if !word.bytes().any(|b| matches!(b, b'\'' | b'-' | 0xE2)) {
+            return word.is_empty() || self.has_piece(word);
+        }
         let plain: Cow<'_, str> = if memchr::memchr2(b'\'', 0xE2, word.as_bytes()).is_some()
             && word.contains(['\'', '’'])
         {
