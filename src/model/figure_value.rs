@@ -635,12 +635,15 @@ fn step(text: &str, c: &Hit<'_>) -> Step {
 pub(crate) fn find_quantities(text: &str) -> Vec<Found> {
     // A short text that is one plain figure as a whole (a table cell, mostly) is the match
     // `SINGLE` finds first, and nothing follows it: read it without searching.
+    // A year (`2009`, a founding date) is that match too, and no figure.
     if text.len() <= 24
         && let Some(hit) = plain_hit(text, 0, text.len())
-        && let Step::Emit(f) = step(text, &hit)
-        && f.span.end == text.len()
     {
-        return vec![f];
+        match step(text, &hit) {
+            Step::Emit(f) if f.span.end == text.len() => return vec![f],
+            Step::Skip(end) if end == text.len() => return Vec::new(),
+            _ => {}
+        }
     }
     search_quantities(text)
 }
