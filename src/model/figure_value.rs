@@ -397,7 +397,23 @@ struct Part {
 }
 
 fn currency(s: &str) -> Option<Currency> {
-    Some(match s.trim().to_uppercase().as_str() {
+    let s = s.trim();
+    // Codes and symbols are short: upper-case an ASCII one on the stack.
+    let mut buf = [0u8; 8];
+    if let Some(upper) = buf.get_mut(..s.len()).filter(|_| s.is_ascii()) {
+        upper.copy_from_slice(s.as_bytes());
+        upper.make_ascii_uppercase();
+        return currency_upper(std::str::from_utf8(upper).ok()?);
+    }
+    match s {
+        "€" | "£" | "¥" | "₹" => currency_upper(s),
+        _ => currency_upper(&s.to_uppercase()),
+    }
+}
+
+/// [`currency`] of an upper-case text.
+fn currency_upper(s: &str) -> Option<Currency> {
+    Some(match s {
         "$" | "US$" | "USD" | "DOLLARS" => "USD",
         "€" | "EUR" | "EUROS" => "EUR",
         "£" | "GBP" => "GBP",
@@ -412,15 +428,16 @@ fn currency(s: &str) -> Option<Currency> {
 }
 
 fn scale_of(s: &str) -> f64 {
-    let s = s.trim().to_ascii_lowercase();
-    match s.chars().next() {
-        _ if s.starts_with("th") => 1e3, // "thousand" before the 't' of trillion
-        Some('k') => 1e3,
-        Some('m') => 1e6,
-        Some('b') => 1e9,
-        Some('t') => 1e12,
-        Some('l') => 1e5, // lakh / crore: Indian notes write ₹ figures this way
-        Some('c') => 1e7,
+    let s = s.trim().as_bytes();
+    match s.first().map(u8::to_ascii_lowercase) {
+        // "thousand" before the 't' of trillion
+        _ if s.get(..2).is_some_and(|th| th.eq_ignore_ascii_case(b"th")) => 1e3,
+        Some(b'k') => 1e3,
+        Some(b'm') => 1e6,
+        Some(b'b') => 1e9,
+        Some(b't') => 1e12,
+        Some(b'l') => 1e5, // lakh / crore: Indian notes write ₹ figures this way
+        Some(b'c') => 1e7,
         _ => 1.0,
     }
 }
@@ -1272,6 +1289,28 @@ mod tests {
         assert_eq!(search_start("$4.5B valuation", 5), None);
         assert_eq!(search_start("about $4.5B", 0), Some(0));
         assert_eq!(search_start("FY2024 then 30", 6), Some(6));
+    }
+
+    #[test]
+    fn currencies_in_any_case() {
+        for (written, code) in [
+            ("$", "USD"),
+            (" usd", "USD"),
+            ("Us$", "USD"),
+            ("Dollars", "USD"),
+            ("dollar\u{17f}", "USD"),
+            ("€", "EUR"),
+            ("euros", "EUR"),
+            ("£", "GBP"),
+            ("cn¥", "CNY"),
+            ("₹", "INR"),
+            ("chf ", "CHF"),
+        ] {
+            assert_eq!(currency(written), Some(code), "{written:?}");
+        }
+        for written in ["", "US", "dollarss", "$$", "ſ"] {
+            assert_eq!(currency(written), None, "{written:?}");
+        }
     }
 
     fn q(s: &str) -> Quantity {
