@@ -668,12 +668,14 @@ impl LineCx<'_> {
         {
             stripped -= 1;
         }
-        let known: Vec<bool> = words.iter().map(|w| syn.has_word(w)).collect();
-        let ends_known = |end: usize| {
-            end.checked_sub(1)
-                .and_then(|i| known.get(i))
-                .is_some_and(|&k| k)
+        // Whether each word is a word of a known phrase, looked up when a window needs it:
+        // most values have no known word right before them, and then no other is read.
+        let known: Vec<OnceCell<bool>> = words.iter().map(|_| OnceCell::new()).collect();
+        let is_known = |i: usize| match (known.get(i), words.get(i)) {
+            (Some(cell), Some(w)) => *cell.get_or_init(|| syn.has_word(w)),
+            _ => false,
         };
+        let ends_known = |end: usize| end.checked_sub(1).is_some_and(is_known);
         let (full, stripped) = (
             if ends_known(words.len()) {
                 words.len()
@@ -688,7 +690,7 @@ impl LineCx<'_> {
                 .map(|k| (stripped - k, stripped)),
         );
         for (from, to) in windows {
-            if !known.get(from..to)?.iter().all(|&k| k) {
+            if !(from..to).all(is_known) {
                 continue;
             }
             let phrase = words.get(from..to)?.join(" ");
