@@ -562,15 +562,27 @@ fn ends_cleanly(text: &str, end: usize) -> bool {
     }
 }
 
-/// Whether the text right after a figure can start `TAIL` (a dash, or spaces and `to`): a
-/// cheap test that spares most figures the second pattern.
+/// Whether the text right after a figure can start `TAIL`: a dash, or spaces, `to` and spaces,
+/// then a digit or what a currency starts with (`$`, `US$`, `EUR` …). A cheap test that spares
+/// most figures the second pattern (`$2.5B to date` is no range).
 fn may_continue_range(after: &str) -> bool {
     let trimmed = after.trim_start();
-    trimmed.starts_with(['-', '–', '—'])
-        || (trimmed.len() < after.len()
-            && trimmed
-                .get(..2)
-                .is_some_and(|w| w.eq_ignore_ascii_case("to")))
+    let second = if let Some(rest) = trimmed.strip_prefix(['-', '–', '—']) {
+        rest.trim_start()
+    } else if trimmed.len() < after.len()
+        && trimmed
+            .get(..2)
+            .is_some_and(|w| w.eq_ignore_ascii_case("to"))
+        && let Some(rest) = trimmed.get(2..)
+        && rest.starts_with(char::is_whitespace)
+    {
+        rest.trim_start()
+    } else {
+        return false;
+    };
+    second.starts_with(|c: char| {
+        c.is_ascii_digit() || c.is_ascii_uppercase() || matches!(c, '$' | '€' | '£' | '¥' | '₹')
+    })
 }
 
 /// What to do with one `SINGLE` match.
@@ -1285,6 +1297,35 @@ mod tests {
                 for word in &words {
                     proptest::prop_assert!(syn.has_word(&word.to_lowercase()), "{phrase:?}: {word:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn ranges_continue_with_a_number_or_a_currency() {
+        for after in [
+            " to 5",
+            "-5",
+            " – $5M",
+            " to US$ 3B",
+            "—€4",
+            " TO 7",
+            "  to\t9",
+        ] {
+            assert!(may_continue_range(after), "{after:?}");
+            assert!(TAIL.is_match(after), "{after:?}");
+        }
+        for after in [" to date", "-year", " today", "to 5", " to", " - and", ""] {
+            assert!(!may_continue_range(after), "{after:?}");
+            assert!(!TAIL.is_match(after), "{after:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_range_is_missed(after in "( |\t|-|–|to|TO|5|\\$|US|€|usd|date|x){0,6}") {
+            if TAIL.is_match(&after) {
+                proptest::prop_assert!(may_continue_range(&after), "{after:?}");
             }
         }
     }
