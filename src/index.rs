@@ -786,15 +786,20 @@ fn heading_key_hash(text: &str) -> u64 {
     if !text.is_ascii() {
         return key_hash(&heading_key(text));
     }
+    // Byte by byte: separators (whitespace and the special chars) between words become one
+    // space, none at either end.
     let mut key = String::with_capacity(text.len());
-    let words = text
-        .split(|c: char| c.is_whitespace() || is_special(c))
-        .filter(|w| !w.is_empty());
-    for word in words {
-        if !key.is_empty() {
-            key.push(' ');
+    let mut gap = false;
+    for c in text.bytes().map(char::from) {
+        if c.is_whitespace() || is_special(c) {
+            gap = !key.is_empty();
+        } else {
+            if gap {
+                key.push(' ');
+                gap = false;
+            }
+            key.push(c.to_ascii_lowercase());
         }
-        key.extend(word.chars().map(|c| c.to_ascii_lowercase()));
     }
     key_hash(&key)
 }
@@ -804,15 +809,16 @@ fn slug_hash(text: &str) -> u64 {
     if !text.is_ascii() {
         return key_hash(&github_slug(text));
     }
-    let slug: String = text
-        .trim()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
-            _ => None,
-        })
-        .collect();
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().bytes().map(char::from) {
+        match c {
+            ' ' => slug.push('-'),
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => {
+                slug.push(c.to_ascii_lowercase());
+            }
+            _ => {}
+        }
+    }
     key_hash(&slug)
 }
 
