@@ -147,24 +147,29 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
 
 /// Lines of `source` from `start`: the span of each line's text, without its ending.
 pub fn lines(source: &str, start: usize) -> impl Iterator<Item = Span> + '_ {
-    let bytes = source.as_bytes();
     let mut pos = start;
     std::iter::from_fn(move || {
         if pos >= source.len() {
             return None;
         }
-        let line_start = pos;
-        let end = bytes
-            .get(pos..)
-            .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
-            .map_or(source.len(), |at| pos + at);
-        pos = match (bytes.get(end), bytes.get(end + 1)) {
-            (Some(b'\r'), Some(b'\n')) => end + 2,
-            (Some(_), _) => end + 1,
-            (None, _) => end,
-        };
-        Some(Span::new(line_start, end))
+        let (line, next) = line_from(source.as_bytes(), pos);
+        pos = next;
+        Some(line)
     })
+}
+
+/// The line starting at `start` (without its ending) and where the next one starts.
+fn line_from(bytes: &[u8], start: usize) -> (Span, usize) {
+    let end = bytes
+        .get(start..)
+        .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
+        .map_or(bytes.len(), |at| start + at);
+    let next = match (bytes.get(end), bytes.get(end + 1)) {
+        (Some(b'\r'), Some(b'\n')) => end + 2,
+        (Some(_), _) => end + 1,
+        (None, _) => end,
+    };
+    (Span::new(start, end), next)
 }
 
 /// Whether `text` holds an ASCII digit: eight bytes at a time, since every body line is
@@ -340,13 +345,21 @@ pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
     } else {
         alternatives.join("|")
     };
-    let regex = regex::RegexBuilder::new(&format!(
+    let build = |pattern: &str| {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .size_limit(1 << 20)
+            .build()
+    };
+    let regex = build(&format!(
         r"^[\s>*_-]*(?:{words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)[\s*_]*$"
-    ))
-    .case_insensitive(true)
-    .size_limit(1 << 20)
-    .build()?;
-    Ok(MarkerPattern { regex, starts })
+    ))?;
+    let words = build(&words)?;
+    Ok(MarkerPattern {
+        regex,
+        words,
+        starts,
+    })
 }
 
 /// The body-marker pattern, and the letters a marker line may start with (lower-case ASCII,
@@ -355,6 +368,8 @@ pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
 #[derive(Debug, Clone)]
 pub struct MarkerPattern {
     regex: Regex,
+    /// The marker words alone: a line without them is no marker line.
+    words: Regex,
     /// `None` when a word starts with anything but an ASCII letter or digit: then every line
     /// goes to the pattern.
     starts: Option<Vec<u8>>,
@@ -397,8 +412,50 @@ pub fn date_markers(
     skip: &SkipSet,
     pattern: &MarkerPattern,
 ) -> Vec<DateMarker> {
+    markers_on(
+        source,
+        skip,
+        pattern,
+        lines_with(source, start, &pattern.words),
+    )
+}
+
+/// The lines from `start` on that hold a match of `words`, each once, in order: one search of
+/// the whole text finds them, and the other lines are not looked at. After a line, the search
+/// goes on from the next line's start, so a match that runs on into the next line (words
+/// spaced by a line break) does not hide a match there.
+fn lines_with<'a>(
+    source: &'a str,
+    start: usize,
+    words: &'a Regex,
+) -> impl Iterator<Item = Span> + 'a {
+    let bytes = source.as_bytes();
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        if pos >= source.len() {
+            return None;
+        }
+        let at = words.find_at(source, pos)?.start();
+        // `pos` starts a line: the line of the match starts after the last break before it.
+        let line_start = bytes
+            .get(pos..at)
+            .and_then(|before| memchr::memrchr2(b'\n', b'\r', before))
+            .map_or(pos, |i| pos + i + 1);
+        let (line, next) = line_from(bytes, line_start);
+        pos = next;
+        Some(line)
+    })
+}
+
+/// The date markers on `lines` of `source`.
+fn markers_on(
+    source: &str,
+    skip: &SkipSet,
+    pattern: &MarkerPattern,
+    lines: impl Iterator<Item = Span>,
+) -> Vec<DateMarker> {
     let mut out = Vec::new();
-    for line in lines(source, start) {
+    for line in lines {
         let text = source.get(line.range()).unwrap_or("");
         // Whole-line pattern: the first letter, then the DFA rule most lines out before any
         // group is read.
@@ -522,6 +579,37 @@ mod tests {
             let got = date_markers(line, 0, &no_skip(), &re);
             assert_eq!(got.first().map(|m| m.raw.as_str()), *want, "{line:?}");
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn marker_lines_are_the_lines_with_marker_words(
+            text in "(Updated|updated:|UPDATED|Last|last |Last updated|Last\nupdated|2026-01-01| 2024-07-23|10:00|\\*\\*|_|> |- | |\t|x|Upd|\n|\r\n|\r|é|\u{17f}tand){0,14}",
+            start in 0usize..8,
+            stand in proptest::bool::ANY,
+        ) {
+            let mut words = vec!["Updated".to_string(), "Last updated".to_string()];
+            if stand {
+                words.push("Stand".to_string());
+            }
+            let pattern = marker_regex(&words).unwrap();
+            let start = (0..=start.min(text.len())).rev().find(|at| text.is_char_boundary(*at)).unwrap_or(0);
+            let every_line = markers_on(&text, &no_skip(), &pattern, lines(&text, start));
+            let found = date_markers(&text, start, &no_skip(), &pattern);
+            let spans = |m: &[DateMarker]| m.iter().map(|m| (m.span, m.raw.clone())).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(spans(&found), spans(&every_line));
+        }
+    }
+
+    #[test]
+    fn marker_lines_after_a_match_across_lines() {
+        let words = vec!["Last updated".to_string(), "Updated".to_string()];
+        let pattern = marker_regex(&words).unwrap();
+        let text = "Last\nupdated 2026-01-01\r\nx\rUpdated 2025-01-01";
+        let found = date_markers(text, 0, &no_skip(), &pattern);
+        let got: Vec<&str> = found.iter().map(|m| m.raw.as_str()).collect();
+        assert_eq!(got, ["2026-01-01", "2025-01-01"]);
     }
 
     #[test]
