@@ -227,14 +227,12 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
         read_table(input, i, table, &mut out);
     }
     let mut stated = Vec::new();
-    for span in scan::lines(input.source, input.body_start) {
+    // Every figure has a digit: the other lines are not read.
+    for span in scan::digit_lines(input.source, input.body_start) {
         let Some(text) = input.source.get(span.range()) else {
             continue;
         };
-        if !scan::has_digit(text)
-            || input.table_set.contains(span.start())
-            || input.heading_set.contains(span.start())
-        {
+        if input.table_set.contains(span.start()) || input.heading_set.contains(span.start()) {
             continue;
         }
         let line = Line {

@@ -175,24 +175,38 @@ fn line_from(bytes: &[u8], start: usize) -> (Span, usize) {
 /// Whether `text` holds an ASCII digit: eight bytes at a time, since every body line is
 /// tested for one before it is read for figures or dates.
 pub(crate) fn has_digit(text: &str) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let bytes = text.as_bytes();
-    let mut chunks = bytes.chunks_exact(8);
+    find_digit(text.as_bytes(), 0).is_some()
+}
+
+/// The offset of the first ASCII digit of `bytes` at or after `from`.
+pub(crate) fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Per byte below 0x80: its top bit is set by adding 0x80 - n when it is at least n.
-        // No byte carries into the next: 0x7F + 0x50 < 0x100.
-        let low = x & !HIGH;
-        let at_least_0 = low.wrapping_add((0x80 - u64::from(b'0')) * ONES);
-        let past_9 = low.wrapping_add((0x80 - u64::from(b'9') - 1) * ONES);
-        if at_least_0 & !past_9 & !x & HIGH != 0 {
-            return true;
+        let digits = digit_mask(u64::from_le_bytes(word));
+        if digits != 0 {
+            // Little-endian: the lowest marked byte comes first.
+            return Some(at + (digits.trailing_zeros() / 8) as usize);
         }
+        at += 8;
     }
-    chunks.remainder().iter().any(u8::is_ascii_digit)
+    let tail = chunks.remainder();
+    tail.iter().position(u8::is_ascii_digit).map(|i| at + i)
+}
+
+/// The top bit of every byte of `x` that is an ASCII digit, and no other bit.
+fn digit_mask(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Per byte below 0x80: its top bit is set by adding 0x80 - n when it is at least n.
+    // No byte carries into the next: 0x7F + 0x50 < 0x100.
+    let low = x & !HIGH;
+    let at_least_0 = low.wrapping_add((0x80 - u64::from(b'0')) * ONES);
+    let past_9 = low.wrapping_add((0x80 - u64::from(b'9') - 1) * ONES);
+    at_least_0 & !past_9 & !x & HIGH
 }
 
 /// A `^block-id` that a `[[Note#^id]]` link can name.
@@ -429,13 +443,31 @@ fn lines_with<'a>(
     start: usize,
     words: &'a Regex,
 ) -> impl Iterator<Item = Span> + 'a {
+    lines_holding(source, start, |pos| {
+        words.find_at(source, pos).map(|m| m.start())
+    })
+}
+
+/// The lines from `start` on that hold an ASCII digit, in order: the digits are searched for
+/// eight bytes at a time, and the lines without one are not looked at.
+pub(crate) fn digit_lines(source: &str, start: usize) -> impl Iterator<Item = Span> + '_ {
+    lines_holding(source, start, |pos| find_digit(source.as_bytes(), pos))
+}
+
+/// The lines from `start` on holding what `find(pos)` finds (its offset, at or after `pos`),
+/// each once, in order. After a line, the search goes on from the next line's start.
+fn lines_holding<'a>(
+    source: &'a str,
+    start: usize,
+    find: impl Fn(usize) -> Option<usize> + 'a,
+) -> impl Iterator<Item = Span> + 'a {
     let bytes = source.as_bytes();
     let mut pos = start;
     std::iter::from_fn(move || {
         if pos >= source.len() {
             return None;
         }
-        let at = words.find_at(source, pos)?.start();
+        let at = find(pos)?;
         // `pos` starts a line: the line of the match starts after the last break before it.
         let line_start = bytes
             .get(pos..at)
@@ -626,6 +658,26 @@ mod tests {
                 text.insert(at, '7');
             }
             proptest::prop_assert_eq!(has_digit(&text), text.bytes().any(|b| b.is_ascii_digit()));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn digit_lines_are_the_lines_with_a_digit(
+            text in "(word|x|é|7|42|\n|\r\n|\r| |\t){0,24}",
+            start in 0usize..6,
+        ) {
+            let start = (0..=start.min(text.len())).rev().find(|at| text.is_char_boundary(*at)).unwrap_or(0);
+            let with_digit: Vec<Span> = lines(&text, start)
+                .filter(|l| text.get(l.range()).is_some_and(has_digit))
+                .collect();
+            proptest::prop_assert_eq!(digit_lines(&text, start).collect::<Vec<_>>(), with_digit);
+        }
+
+        #[test]
+        fn find_digit_finds_the_first(text in "\\PC{0,40}", from in 0usize..44) {
+            let want = text.bytes().enumerate().skip(from).find(|(_, b)| b.is_ascii_digit()).map(|(i, _)| i);
+            proptest::prop_assert_eq!(find_digit(text.as_bytes(), from), want);
         }
     }
 
