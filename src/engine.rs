@@ -292,7 +292,6 @@ fn check_index(
     checked: Checked,
     timer: Timer,
 ) -> Outcome {
-    let cx = Context { index, settings };
     let local = NoteContext { settings };
     let per_note: Vec<(Vec<Finding>, Vec<Problem>)> = index
         .notes()
@@ -300,6 +299,8 @@ fn check_index(
         .enumerate()
         .filter(|(id, _)| reported.get(*id).copied().unwrap_or(false))
         .map(|(id, note)| {
+            // One context per note: it keeps the note's link resolutions for every rule.
+            let cx = Context::new(index, settings);
             let (mut findings, mut problems) = check_with(settings, note, &timer, |rule, out| {
                 rule.check_links(&cx, note, out)
             });
@@ -321,6 +322,7 @@ fn check_index(
         findings.extend(f);
         problems.extend(p);
     }
+    let cx = Context::new(index, settings);
     for (rule, active) in settings.rules.iter().enumerate() {
         let mut out = Vec::new();
         let started = Instant::now();

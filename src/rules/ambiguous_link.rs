@@ -25,16 +25,18 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 
 impl Rule for AmbiguousLink {
     fn check_links(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
-        for link in &note.links {
+        let resolutions = cx.resolutions(note);
+        for (link, resolution) in note.links.iter().zip(resolutions.iter()) {
             if link.is_same_note() {
                 continue;
             }
-            let Resolution::Note { id, others } = cx.index.resolve(&link.path, &note.path) else {
+            let Resolution::Note { id, others } = resolution else {
                 continue;
             };
             if others.is_empty() {
                 continue;
             }
+            let id = *id;
             let Some(chosen) = cx.index.note(id) else {
                 continue;
             };

@@ -45,21 +45,14 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 
 impl Rule for BrokenAnchor {
     fn check_links(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
-        let Some(from_id) = cx.index.note_id(&note.path) else {
+        if cx.index.note_id(&note.path).is_none() {
             return;
-        };
-        for link in &note.links {
+        }
+        let resolutions = cx.resolutions(note);
+        for (link, resolution) in note.links.iter().zip(resolutions.iter()) {
             let Some(anchor) = &link.anchor else { continue };
-            let resolution = if link.is_same_note() {
-                Resolution::Note {
-                    id: from_id,
-                    others: Vec::new(),
-                }
-            } else {
-                cx.index.resolve(&link.path, &note.path)
-            };
             // Anchors on attachments (`doc.pdf#page=3`) are viewer options, not headings.
-            let Resolution::Note { id, .. } = resolution else {
+            let Resolution::Note { id, .. } = *resolution else {
                 continue;
             };
             let slugs = self.options.markdown_slugs && !link.kind.is_wiki_style();
@@ -209,10 +202,7 @@ mod tests {
             &Overrides::default(),
         )
         .unwrap();
-        let cx = Context {
-            index: &index,
-            settings: &settings,
-        };
+        let cx = Context::new(&index, &settings);
         let mut out = Vec::new();
         let rule = BrokenAnchor {
             options: Options::default(),

@@ -64,11 +64,18 @@ impl Rule for BrokenLink {
         } else {
             &[]
         };
-        for link in note.links.iter().chain(in_comments) {
+        let resolutions = cx.resolutions(note);
+        // Links in comments are resolved here: the other rules do not read them.
+        let resolved = resolutions.iter().cloned().chain(
+            in_comments
+                .iter()
+                .map(|link| cx.index.resolve(&link.path, &note.path)),
+        );
+        for (link, resolution) in note.links.iter().chain(in_comments).zip(resolved) {
             if link.is_same_note() {
                 continue;
             }
-            match cx.index.resolve(&link.path, &note.path) {
+            match resolution {
                 Resolution::Note { .. } | Resolution::File(_) => {}
                 Resolution::OutsideVault => out.push(
                     Diagnostic::new(

@@ -4,11 +4,15 @@
 //! why, and what to do. The engine owns policy: severity, selection, order. Adding a rule
 //! means one file here, one line in [`REGISTRY`], one doc in `rules/`.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use crate::finding::{Diagnostic, Severity};
-use crate::index::VaultIndex;
+use crate::index::{Resolution, VaultIndex};
 use crate::model::Note;
 use crate::settings::Settings;
 
@@ -41,6 +45,45 @@ pub struct NoteContext<'a> {
 pub struct Context<'a> {
     pub index: &'a VaultIndex,
     pub settings: &'a Settings,
+    /// Where the links of the note being checked lead, resolved once for every rule.
+    resolved: OnceCell<(Arc<str>, Vec<Resolution>)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(index: &'a VaultIndex, settings: &'a Settings) -> Self {
+        Context {
+            index,
+            settings,
+            resolved: OnceCell::new(),
+        }
+    }
+
+    /// Where each of `note.links` leads, in order (a link to the note itself leads to it).
+    /// Several rules resolve the same links: the first call resolves them for all, when the
+    /// context is the note's own (one per note); otherwise they are resolved again.
+    pub fn resolutions(&self, note: &Note) -> Cow<'_, [Resolution]> {
+        let resolve = || -> Vec<Resolution> {
+            let from_id = self.index.note_id(&note.path);
+            note.links
+                .iter()
+                .map(|link| match from_id {
+                    Some(id) if link.is_same_note() => Resolution::Note {
+                        id,
+                        others: Vec::new(),
+                    },
+                    _ => self.index.resolve(&link.path, &note.path),
+                })
+                .collect()
+        };
+        let (path, resolved) = self
+            .resolved
+            .get_or_init(|| (Arc::clone(&note.path), resolve()));
+        if *path == note.path {
+            Cow::Borrowed(resolved)
+        } else {
+            Cow::Owned(resolve())
+        }
+    }
 }
 
 /// A diagnostic a vault-wide check attaches to one note (by index in `VaultIndex::notes`).
