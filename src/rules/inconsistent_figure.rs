@@ -12,7 +12,7 @@ use crate::finding::{Diagnostic, Related, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
 use crate::model::figure::Figure;
-use crate::model::figure_value::{Agreement, Quantity, agreement};
+use crate::model::figure_value::{Agreement, Kind, Quantity, Unit, agreement};
 
 pub static META: RuleMeta = RuleMeta {
     id: "inconsistent-figure",
@@ -159,18 +159,33 @@ fn groups(note: &Note) -> BTreeMap<(&str, Option<&str>), Vec<&Figure>> {
 /// The statement the others are measured against: the one most others agree with (the first
 /// on a tie), or `None` when the group agrees throughout.
 fn reference<'a>(group: &[&'a Figure]) -> Option<&'a Figure> {
-    if consistent(group) {
+    // Most metrics are stated once.
+    if group.len() < 2 {
         return None;
     }
-    let agrees = |f: &Quantity| {
-        group
-            .iter()
-            .filter(|g| agreement(f, &g.quantity) == Agreement::Agree)
-            .count()
-    };
+    let values = Values::of(group);
+    if values.consistent() {
+        return None;
+    }
+    // How many figures of the group agree with each value (itself included).
+    let agrees: Vec<usize> = values
+        .0
+        .iter()
+        .map(|(a, _)| {
+            values
+                .0
+                .iter()
+                .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
+                .map(|(_, n)| n)
+                .sum()
+        })
+        .collect();
     let mut best: Option<(&Figure, usize)> = None;
     for f in group {
-        let n = agrees(&f.quantity);
+        let n = values
+            .index(&f.quantity)
+            .and_then(|i| agrees.get(i))
+            .copied()?;
         if best.is_none_or(|(_, m)| n > m) {
             best = Some((f, n));
         }
@@ -180,12 +195,70 @@ fn reference<'a>(group: &[&'a Figure]) -> Option<&'a Figure> {
 
 /// No two statements disagree.
 fn consistent(group: &[&Figure]) -> bool {
-    group.iter().enumerate().all(|(i, a)| {
-        group
-            .iter()
-            .skip(i + 1)
-            .all(|b| agreement(&a.quantity, &b.quantity) != Agreement::Disagree)
-    })
+    Values::of(group).consistent()
+}
+
+/// The distinct values of a group of figures, each with how many figures state it, in a fixed
+/// order. A note may state one value thousands of times (a generated or pasted note), and the
+/// pairs of values, not of statements, are what is compared.
+struct Values(Vec<(Quantity, usize)>);
+
+impl Values {
+    fn of(group: &[&Figure]) -> Self {
+        let mut all: Vec<Quantity> = group.iter().map(|f| f.quantity).collect();
+        all.sort_unstable_by(|a, b| identity(a).cmp(&identity(b)));
+        let mut out: Vec<(Quantity, usize)> = Vec::new();
+        for q in all {
+            match out.last_mut() {
+                Some((last, n)) if identity(last) == identity(&q) => *n += 1,
+                _ => out.push((q, 1)),
+            }
+        }
+        Values(out)
+    }
+
+    fn index(&self, q: &Quantity) -> Option<usize> {
+        self.0
+            .binary_search_by(|(v, _)| identity(v).cmp(&identity(q)))
+            .ok()
+    }
+
+    /// No two statements disagree: every pair of values, and a value with itself when two
+    /// figures state it.
+    fn consistent(&self) -> bool {
+        self.0.iter().enumerate().all(|(i, (a, n))| {
+            (*n < 2 || agreement(a, a) != Agreement::Disagree)
+                && self
+                    .0
+                    .iter()
+                    .skip(i + 1)
+                    .all(|(b, _)| agreement(a, b) != Agreement::Disagree)
+        })
+    }
+}
+
+/// A quantity as an ordered key: equal keys are equal quantities, field by field.
+fn identity(q: &Quantity) -> (u8, &'static str, u64, u64, u8, u64, bool) {
+    let (unit, currency) = match q.unit {
+        Unit::Money(c) => (0, c),
+        Unit::Count => (1, ""),
+        Unit::Percent => (2, ""),
+    };
+    let (kind, high) = match q.kind {
+        Kind::Exact => (0, 0),
+        Kind::AtLeast => (1, 0),
+        Kind::AtMost => (2, 0),
+        Kind::Range { high } => (3, high.to_bits()),
+    };
+    (
+        unit,
+        currency,
+        q.value.to_bits(),
+        q.tolerance.to_bits(),
+        kind,
+        high,
+        q.approximate,
+    )
 }
 
 fn display_label(f: &Figure) -> String {
@@ -200,5 +273,111 @@ fn place(note: &Note, section: Option<usize>) -> String {
     match section.and_then(|i| note.headings.get(i)) {
         Some(h) => format!("under {}", h.text.replace(['*', '`'], "").replace("__", "")),
         None => "in the introduction".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+    use crate::model::figure::FigureSource;
+    use proptest::prelude::*;
+
+    fn figure(quantity: Quantity) -> Figure {
+        Figure {
+            label: "valuation".to_owned(),
+            qualifier: None,
+            quantity,
+            text: String::new(),
+            span: Span::new(0, 0),
+            source: FigureSource::Prose,
+            section: None,
+        }
+    }
+
+    fn quantity() -> impl Strategy<Value = Quantity> {
+        (
+            prop_oneof![
+                Just(Unit::Money("USD")),
+                Just(Unit::Money("EUR")),
+                Just(Unit::Count)
+            ],
+            0u32..6,
+            prop_oneof![Just(0.5), Just(1.0), Just(2.0)],
+            0u8..4,
+            any::<bool>(),
+        )
+            .prop_map(|(unit, value, tolerance, kind, approximate)| Quantity {
+                unit,
+                value: f64::from(value),
+                tolerance,
+                kind: match kind {
+                    0 | 1 => Kind::Exact,
+                    2 => Kind::AtLeast,
+                    _ => Kind::AtMost,
+                },
+                approximate,
+            })
+    }
+
+    /// Every pair of statements, as the rule reads them.
+    fn consistent_pairwise(group: &[&Figure]) -> bool {
+        group.iter().enumerate().all(|(i, a)| {
+            group
+                .iter()
+                .skip(i + 1)
+                .all(|b| agreement(&a.quantity, &b.quantity) != Agreement::Disagree)
+        })
+    }
+
+    fn reference_pairwise<'a>(group: &[&'a Figure]) -> Option<&'a Figure> {
+        if consistent_pairwise(group) {
+            return None;
+        }
+        let agrees = |f: &Figure| {
+            group
+                .iter()
+                .filter(|g| agreement(&f.quantity, &g.quantity) == Agreement::Agree)
+                .count()
+        };
+        let mut best: Option<(&Figure, usize)> = None;
+        for f in group {
+            let n = agrees(f);
+            if best.is_none_or(|(_, m)| n > m) {
+                best = Some((f, n));
+            }
+        }
+        best.map(|(f, _)| f)
+    }
+
+    proptest! {
+        #[test]
+        fn values_read_as_every_pair_of_statements(quantities in prop::collection::vec(quantity(), 0..12)) {
+            let figures: Vec<Figure> = quantities.into_iter().map(figure).collect();
+            let group: Vec<&Figure> = figures.iter().collect();
+            prop_assert_eq!(consistent(&group), consistent_pairwise(&group));
+            let got = reference(&group).map(std::ptr::from_ref);
+            let want = reference_pairwise(&group).map(std::ptr::from_ref);
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn a_value_stated_many_times_is_one_value() {
+        let q = |value: f64| Quantity {
+            unit: Unit::Money("USD"),
+            value,
+            tolerance: 0.05e9,
+            kind: Kind::Exact,
+            approximate: false,
+        };
+        let mut figures: Vec<Figure> = (0..50_000).map(|_| figure(q(30e9))).collect();
+        let group: Vec<&Figure> = figures.iter().collect();
+        assert!(consistent(&group));
+        assert!(reference(&group).is_none());
+        figures.push(figure(q(31e9)));
+        let group: Vec<&Figure> = figures.iter().collect();
+        let reference = reference(&group).map(|f| f.quantity.value);
+        assert_eq!(reference, Some(30e9));
     }
 }
