@@ -19,6 +19,7 @@
 
 use regex::{Captures, Regex};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use hashbrown::{HashMap, HashSet};
@@ -864,13 +865,13 @@ fn singular(w: &str) -> Cow<'_, str> {
 /// brackets and punctuation vanish); spaces collapse; last word singularised.
 pub(crate) fn normalize_label(s: &str) -> String {
     // Fast path for the common case (plain ASCII words): the same result without regexes.
-    if s.is_ascii() && !s.contains(['(', '[']) {
+    if s.is_ascii() && !s.bytes().any(|b| b == b'(' || b == b'[') {
         // Words are runs of letters, digits, `&` and `%` (apostrophes dropped), written
         // lower-case with one space between them; the last one singular.
         let mut out = String::with_capacity(s.len());
         let mut last_word = 0;
         let mut between = true;
-        for c in s.chars().filter(|c| *c != '\'') {
+        for c in s.bytes().filter(|b| *b != b'\'').map(char::from) {
             if c.is_ascii_alphanumeric() || c == '&' || c == '%' {
                 if between {
                     if !out.is_empty() {
@@ -1095,11 +1096,41 @@ pub(crate) fn find_periods(text: &str) -> Vec<(Range<usize>, String)> {
         .collect()
 }
 
+/// A label's metric and period, as [`split_qualifier`] reads them.
+type Split = (String, Option<String>);
+
 /// Splits the first year/period out of a label: `ARR (Q3 2025)` →
 /// (`arr`, `q3 2025`). The label is normalised; the qualifier is lower-cased
 /// with months cut to 3 letters, `FY 25` → `fy2025`, `2025E`/`est.` → `2025 est`
 /// (estimates are kept apart from actuals), dashes unified (`2023-24`).
-pub(crate) fn split_qualifier(label: &str) -> (String, Option<String>) {
+pub(crate) fn split_qualifier(label: &str) -> Split {
+    // A vault's tables repeat a small set of row labels and headers (`Valuation`, `Total
+    // raised`, `2024`): each thread keeps the last few thousand it read.
+    const REMEMBERED: usize = 4096;
+    const LONGEST: usize = 64;
+    thread_local! {
+        static READ: RefCell<HashMap<Box<str>, Split>> =
+            RefCell::new(HashMap::new());
+    }
+    if label.len() > LONGEST {
+        return read_qualifier(label);
+    }
+    READ.with(|read| {
+        if let Some(known) = read.borrow().get(label) {
+            return known.clone();
+        }
+        let split = read_qualifier(label);
+        let mut read = read.borrow_mut();
+        if read.len() >= REMEMBERED {
+            read.clear();
+        }
+        read.insert(label.into(), split.clone());
+        split
+    })
+}
+
+/// [`split_qualifier`], read afresh.
+fn read_qualifier(label: &str) -> Split {
     let Some(m) = has_digit(label).then(|| PERIOD.find(label)).flatten() else {
         return (normalize_label(label), None);
     };
@@ -1328,6 +1359,31 @@ mod tests {
                 proptest::prop_assert!(may_continue_range(&after), "{after:?}");
             }
         }
+    }
+
+    #[test]
+    fn remembered_qualifiers_read_as_fresh_ones() {
+        let labels = [
+            "Valuation (2024)",
+            "Total raised",
+            "FY2025 revenue",
+            "Revenue Q3 2025 est",
+            "ARR as of 2024",
+            "",
+        ];
+        for _ in 0..2 {
+            for label in labels {
+                assert_eq!(split_qualifier(label), read_qualifier(label), "{label:?}");
+            }
+        }
+        let long = format!("{} 2024", "word ".repeat(20));
+        assert_eq!(split_qualifier(&long), read_qualifier(&long));
+        // Past the limit, what was read is forgotten and read again.
+        for i in 0..5000 {
+            let label = format!("label {i}");
+            assert_eq!(split_qualifier(&label), read_qualifier(&label));
+        }
+        assert_eq!(split_qualifier(labels[0]), read_qualifier(labels[0]));
     }
 
     #[test]
