@@ -405,29 +405,33 @@ fn bold_label(content: &str) -> Option<BoldLabel> {
         return None;
     }
     let body = content.get(2..)?;
-    for (i, c) in body.char_indices().take(80) {
-        if matches!(c, '*' | '_' | '\n') {
-            return None;
-        }
-        let label_end = 2 + i + c.len_utf8();
-        let rest = content.get(label_end..)?;
-        let inner_colon = rest.strip_prefix(':');
-        let closing = inner_colon.unwrap_or(rest).trim_start();
-        let Some(after) = closing
-            .strip_prefix("**")
-            .or_else(|| closing.strip_prefix("__"))
-        else {
-            continue;
-        };
-        let after = after.trim_start();
-        let outer_colon = after.starts_with(':');
-        return Some(BoldLabel {
-            label: 2..label_end,
-            colon: inner_colon.is_some() || outer_colon,
-            end: content.len() - after.len() + usize::from(outer_colon),
-        });
+    // Neither the label nor what follows it holds a `*` or `_`: the closing pair is the first.
+    let close = body.find(['*', '_'])?;
+    let after = body.get(close..)?;
+    let after = after
+        .strip_prefix("**")
+        .or_else(|| after.strip_prefix("__"))?;
+    // The shortest label leaves the longest colon-then-spaces tail; it is one char at least.
+    let run = body.get(..close)?;
+    let spaced = run.trim_end();
+    let unspaced = spaced.strip_suffix(':').unwrap_or(spaced);
+    let label_end = if unspaced.is_empty() {
+        run.chars().next()?.len_utf8()
+    } else {
+        unspaced.len()
+    };
+    let label = run.get(..label_end)?;
+    if label.contains('\n') || label.chars().nth(80).is_some() {
+        return None;
     }
-    None
+    let inner_colon = run.get(label_end..)?.starts_with(':');
+    let after = after.trim_start();
+    let outer_colon = after.starts_with(':');
+    Some(BoldLabel {
+        label: 2..2 + label_end,
+        colon: inner_colon || outer_colon,
+        end: content.len() - after.len() + usize::from(outer_colon),
+    })
 }
 
 /// Whether `content` may start as [`PLAIN_TOTAL`] does (`total`, `sum`, any case). A
@@ -984,7 +988,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         #[test]
         fn bold_labels_agree_with_the_pattern(
-            content in "(\\*\\*|__|\\*|_|:| |\t|\u{a0}|é|Revenue|a|\n|\\$5M){0,12}"
+            content in "(\\*\\*|__|\\*|_|:| |\t|\u{a0}|é|Revenue|a|\n|\\$5M|x{20}){0,12}"
         ) {
             proptest::prop_assert_eq!(bold_label(&content), bold_label_by_pattern(&content));
         }
