@@ -172,8 +172,8 @@ fn line_from(bytes: &[u8], start: usize) -> (Span, usize) {
     (Span::new(start, end), next)
 }
 
-/// Whether `text` holds an ASCII digit: eight bytes at a time, since every body line is
-/// tested for one before it is read for figures or dates.
+/// Whether `text` holds an ASCII digit, eight bytes at a time (see [`find_digit`]): a line is
+/// tested for one before it is read for dates, a table cell before it is read for a figure.
 pub(crate) fn has_digit(text: &str) -> bool {
     find_digit(text.as_bytes(), 0).is_some()
 }
@@ -376,9 +376,10 @@ pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
     })
 }
 
-/// The body-marker pattern, and the letters a marker line may start with (lower-case ASCII,
-/// after its leading `>`, `*`, `_`, `-` and spaces): most lines are ruled out by their first
-/// letter before the pattern runs.
+/// The body-marker pattern, the marker words alone, and the letters a marker line may start
+/// with (lower-case ASCII, after its leading `>`, `*`, `_`, `-` and spaces): only lines
+/// holding a marker word are looked at, and most of those are ruled out by their first letter
+/// before the pattern runs.
 #[derive(Debug, Clone)]
 pub struct MarkerPattern {
     regex: Regex,
