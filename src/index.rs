@@ -405,6 +405,19 @@ impl VaultIndex {
         self.suggestions.closest(wanted, max)
     }
 
+    /// Where a link written in note `from_id` (at vault path `from`) leads: a link to a
+    /// heading of the note itself leads to that note.
+    pub fn link_target(&self, link: &Link, from_id: usize, from: &str) -> Resolution {
+        if link.is_same_note() {
+            Resolution::Note {
+                id: from_id,
+                others: Vec::new(),
+            }
+        } else {
+            self.resolve(&link.path, from)
+        }
+    }
+
     /// Resolves a link's path and, when it leads to a note, its anchor.
     pub fn resolve_link(
         &self,
@@ -412,14 +425,7 @@ impl VaultIndex {
         from_id: usize,
         from: &str,
     ) -> (Resolution, Option<AnchorCheck>) {
-        let resolution = if link.is_same_note() {
-            Resolution::Note {
-                id: from_id,
-                others: Vec::new(),
-            }
-        } else {
-            self.resolve(&link.path, from)
-        };
+        let resolution = self.link_target(link, from_id, from);
         let anchor = match (&resolution, &link.anchor) {
             (Resolution::Note { id, .. }, Some(anchor)) => {
                 Some(self.check_anchor(*id, anchor, !link.kind.is_wiki_style()))

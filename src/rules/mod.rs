@@ -67,11 +67,8 @@ impl<'a> Context<'a> {
             note.links
                 .iter()
                 .map(|link| match from_id {
-                    Some(id) if link.is_same_note() => Resolution::Note {
-                        id,
-                        others: Vec::new(),
-                    },
-                    _ => self.index.resolve(&link.path, &note.path),
+                    Some(id) => self.index.link_target(link, id, &note.path),
+                    None => self.index.resolve(&link.path, &note.path),
                 })
                 .collect()
         };
