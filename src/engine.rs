@@ -27,6 +27,9 @@ pub struct Request {
     /// The vault and which of its notes are reported; the whole vault is indexed either way.
     pub targets: Targets,
     pub threads: usize,
+    /// Time each rule ([`Run::rule_times`]): two clock reads per rule and note, so only when
+    /// the times are shown (`check --statistics`).
+    pub time_rules: bool,
 }
 
 /// The largest note vaultlint reads. The Markdown parser's tree costs up to ~25 bytes per
@@ -99,7 +102,8 @@ pub struct Run {
     pub problems: Vec<Problem>,
     /// Paths the walk passed over, with why (shown with `--verbose`).
     pub skipped: Vec<(String, String)>,
-    /// Time each enabled rule took, summed over notes and threads, in registry order.
+    /// Time each enabled rule took, summed over notes and threads, in registry order; empty
+    /// unless [`Request::time_rules`].
     pub rule_times: Vec<(&'static str, Duration)>,
     /// Findings per rule, when asked for (`check --statistics`).
     pub statistics: Option<crate::stats::Statistics>,
@@ -146,7 +150,7 @@ fn run_in_pool(
             Depth::Index
         }
     };
-    let timer = Timer::new(settings.rules.len());
+    let timer = Timer::new(settings.rules.len(), request.time_rules);
     let indexed = index_vault(settings, root, threads, &depth, Some(&timer))?;
     let Indexed {
         mut index,
@@ -204,7 +208,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     files.sort();
     files.dedup();
     let paths = Paths::new(notes.iter().map(|(p, _)| (*p).to_string()).collect(), files);
-    let timer = Timer::new(settings.rules.len());
+    let timer = Timer::new(settings.rules.len(), true);
     let mut checked = Checked::default();
     let (parsed, anchors): (Vec<Note>, Vec<NoteAnchors>) = notes
         .iter()
@@ -256,25 +260,40 @@ impl Checked {
     }
 }
 
-/// Time each enabled rule took, summed over notes and threads, in nanoseconds.
-struct Timer(Vec<AtomicU64>);
+/// Time each enabled rule took, summed over notes and threads, in nanoseconds; nothing when
+/// off (no rule is timed, no clock read).
+struct Timer(Option<Vec<AtomicU64>>);
 
 impl Timer {
-    fn new(rules: usize) -> Self {
-        Timer((0..rules).map(|_| AtomicU64::new(0)).collect())
+    fn new(rules: usize, on: bool) -> Self {
+        Timer(on.then(|| (0..rules).map(|_| AtomicU64::new(0)).collect()))
     }
 
-    fn add(&self, rule: usize, took: Duration) {
-        if let Some(sum) = self.0.get(rule) {
-            let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+    /// Runs `work` as rule number `rule`, adding the time it took when on.
+    fn time<R>(&self, rule: usize, work: impl FnOnce() -> R) -> R {
+        let Some(sums) = &self.0 else {
+            return work();
+        };
+        let started = Instant::now();
+        let result = work();
+        if let Some(sum) = sums.get(rule) {
+            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
             sum.fetch_add(nanos, Ordering::Relaxed);
         }
+        result
     }
 
-    fn took(&self, rule: usize) -> Duration {
-        self.0.get(rule).map_or(Duration::ZERO, |n| {
-            Duration::from_nanos(n.load(Ordering::Relaxed))
-        })
+    /// Each rule's time, in registry order; empty when off.
+    fn times(&self, settings: &Settings) -> Vec<(&'static str, Duration)> {
+        let Some(sums) = &self.0 else {
+            return Vec::new();
+        };
+        settings
+            .rules
+            .iter()
+            .zip(sums)
+            .map(|(a, n)| (a.meta.id, Duration::from_nanos(n.load(Ordering::Relaxed))))
+            .collect()
     }
 }
 
@@ -325,11 +344,11 @@ fn check_index(
     let cx = Context::new(index, settings);
     for (rule, active) in settings.rules.iter().enumerate() {
         let mut out = Vec::new();
-        let started = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            active.rule.check_vault(&cx, reported, &mut out)
-        }));
-        timer.add(rule, started.elapsed());
+        let result = timer.time(rule, || {
+            catch_unwind(AssertUnwindSafe(|| {
+                active.rule.check_vault(&cx, reported, &mut out)
+            }))
+        });
         if result.is_err() {
             problems.push(Problem::new(
                 "",
@@ -352,13 +371,7 @@ fn check_index(
     findings.extend(unused);
     findings.sort_unstable_by(Finding::output_order);
     findings.dedup();
-    let rule_times = settings
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(rule, a)| (a.meta.id, timer.took(rule)))
-        .collect();
-    (findings, problems, rule_times)
+    (findings, problems, timer.times(settings))
 }
 
 /// Reads and parses every note of the vault at `root` that `exclude` does not cover, without
@@ -664,9 +677,9 @@ fn check_with(
             continue;
         }
         let mut out: Vec<Diagnostic> = Vec::new();
-        let started = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| check(active.rule.as_ref(), &mut out)));
-        timer.add(rule, started.elapsed());
+        let result = timer.time(rule, || {
+            catch_unwind(AssertUnwindSafe(|| check(active.rule.as_ref(), &mut out)))
+        });
         if result.is_err() {
             problems.push(Problem::new(
                 &note.path,

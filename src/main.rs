@@ -97,6 +97,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     let request = Request {
         targets: targets.clone(),
         threads,
+        time_rules: args.statistics,
     };
     let mut run = engine::run(&settings, &request).into_diagnostic()?;
     if let Some(file) = &args.baseline {
@@ -233,6 +234,7 @@ fn write_baseline(args: BaselineArgs) -> miette::Result<ExitCode> {
     let request = Request {
         targets: targets.clone(),
         threads,
+        time_rules: false,
     };
     let run = engine::run(&settings, &request).into_diagnostic()?;
     let sources = report::Sources::new(&targets.root);
