@@ -405,6 +405,12 @@ impl VaultIndex {
         self.suggestions.closest(wanted, max)
     }
 
+    /// Up to `max` note names, aliases and attachment names equal to `wanted` but for case
+    /// and Unicode form: `closest_names(wanted, max)` at distance 0, found faster.
+    pub fn exact_names(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, NameOf>> {
+        self.suggestions.exact(wanted, max)
+    }
+
     /// Where a link written in note `from_id` (at vault path `from`) leads: a link to a
     /// heading of the note itself leads to that note.
     pub fn link_target(&self, link: &Link, from_id: usize, from: &str) -> Resolution {

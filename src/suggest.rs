@@ -63,11 +63,14 @@ struct Bucket<T> {
 enum Pieces {
     /// As inserted: (hash, name, mask).
     Pending(Vec<(u32, u32, u64)>),
-    /// Sorted by hash, in parallel arrays, so that the names holding a piece sit side by side.
-    /// `directory[p]` is where the hashes whose top bits are `p` start, about four per slot:
-    /// the hashes are uniform, so a lookup searches a handful of them.
+    /// Sorted by hash, so that the names holding a piece sit side by side: each distinct hash
+    /// once in `keys`, its names and masks at `starts[k]..starts[k + 1]` of `names` and
+    /// `masks`. `directory[p]` is where the hashes whose top bits are `p` start in `keys`,
+    /// about four per slot: the hashes are uniform, so a lookup searches a handful of them,
+    /// however many names share a piece.
     Sorted {
         keys: Vec<u32>,
+        starts: Vec<u32>,
         names: Vec<u32>,
         masks: Vec<u64>,
         directory: Vec<u32>,
@@ -83,15 +86,24 @@ fn slot(key: u32, shift: u32) -> usize {
 impl Pieces {
     fn push(&mut self, key: u32, name: u32, mask: u64) {
         if let Pieces::Sorted {
-            keys, names, masks, ..
+            keys,
+            starts,
+            names,
+            masks,
+            ..
         } = self
         {
-            let entries = std::mem::take(keys)
-                .into_iter()
-                .zip(std::mem::take(names))
-                .zip(std::mem::take(masks))
-                .map(|((key, name), mask)| (key, name, mask));
-            *self = Pieces::Pending(entries.collect());
+            let mut entries = Vec::with_capacity(names.len() + 1);
+            for (k, key) in keys.iter().enumerate() {
+                let from = starts.get(k).map_or(0, |at| *at as usize);
+                let to = starts.get(k + 1).map_or(from, |at| *at as usize);
+                for at in from..to {
+                    if let (Some(name), Some(mask)) = (names.get(at), masks.get(at)) {
+                        entries.push((*key, *name, *mask));
+                    }
+                }
+            }
+            *self = Pieces::Pending(entries);
         }
         if let Pieces::Pending(entries) = self {
             entries.push((key, name, mask));
@@ -102,7 +114,17 @@ impl Pieces {
         if let Pieces::Pending(entries) = self {
             let mut entries = std::mem::take(entries);
             entries.sort_unstable();
-            let keys: Vec<u32> = entries.iter().map(|e| e.0).collect();
+            let mut keys: Vec<u32> = Vec::new();
+            let mut starts: Vec<u32> = Vec::new();
+            for (at, (key, _, _)) in entries.iter().enumerate() {
+                if keys.last() != Some(key) {
+                    keys.push(*key);
+                    starts.push(u32::try_from(at).unwrap_or(u32::MAX));
+                }
+            }
+            starts.push(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+            keys.shrink_to_fit();
+            starts.shrink_to_fit();
             let names: Vec<u32> = entries.iter().map(|e| e.1).collect();
             let masks: Vec<u64> = entries.iter().map(|e| e.2).collect();
             drop(entries);
@@ -118,6 +140,7 @@ impl Pieces {
             }
             *self = Pieces::Sorted {
                 keys,
+                starts,
                 names,
                 masks,
                 directory,
@@ -135,6 +158,7 @@ impl Pieces {
                 .for_each(|(_, at, mask)| visit(*at as usize, *mask)),
             Pieces::Sorted {
                 keys,
+                starts,
                 names,
                 masks,
                 directory,
@@ -144,8 +168,11 @@ impl Pieces {
                 let lo = directory.get(p).map_or(0, |at| *at as usize);
                 let hi = directory.get(p + 1).map_or(keys.len(), |at| *at as usize);
                 let near = keys.get(lo..hi).unwrap_or(&[]);
-                let start = lo + near.partition_point(|k| *k < key);
-                let end = lo + near.partition_point(|k| *k <= key);
+                let Some(k) = near.iter().position(|k| *k == key).map(|k| lo + k) else {
+                    return;
+                };
+                let start = starts.get(k).map_or(0, |at| *at as usize);
+                let end = starts.get(k + 1).map_or(start, |at| *at as usize);
                 let names = names.get(start..end).unwrap_or(&[]);
                 let masks = masks.get(start..end).unwrap_or(&[]);
                 names
@@ -422,8 +449,21 @@ impl<T> NameTable<T> {
     /// closest first, then by name, then in insertion order. Exact matches (distance 0) are
     /// included: the caller knows whether they are useful.
     pub fn closest(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, T>> {
+        self.within(wanted, None, max)
+    }
+
+    /// Up to `max` names equal to `wanted` but for case and Unicode form, by name, then in
+    /// insertion order: the suggestions of [`NameTable::closest`] at distance 0, found with
+    /// one piece lookup instead of a search within the edit limit.
+    pub fn exact(&self, wanted: &str, max: usize) -> Vec<Suggestion<'_, T>> {
+        self.within(wanted, Some(0), max)
+    }
+
+    /// Up to `max` names within `limit` edits of `wanted` (by default the [`limit`] for its
+    /// length), closest first, then by name, then in insertion order.
+    fn within(&self, wanted: &str, limit: Option<usize>, max: usize) -> Vec<Suggestion<'_, T>> {
         let mut scored: Vec<(usize, &str, &Entry<T>)> = Vec::new();
-        self.within_limit(wanted, |d, entry| {
+        self.within_limit(wanted, limit, |d, entry| {
             scored.push((d, self.name(entry), entry));
             true
         });
@@ -445,22 +485,24 @@ impl<T> NameTable<T> {
     /// empty. Stops at the first such name.
     pub fn has_close(&self, wanted: &str) -> bool {
         let mut any = false;
-        self.within_limit(wanted, |_, _| {
+        self.within_limit(wanted, None, |_, _| {
             any = true;
             false
         });
         any
     }
 
-    /// Calls `found` with the distance of names within the edit limit of `wanted` (some more
-    /// than once), until it returns false.
+    /// Calls `found` with the distance of names within `limit` edits of `wanted` (by default
+    /// the [`limit`] for its length; never more), some more than once, until it returns false.
     fn within_limit<'s>(
         &'s self,
         wanted: &str,
+        limit: Option<usize>,
         mut found: impl FnMut(usize, &'s Entry<T>) -> bool,
     ) {
         let wanted = fold_chars(wanted);
-        let limit = limit(wanted.len());
+        let default = self::limit(wanted.len());
+        let limit = limit.map_or(default, |l| l.min(default));
         let wanted_histogram = histogram(&wanted);
         let wanted_mask = mask(&wanted);
         let lo = wanted.len().saturating_sub(limit);
@@ -774,6 +816,18 @@ mod tests {
                 sorted.sort();
                 proptest::prop_assert_eq!(&sorted, &got);
                 proptest::prop_assert_eq!(finished.has_close(&wanted), !got.is_empty());
+                // Exact lookups are the distance-0 part of the search, in its order.
+                for t in [&table, &finished] {
+                    let exact: Vec<&str> = t.exact(&wanted, 2).iter().map(|s| s.name).collect();
+                    let zero: Vec<&str> = t
+                        .closest(&wanted, usize::MAX)
+                        .into_iter()
+                        .filter(|s| s.distance == 0)
+                        .take(2)
+                        .map(|s| s.name)
+                        .collect();
+                    proptest::prop_assert_eq!(exact, zero);
+                }
                 proptest::prop_assert_eq!(got, scan(&names, &wanted), "wanted {:?}", wanted);
             }
         }

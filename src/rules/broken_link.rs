@@ -196,10 +196,11 @@ fn suggestions(
     wanted: &str,
     exact_only: bool,
 ) -> Vec<String> {
-    let mut close = cx.index.closest_names(wanted, 4 * SUGGESTIONS);
-    if exact_only {
-        close.retain(|s| s.distance == 0);
-    }
+    let close = if exact_only {
+        cx.index.exact_names(wanted, 4 * SUGGESTIONS)
+    } else {
+        cx.index.closest_names(wanted, 4 * SUGGESTIONS)
+    };
     let max = if exact_only { 1 } else { SUGGESTIONS };
     let mut shown: Vec<String> = Vec::new();
     let mut seen: Vec<NameOf> = Vec::new();
