@@ -105,8 +105,12 @@ pub struct Paths {
     /// Note paths, by note id, shared with the notes' models and findings.
     notes: Vec<Arc<str>>,
     files: Vec<String>,
-    /// Lower-cased NFC path (extension included) → target, packed (see [`Packed`]).
+    /// Lower-cased NFC path (extension included) → target, packed (see [`Packed`]), for the
+    /// paths in a folder.
     by_path: KeyTable,
+    /// The same for the paths at the vault's root. Most links name a note without a folder,
+    /// and only a root path can match them: this small table answers them from the cache.
+    by_root_path: KeyTable,
     /// Lower-cased NFC name → targets, packed. Notes by name without `.md`; attachments by
     /// full file name.
     by_name: KeyTable,
@@ -452,16 +456,34 @@ impl Paths {
             ..Paths::default()
         };
         let targets = paths.notes.len() + paths.files.len();
-        let mut by_path = KeyTable::with_capacity(targets);
+        let at_root = paths
+            .notes
+            .iter()
+            .map(|p| &**p)
+            .chain(paths.files.iter().map(String::as_str))
+            .filter(|p| !p.contains('/'))
+            .count();
+        let mut by_path = KeyTable::with_capacity(targets - at_root);
+        let mut by_root_path = KeyTable::with_capacity(at_root);
         let mut by_name = KeyTable::with_capacity(targets);
         for (id, path) in paths.notes.iter().enumerate() {
             let packed = Packed::new(Target::Note(id));
-            by_path.insert(&fold(path), packed.0, |t| paths.path_key(t));
+            let table = if path.contains('/') {
+                &mut by_path
+            } else {
+                &mut by_root_path
+            };
+            table.insert(&fold(path), packed.0, |t| paths.path_key(t));
             by_name.insert(&fold(note_name(path)), packed.0, |t| paths.name_key(t));
         }
         for (id, path) in paths.files.iter().enumerate() {
             let packed = Packed::new(Target::File(id));
-            by_path.insert(&fold(path), packed.0, |t| paths.path_key(t));
+            let table = if path.contains('/') {
+                &mut by_path
+            } else {
+                &mut by_root_path
+            };
+            table.insert(&fold(path), packed.0, |t| paths.path_key(t));
             let name = file_name(path);
             if let Some((stem, _)) = name.rsplit_once('.')
                 && !stem.is_empty()
@@ -481,11 +503,12 @@ impl Paths {
         // Nearly every stem is one attachment; a vector grown by push keeps room for four.
         paths.by_stem.values_mut().for_each(Vec::shrink_to_fit);
         paths.by_path = by_path;
+        paths.by_root_path = by_root_path;
         paths.by_name = by_name;
         paths
     }
 
-    /// The folded key `by_path` holds a packed target under.
+    /// The folded key `by_path` and `by_root_path` hold a packed target under.
     fn path_key(&self, packed: u32) -> Cow<'_, str> {
         Cow::Owned(fold(self.target_path(Packed(packed).target())))
     }
@@ -505,7 +528,15 @@ impl Paths {
 
     /// The target at exactly this folded vault path.
     fn at_path(&self, key: &str) -> Option<Target> {
-        self.by_path
+        let table = if key.contains('/') {
+            &self.by_path
+        } else {
+            &self.by_root_path
+        };
+        if table.is_empty() {
+            return None;
+        }
+        table
             .get(key, |t| folds_to(self.target_path(Packed(t).target()), key))
             .next()
             .map(|t| Packed(t).target())
@@ -531,12 +562,12 @@ impl Paths {
     /// Resolves a link path written in the note at `from` (a vault path).
     pub fn resolve(&self, path: &str, from: &str) -> Resolution {
         let path = path.trim();
-        let from_folder = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let from_folder = || from.rsplit_once('/').map_or("", |(dir, _)| dir);
         let is_relative =
             path == "." || path == ".." || path.starts_with("./") || path.starts_with("../");
         let joined;
         let target = if is_relative {
-            joined = format!("{from_folder}/{path}");
+            joined = format!("{}/{path}", from_folder());
             joined.as_str()
         } else {
             // A leading `/` means the vault root.
@@ -600,7 +631,7 @@ impl Paths {
         }
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
-        let from_key = fold(from_folder);
+        let from_key = fold(from_folder());
         candidates.sort_by_cached_key(|t| {
             let p = self.target_path(*t);
             let parent = p.rsplit_once('/').map_or("", |(d, _)| d);
@@ -740,7 +771,7 @@ impl Packed {
 /// Resolves `.` and `..` segments; `None` when the path climbs above the root.
 fn normalise(path: &str) -> Option<Cow<'_, str>> {
     // Most paths have no empty, `.` or `..` part: they are their own normal form.
-    if !path.split('/').any(|p| matches!(p, "" | "." | "..")) {
+    if is_normal(path) {
         return Some(Cow::Borrowed(path));
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -754,6 +785,14 @@ fn normalise(path: &str) -> Option<Cow<'_, str>> {
         }
     }
     Some(Cow::Owned(parts.join("/")))
+}
+
+/// Whether no part of `path` between slashes is empty, `.` or `..`: one pass over its bytes,
+/// as every link's path is checked.
+fn is_normal(path: &str) -> bool {
+    path.as_bytes()
+        .split(|b| *b == b'/')
+        .all(|part| !matches!(part, b"" | b"." | b".."))
 }
 
 /// Whether [`heading_key`] reads `c` as a space: ``!"#$%&()*+,.:;<=>?@^`{|}~/[]\``.
@@ -909,6 +948,13 @@ mod tests {
         fn key_hashes_match_their_keys(text in "[ -~\t\x0b\x0c\r\n]{0,24}|.{0,12}") {
             proptest::prop_assert_eq!(heading_key_hash(&text), key_hash(&heading_key(&text)));
             proptest::prop_assert_eq!(slug_hash(&text), key_hash(&github_slug(&text)));
+        }
+
+        /// The byte scan agrees with reading the parts as strings.
+        #[test]
+        fn normal_paths_are_the_ones_without_empty_or_dot_parts(path in "[a./é]{0,8}") {
+            let by_parts = !path.split('/').any(|p| matches!(p, "" | "." | ".."));
+            proptest::prop_assert_eq!(is_normal(&path), by_parts);
         }
     }
 
