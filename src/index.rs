@@ -518,6 +518,28 @@ impl Paths {
         Cow::Owned(fold(self.target_name(Packed(packed).target())))
     }
 
+    /// Whether target `t`'s name folds to `key` (see [`folds_to`]). An ASCII path is compared
+    /// from its end, without searching it for its last `/` first: every link resolved by
+    /// name checks the target it finds this way.
+    fn is_named(&self, t: Target, key: &str) -> bool {
+        let path = self.target_path(t);
+        if !path.is_ascii() || key.contains('/') {
+            return folds_to(self.target_name(t), key);
+        }
+        let name_end = match t {
+            Target::Note(_) => path.strip_suffix(".md").unwrap_or(path),
+            Target::File(_) => path,
+        };
+        let Some(start) = name_end.len().checked_sub(key.len()) else {
+            return false;
+        };
+        let bytes = name_end.as_bytes();
+        bytes
+            .get(start..)
+            .is_some_and(|name| name.eq_ignore_ascii_case(key.as_bytes()))
+            && (start == 0 || bytes.get(start - 1) == Some(&b'/'))
+    }
+
     /// The name a target is found by: a note's without `.md`, an attachment's in full.
     fn target_name(&self, t: Target) -> &str {
         match t {
@@ -601,9 +623,9 @@ impl Paths {
         let mut candidates: Vec<Target> = Vec::new();
         let note_name = name.strip_suffix(".md");
         for probe in [Some(name), note_name].into_iter().flatten() {
-            let named = self.by_name.get(probe, |t| {
-                folds_to(self.target_name(Packed(t).target()), probe)
-            });
+            let named = self
+                .by_name
+                .get(probe, |t| self.is_named(Packed(t).target(), probe));
             for t in named.map(|t| Packed(t).target()) {
                 let full = self.target_path(t);
                 let matches_name = match t {
@@ -948,6 +970,26 @@ mod tests {
         fn key_hashes_match_their_keys(text in "[ -~\t\x0b\x0c\r\n]{0,24}|.{0,12}") {
             proptest::prop_assert_eq!(heading_key_hash(&text), key_hash(&heading_key(&text)));
             proptest::prop_assert_eq!(slug_hash(&text), key_hash(&github_slug(&text)));
+        }
+
+        /// Comparing an ASCII path from its end agrees with taking its name first.
+        #[test]
+        fn names_compare_from_the_end_like_taken_names(
+            note in "[aB/.é]{0,5}(\\.md|\\.MD)?",
+            file in "[aB/.]{0,6}",
+            key in "[ab/.é]{0,4}(\\.md)?",
+        ) {
+            let paths = Paths::new(vec![note.clone()], vec![file.clone()]);
+            for t in [Target::Note(0), Target::File(0)] {
+                let name = fold(paths.target_name(t));
+                for key in [key.as_str(), name.as_str()] {
+                    proptest::prop_assert_eq!(
+                        paths.is_named(t, key),
+                        folds_to(paths.target_name(t), key),
+                        "{:?} {:?}", t, key
+                    );
+                }
+            }
         }
 
         /// The byte scan agrees with reading the parts as strings.
