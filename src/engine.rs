@@ -533,6 +533,11 @@ fn index_anchor_targets(
     names_only: &[bool],
     parse: &(dyn Fn(&str) -> Option<Note> + Sync),
 ) {
+    // A whole-vault run reads every note whole: no link can lead to a note read for its
+    // names alone, and resolving every anchored link to find that out is a serial pass.
+    if !names_only.contains(&true) {
+        return;
+    }
     let mut wanted = std::collections::BTreeSet::new();
     for (id, note) in index.notes().iter().enumerate() {
         if !reported.get(id).copied().unwrap_or(false) {
