@@ -770,44 +770,54 @@ impl LineCx<'_> {
 /// Byte ranges of the sentences of a line: split after `;`, `!`, `?`, `|`, a spaced dash, and
 /// a `.` followed by a space (not after `approx.`, `c.`, `e.g.` and the like).
 fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
-    const ABBREV: &[&str] = &[
-        "approx", "c", "ca", "est", "e.g", "i.e", "vs", "inc", "co", "ltd", "corp", "no", "mr",
-        "dr", "st", "jr", "etc", "al",
-    ];
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut prev = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let boundary = match c {
-            ';' | '!' | '?' | '|' => true,
-            '—' | '–' => prev == Some(' ') && next == Some(' '),
-            '.' => {
-                next.is_none_or(char::is_whitespace) && {
-                    let word = text
-                        .get(start..at)
-                        .unwrap_or("")
-                        .rsplit(|c: char| c.is_whitespace() || c == '(')
-                        .next()
-                        .unwrap_or("");
-                    // Every abbreviation is short ASCII: longer words need no lower-casing.
-                    word.len() > 6 || !ABBREV.contains(&word.to_lowercase().as_str())
-                }
+    // Every boundary is an ASCII byte or a dash's lead byte: look at those alone.
+    for (at, b) in bytes.iter().enumerate() {
+        let len = match b {
+            b';' | b'!' | b'?' | b'|' => 1,
+            // `—` or `–` with a space on either side.
+            0xE2 if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0x93 | 0x94]))
+                && at > 0
+                && bytes.get(at - 1) == Some(&b' ')
+                && bytes.get(at + 3) == Some(&b' ') =>
+            {
+                3
             }
-            _ => false,
-        } && !found.iter().any(|f| f.span.contains(&at));
-        if boundary {
-            let end = at + c.len_utf8();
-            out.push(start..end);
-            start = end;
+            b'.' if ends_sentence(text, start, at) => 1,
+            _ => continue,
+        };
+        if found.iter().any(|f| f.span.contains(&at)) {
+            continue;
         }
-        prev = Some(c);
+        out.push(start..at + len);
+        start = at + len;
     }
     if start < text.len() {
         out.push(start..text.len());
     }
     out
+}
+
+/// Whether the `.` at `at` ends the sentence that started at `start`: a space or the line's
+/// end follows it, and the word before it is no abbreviation (`approx.`, `e.g.`).
+fn ends_sentence(text: &str, start: usize, at: usize) -> bool {
+    const ABBREV: &[&str] = &[
+        "approx", "c", "ca", "est", "e.g", "i.e", "vs", "inc", "co", "ltd", "corp", "no", "mr",
+        "dr", "st", "jr", "etc", "al",
+    ];
+    let next = text.get(at + 1..).and_then(|rest| rest.chars().next());
+    next.is_none_or(char::is_whitespace) && {
+        let word = text
+            .get(start..at)
+            .unwrap_or("")
+            .rsplit(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("");
+        // Every abbreviation is short ASCII: longer words need no lower-casing.
+        word.len() > 6 || !ABBREV.contains(&word.to_lowercase().as_str())
+    }
 }
 
 /// Up to `max` words right before the end of `text`, lower-cased, in order; stops at anything
@@ -991,6 +1001,60 @@ mod tests {
             content in "(\\*\\*|__|\\*|_|:| |\t|\u{a0}|é|Revenue|a|\n|\\$5M|x{20}){0,12}"
         ) {
             proptest::prop_assert_eq!(bold_label(&content), bold_label_by_pattern(&content));
+        }
+    }
+
+    /// The char-by-char reading the byte scan in [`sentences`] replaced: the reference.
+    fn sentences_by_chars(text: &str, found: &[Found]) -> Vec<Range<usize>> {
+        const ABBREV: &[&str] = &[
+            "approx", "c", "ca", "est", "e.g", "i.e", "vs", "inc", "co", "ltd", "corp", "no", "mr",
+            "dr", "st", "jr", "etc", "al",
+        ];
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut prev = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let boundary = match c {
+                ';' | '!' | '?' | '|' => true,
+                '—' | '–' => prev == Some(' ') && next == Some(' '),
+                '.' => {
+                    next.is_none_or(char::is_whitespace) && {
+                        let word = text
+                            .get(start..at)
+                            .unwrap_or("")
+                            .rsplit(|c: char| c.is_whitespace() || c == '(')
+                            .next()
+                            .unwrap_or("");
+                        // Every abbreviation is short ASCII: longer words need no lower-casing.
+                        word.len() > 6 || !ABBREV.contains(&word.to_lowercase().as_str())
+                    }
+                }
+                _ => false,
+            } && !found.iter().any(|f| f.span.contains(&at));
+            if boundary {
+                let end = at + c.len_utf8();
+                out.push(start..end);
+                start = end;
+            }
+            prev = Some(c);
+        }
+        if start < text.len() {
+            out.push(start..text.len());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Splitting by bytes agrees with splitting by chars, figures and abbreviations included.
+        #[test]
+        fn sentences_by_bytes_match_sentences_by_chars(
+            text in "([a-e ;!?|.(]|—|–|\u{a0}|é|approx|e\\.g|Inc|\\$4\\.5B|12 )*"
+        ) {
+            let found = find_quantities(&text);
+            proptest::prop_assert_eq!(sentences(&text, &found), sentences_by_chars(&text, &found));
         }
     }
 
