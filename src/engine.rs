@@ -114,10 +114,15 @@ pub struct Run {
 /// Runs a check.
 pub fn run(settings: &Settings, request: &Request) -> Result<Run, DiscoverError> {
     let threads = request.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    match pool {
-        Ok(pool) => pool.install(|| run_in_pool(settings, request, threads)),
-        Err(_) => run_in_pool(settings, request, threads),
+    on_threads(threads, || run_in_pool(settings, request, threads))
+}
+
+/// Runs `work` on a pool of `threads` threads, so that every parallel step in it keeps to
+/// `--threads` (on the global pool if that pool cannot be built).
+fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
 }
 
@@ -382,12 +387,14 @@ pub fn load_notes(
     threads: usize,
 ) -> Result<(Vec<Note>, Vec<Problem>), DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
-    let parsed: Vec<Result<Note, Problem>> = found
-        .notes
-        .par_iter()
-        .filter(|path| !settings.exclude.is_match(path.as_str()))
-        .map(|path| read_and_parse(root, path.as_str(), settings, Depth::Whole))
-        .collect();
+    let parsed: Vec<Result<Note, Problem>> = on_threads(threads.max(1), || {
+        found
+            .notes
+            .par_iter()
+            .filter(|path| !settings.exclude.is_match(path.as_str()))
+            .map(|path| read_and_parse(root, path.as_str(), settings, Depth::Whole))
+            .collect()
+    });
     let mut notes = Vec::new();
     let mut problems = Vec::new();
     for p in parsed {
@@ -417,7 +424,10 @@ pub fn load_index(
     root: &Path,
     threads: usize,
 ) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
-    let indexed = index_vault(settings, root, threads, &|_| Depth::Whole, None)?;
+    let threads = threads.max(1);
+    let indexed = on_threads(threads, || {
+        index_vault(settings, root, threads, &|_| Depth::Whole, None)
+    })?;
     Ok((indexed.index, indexed.unreadable))
 }
 
