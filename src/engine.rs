@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverError};
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Finding, Place, Severity};
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::{LineCol, LineIndex, Link, Note};
 use crate::rules::{Context, NoteContext, Rule};
@@ -484,19 +484,23 @@ fn index_vault(
         .par_iter()
         .map(|path| {
             let depth = depth(path);
-            let mut note = match read_and_parse(root, Arc::clone(path), settings, depth) {
-                Ok(note) => note,
-                // Still a note of the vault, empty: links to it by name resolve (a link to
-                // one of its headings cannot be vouched for), and no rule checks it.
-                Err(problem) => {
-                    let (note, anchors) =
-                        with_anchors(Note::parse(Arc::clone(path), "", &settings.parse));
-                    return (note, (anchors, None, Some(Box::new(problem))));
-                }
-            };
+            let (mut note, text) =
+                match read_and_parse_text(root, Arc::clone(path), settings, depth) {
+                    Ok(read) => read,
+                    // Still a note of the vault, empty: links to it by name resolve (a link to
+                    // one of its headings cannot be vouched for), and no rule checks it.
+                    Err(problem) => {
+                        let (note, anchors) =
+                            with_anchors(Note::parse(Arc::clone(path), "", &settings.parse));
+                        return (note, (anchors, None, Some(Box::new(problem))));
+                    }
+                };
             let outcome = match timer {
                 Some(timer) if depth == Depth::Whole => {
-                    let outcome = check_local(settings, &note, timer);
+                    let (mut findings, problems) = check_local(settings, &note, timer);
+                    place(&mut findings, &text);
+                    drop(text);
+                    let outcome = (findings, problems);
                     note.keep_for_index();
                     drop_settled_links(&mut note, &paths);
                     Some(outcome)
@@ -734,6 +738,7 @@ fn stamp(
         severity,
         path: note.path.clone(),
         diagnostic: clamp(diagnostic, note.len),
+        at: None,
     })
 }
 
@@ -749,6 +754,21 @@ fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
     d
 }
 
+/// Works out where `findings`, all of the note whose text is `text`, start and end.
+fn place(findings: &mut [Finding], text: &str) {
+    if findings.is_empty() {
+        return;
+    }
+    let lines = LineIndex::new(text);
+    for f in findings {
+        let span = f.diagnostic.span;
+        f.at = Place::new(
+            lines.line_col(text, span.start()),
+            lines.line_col(text, span.end()),
+        );
+    }
+}
+
 /// Reads one note and parses it. Not UTF-8, binary (NUL bytes), too large or unreadable: a
 /// problem naming the reason (and, for bad bytes, where they are).
 fn read_and_parse(
@@ -757,6 +777,16 @@ fn read_and_parse(
     settings: &Settings,
     depth: Depth,
 ) -> Result<Note, Problem> {
+    read_and_parse_text(root, path, settings, depth).map(|(note, _)| note)
+}
+
+/// [`read_and_parse`], giving the note's text back too.
+fn read_and_parse_text(
+    root: &Path,
+    path: impl Into<Arc<str>>,
+    settings: &Settings,
+    depth: Depth,
+) -> Result<(Note, String), Problem> {
     let shared: Arc<str> = path.into();
     let path = &*shared;
     let bytes = read_note(&root.join(path), MAX_NOTE_BYTES)
@@ -770,6 +800,7 @@ fn read_and_parse(
         Depth::Index => Note::parse_for_index(Arc::clone(&shared), &text, &settings.parse),
         Depth::Names => Note::parse_names(Arc::clone(&shared), &text, &settings.parse),
     }))
+    .map(|note| (note, text))
     .map_err(|_| {
         Problem::new(
             path,
@@ -929,6 +960,41 @@ mod tests {
         let gone = read_note(&path, 10).unwrap_err();
         assert!(gone.starts_with("Note vanished during the run: "), "{gone}");
         assert!(gone.contains("os error 2"), "{gone}");
+    }
+
+    #[test]
+    fn findings_of_a_note_read_whole_carry_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        // A BOM, CRLF line ends and a non-ASCII heading: columns count chars after the BOM.
+        let text = "\u{feff}# Café\r\n\r\nSee [[Missing]].\r\n\r\n*Updated 2020-01-01*\r\n";
+        std::fs::write(dir.path().join("A.md"), text).unwrap();
+        let settings = Settings::new(
+            crate::config::LoadedConfig::defaults(),
+            &crate::settings::Overrides::default(),
+        )
+        .unwrap();
+        let request = Request {
+            targets: crate::targets::resolve(&[dir.path().to_path_buf()], None).unwrap(),
+            threads: 1,
+            time_rules: false,
+        };
+        let run = run(&settings, &request).unwrap();
+        let place = |rule: &str| {
+            let f = run.findings.iter().find(|f| f.rule == rule).unwrap();
+            let lines = LineIndex::new(text);
+            let span = f.diagnostic.span;
+            let expected = (
+                lines.line_col(text, span.start()),
+                lines.line_col(text, span.end()),
+            );
+            (f.at.map(Place::range), expected)
+        };
+        // A note-local finding is placed as the note is checked, as rendering would place it.
+        let (at, expected) = place("stale-date");
+        assert_eq!(at, Some(expected));
+        assert_eq!((expected.0.line, expected.0.column), (5, 10));
+        // A link finding comes after the text is dropped: the report reads the note again.
+        assert_eq!(place("broken-link").0, None);
     }
 
     #[test]

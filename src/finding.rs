@@ -1,7 +1,8 @@
 //! Findings: what a rule reports (a [`Diagnostic`]) and what the engine makes of it (a
 //! [`Finding`], stamped with rule id, severity and path).
 //!
-//! Findings hold byte spans only; line and column are computed when they are rendered.
+//! Findings hold byte spans; line and column are computed when they are rendered, or by the
+//! engine while the note's text is still in memory (see [`Finding::at`]).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -9,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 use thin_vec::ThinVec;
 
-use crate::model::Span;
+use crate::model::{LineCol, Span};
 
 /// How serious a finding is. Configured per rule; rules never choose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -110,6 +111,37 @@ pub struct Finding {
     /// Vault-relative, `/`-separated. Shared with the note's model.
     pub path: Arc<str>,
     pub diagnostic: Diagnostic,
+    /// Where the span starts and ends, when worked out from the text the rule read: a report
+    /// that needs nothing else of the note then does not read it again.
+    pub at: Option<Place>,
+}
+
+/// A span's start and end as 1-based lines and columns, packed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place([u32; 4]);
+
+impl Place {
+    /// `None` past 4 billion lines or columns.
+    pub fn new(start: LineCol, end: LineCol) -> Option<Place> {
+        let n = |v: usize| u32::try_from(v).ok();
+        Some(Place([
+            n(start.line)?,
+            n(start.column)?,
+            n(end.line)?,
+            n(end.column)?,
+        ]))
+    }
+
+    pub fn range(self) -> (LineCol, LineCol) {
+        let [line, column, end_line, end_column] = self.0.map(|v| v as usize);
+        (
+            LineCol { line, column },
+            LineCol {
+                line: end_line,
+                column: end_column,
+            },
+        )
+    }
 }
 
 impl Finding {

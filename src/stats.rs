@@ -129,6 +129,7 @@ mod tests {
             severity,
             path: path.into(),
             diagnostic: Diagnostic::new(Span::new(0, 1), "m", "l"),
+            at: None,
         }
     }
 

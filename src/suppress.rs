@@ -91,6 +91,7 @@ pub(crate) fn apply(
                     severity,
                     path: note.path.clone(),
                     diagnostic: d,
+                    at: None,
                 });
             }
         }

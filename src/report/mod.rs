@@ -251,7 +251,10 @@ pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Posit
         pool,
         findings,
         || Sources::new(root),
-        |sources, f| sources.range(&f.path, f.diagnostic.span),
+        |sources, f| match f.at {
+            Some(place) => place.range(),
+            None => sources.range(&f.path, f.diagnostic.span),
+        },
         |at| {
             out.push(at);
             Ok(())
@@ -362,6 +365,7 @@ mod tests {
                 severity: Severity::Error,
                 path: format!("N{:05}.md", i / 5).into(),
                 diagnostic: Diagnostic::new(Span::new(i, i + 1), format!("m{i}"), "l"),
+                at: None,
             })
             .collect();
         let pool = Pool::new(3);
@@ -397,6 +401,7 @@ mod tests {
                 severity: Severity::Error,
                 path: "N.md".into(),
                 diagnostic: Diagnostic::new(Span::new(i, i + 1), "m", "l"),
+                at: None,
             })
             .collect();
         let mut written = 0;
