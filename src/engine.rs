@@ -761,11 +761,8 @@ fn place(findings: &mut [Finding], text: &str) {
     }
     let lines = LineIndex::new(text);
     for f in findings {
-        let span = f.diagnostic.span;
-        f.at = Place::new(
-            lines.line_col(text, span.start()),
-            lines.line_col(text, span.end()),
-        );
+        let (start, end) = lines.range(text, f.diagnostic.span);
+        f.at = Place::new(start, end);
     }
 }
 
@@ -981,12 +978,7 @@ mod tests {
         let run = run(&settings, &request).unwrap();
         let place = |rule: &str| {
             let f = run.findings.iter().find(|f| f.rule == rule).unwrap();
-            let lines = LineIndex::new(text);
-            let span = f.diagnostic.span;
-            let expected = (
-                lines.line_col(text, span.start()),
-                lines.line_col(text, span.end()),
-            );
+            let expected = LineIndex::new(text).range(text, f.diagnostic.span);
             (f.at.map(Place::range), expected)
         };
         // A note-local finding is placed as the note is checked, as rendering would place it.

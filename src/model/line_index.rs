@@ -1,7 +1,10 @@
-//! Byte offset → 1-based line and column, computed only when a finding is rendered.
+//! Byte offset → 1-based line and column, computed only when a finding is placed: as a note
+//! is checked, or when the finding is rendered.
 //!
 //! Lines end at `\n`, `\r\n` or a lone `\r` (as CommonMark says). Columns count characters, not
 //! bytes, and a UTF-8 byte-order mark at the start of the file takes no column.
+
+use super::Span;
 
 /// Start offsets of every line of one text.
 #[derive(Debug, Clone)]
@@ -62,6 +65,14 @@ impl LineIndex {
             line: line0 + 1,
             column: prefix.chars().count() + 1,
         }
+    }
+
+    /// Line and column of a span's start and end: where a finding is shown.
+    pub fn range(&self, text: &str, span: Span) -> (LineCol, LineCol) {
+        (
+            self.line_col(text, span.start()),
+            self.line_col(text, span.end()),
+        )
     }
 
     /// The text of the line holding `offset`, without its line ending.

@@ -87,7 +87,7 @@ impl Sources {
     /// Start and end (exclusive) line/column of a span; 1:1 when the note cannot be read.
     pub fn range(&self, path: &str, span: Span) -> (LineCol, LineCol) {
         match self.get(path) {
-            Some(s) => (s.line_col(span.start()), s.line_col(span.end())),
+            Some(s) => s.lines.range(&s.text, span),
             None => UNKNOWN,
         }
     }
