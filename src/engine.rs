@@ -595,8 +595,7 @@ fn read_headings(index: &mut VaultIndex, root: &Path) {
     let root = root.to_path_buf();
     index.read_headings_with(move |path| {
         let bytes = read_note(&root.join(path), MAX_NOTE_BYTES).ok()?;
-        let text = decode(bytes).ok()?;
-        Some(Note::heading_texts_in(&text))
+        decode(bytes).ok()
     });
 }
 

@@ -80,14 +80,14 @@ pub struct VaultIndex {
     heading_reader: Option<HeadingReader>,
 }
 
-/// Reads the heading texts of the note at a vault path from its file.
-type ReadHeadings = dyn Fn(&str) -> Option<Vec<String>> + Send + Sync;
+/// Reads the text of the note at a vault path from its file.
+type ReadSource = dyn Fn(&str) -> Option<String> + Send + Sync;
 
-/// Reads a note's heading texts from its file, for the notes that keep none in memory.
-struct HeadingReader(Box<ReadHeadings>);
+/// Reads a note's text from its file, for the heading texts of notes that keep none in memory.
+struct HeadingReader(Box<ReadSource>);
 
 impl HeadingReader {
-    fn read(&self, path: &str) -> Option<Vec<String>> {
+    fn read(&self, path: &str) -> Option<String> {
         (self.0)(path)
     }
 }
@@ -136,6 +136,20 @@ pub struct NoteAnchors {
 }
 
 impl NoteAnchors {
+    /// Whether `headings`, as (level, text) pairs, are this note's headings: as many, in
+    /// order, each with the level, key and slug recorded for it.
+    pub fn lists(&self, headings: &[(u8, &str)]) -> bool {
+        self.headings.len() == headings.len()
+            && self.slugs.len() == headings.len()
+            && headings
+                .iter()
+                .zip(self.headings.iter().zip(self.slugs.iter()))
+                .all(|(&(level, text), (key, slug))| {
+                    HeadingKey::new(level, heading_key_hash(text)) == *key
+                        && slug_hash(text) == *slug
+                })
+    }
+
     /// The anchors of a note: its headings' keys and slugs, and its block ids.
     pub fn of(note: &Note) -> Self {
         NoteAnchors {
@@ -384,15 +398,22 @@ impl VaultIndex {
         let note = self.notes.get(id)?;
         match note.heading_texts() {
             Some(texts) => Some(texts.into_iter().map(str::to_string).collect()),
-            None => self.heading_reader.as_ref()?.read(&note.path),
+            None => {
+                let source = self.heading_reader.as_ref()?.read(&note.path)?;
+                let anchors = self.anchors.get(id)?;
+                Some(Note::heading_texts_vouched(&source, |plain| {
+                    anchors.lists(plain)
+                }))
+            }
         }
     }
 
     /// Sets where the heading texts of notes that dropped them
-    /// ([`Note::drop_heading_texts`]) are read from: `read` gets a note's vault path.
+    /// ([`Note::drop_heading_texts`]) are read from: `read` gets a note's vault path and
+    /// gives its text.
     pub fn read_headings_with(
         &mut self,
-        read: impl Fn(&str) -> Option<Vec<String>> + Send + Sync + 'static,
+        read: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) {
         self.heading_reader = Some(HeadingReader(Box::new(read)));
     }
@@ -998,6 +1019,45 @@ mod tests {
             let by_parts = !path.split('/').any(|p| matches!(p, "" | "." | ".."));
             proptest::prop_assert_eq!(is_normal(&path), by_parts);
         }
+
+        /// Headings a line scan found and the anchors vouch for are the note's heading texts,
+        /// byte for byte: the scan may miss headings or see false ones, never pass them off.
+        #[test]
+        fn vouched_scan_headings_are_the_parsed_ones(
+            text in r"(#{1,3} |\n|  |===\n|---\n|```\n|> |- |\\|\{#i\}|\[\[a\]\]|`x`|\*|<b>|\t|\r|Word|word|WORD| ){0,24}"
+        ) {
+            let note = Note::parse("n.md", &text, &ParseOptions::default());
+            let anchors = NoteAnchors::of(&note);
+            if let Some(plain) = crate::model::markdown::plain_headings(&text, note.body_start)
+                && anchors.lists(&plain)
+            {
+                let scanned: Vec<&str> = plain.iter().map(|(_, t)| *t).collect();
+                let parsed: Vec<&str> = note.headings.iter().map(|h| h.text.as_str()).collect();
+                proptest::prop_assert_eq!(scanned, parsed);
+            }
+            proptest::prop_assert_eq!(
+                Note::heading_texts_vouched(&text, |plain| anchors.lists(plain)),
+                Note::heading_texts_in(&text)
+            );
+        }
+    }
+
+    #[test]
+    fn a_plain_note_s_headings_are_vouched_for() {
+        let text =
+            "---\naliases: [A]\n---\n# Acme\n\nText.\n\n## Funding\n   ### Series B (2024)\n";
+        let note = Note::parse("Acme.md", text, &ParseOptions::default());
+        let anchors = NoteAnchors::of(&note);
+        let plain = crate::model::markdown::plain_headings(text, note.body_start);
+        assert_eq!(
+            plain,
+            Some(vec![(1, "Acme"), (2, "Funding"), (3, "Series B (2024)")])
+        );
+        assert!(anchors.lists(&plain.unwrap_or_default()));
+        // One level or one heading off, and the scan is not trusted.
+        assert!(!anchors.lists(&[(1, "Acme"), (3, "Funding"), (3, "Series B (2024)")]));
+        assert!(!anchors.lists(&[(1, "Acme"), (2, "Funding")]));
+        assert!(!anchors.lists(&[(1, "Acme"), (2, "Funding"), (3, "Series  B (2024)")]));
     }
 
     #[test]

@@ -186,6 +186,53 @@ pub fn heading_texts(source: &str, start: usize) -> Vec<String> {
         .collect()
 }
 
+/// What a line scan alone reads as the ATX headings of the body of `source` (from byte
+/// `start`), in order, as (level, text): the lines that start, after up to three spaces, with
+/// one to six `#` and a space. `None` when the body holds what hides or reshapes headings for
+/// the parser (code fences, comments, math blocks, HTML, a lone `\r`) or a heading whose text
+/// the parser reads differently from its line (escapes, attributes, a closing `#` run).
+///
+/// Setext headings and headings in quotes are not seen: a caller compares the result with
+/// what the full pass recorded (its headings' count, levels and keys) before trusting it.
+pub fn plain_headings(source: &str, start: usize) -> Option<Vec<(u8, &str)>> {
+    let body = source.get(start..)?;
+    let bytes = body.as_bytes();
+    let hides = [&b"```"[..], b"~~~", b"%%", b"$$", b"<!--"];
+    if hides
+        .iter()
+        .any(|p| memchr::memmem::find(bytes, p).is_some())
+    {
+        return None;
+    }
+    let mut out = Vec::new();
+    for line in body.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.contains('\r') {
+            return None;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let Some(rest) = line.get(indent..).filter(|_| indent <= 3) else {
+            continue;
+        };
+        if rest.starts_with('<') {
+            return None;
+        }
+        let hashes = rest.len() - rest.trim_start_matches('#').len();
+        let after = rest.get(hashes..).unwrap_or("");
+        let level = u8::try_from(hashes).ok().filter(|l| (1..=6).contains(l));
+        let Some(level) = level else { continue };
+        if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+            continue;
+        }
+        let text = after.trim_matches([' ', '\t']);
+        if text.is_empty() || text.contains(['#', '\\', '{', '}']) {
+            return None;
+        }
+        out.push((level, text));
+    }
+    Some(out)
+}
+
 /// Widens a heading's text to cover one more of its events: both passes read a heading's
 /// text this way, so they agree.
 fn widen(text: &mut Option<Range<usize>>, range: &Range<usize>) {
@@ -814,6 +861,38 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_heading_scan_gives_up_where_the_parser_reads_otherwise() {
+        for text in [
+            "```\n# In code\n```\n# Kept\n",
+            "~~~\n# In code\n~~~\n",
+            "%%\n# In a comment\n%%\n",
+            "<!--\n# In html\n-->\n",
+            "$$\n# In math\n$$\n",
+            "<div>\n# In a block\n</div>\n",
+            "## Closed ##\n",
+            "## With id {#anchor}\n",
+            "## Escaped \\*\n",
+            "# Old Mac\r\rline\n",
+            "#\n",
+        ] {
+            assert_eq!(plain_headings(text, 0), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_heading_scan_reads_plain_atx_lines() {
+        let text = "# Title\n#tag\n    # code\n####### seven\n   ## Three spaces  \r\n##\tTab\nSetext\n---\n";
+        assert_eq!(
+            plain_headings(text, 0),
+            Some(vec![(1, "Title"), (2, "Three spaces"), (2, "Tab")])
+        );
+        assert_eq!(
+            plain_headings("---\na: 1\n---\n# B\n", 12),
+            Some(vec![(1, "B")])
+        );
     }
 
     proptest::proptest! {

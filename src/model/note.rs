@@ -304,6 +304,20 @@ impl Note {
         markdown::heading_texts(source, body_start(source))
     }
 
+    /// [`Note::heading_texts_in`], from a line scan when `vouch` accepts what the scan found
+    /// as (level, text) pairs ([`markdown::plain_headings`]): a parse costs far more than the
+    /// scan, and the index can tell the scan's headings from the note's.
+    pub fn heading_texts_vouched(
+        source: &str,
+        vouch: impl FnOnce(&[(u8, &str)]) -> bool,
+    ) -> Vec<String> {
+        let start = body_start(source);
+        match markdown::plain_headings(source, start) {
+            Some(plain) if vouch(&plain) => plain.iter().map(|(_, t)| (*t).to_string()).collect(),
+            _ => markdown::heading_texts(source, start),
+        }
+    }
+
     /// Drops what only the note's own checks read, for a note parsed for the index only and
     /// never reported: [`Note::keep_for_index`], and its comment links too.
     fn drop_note_local(&mut self) {
