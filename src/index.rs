@@ -192,10 +192,11 @@ impl HeadingKey {
 
 /// The hash an anchor key is held and compared as. Fixed, so runs agree.
 fn key_hash(key: &str) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    /// One fixed seed: a key hashes the same on every run and every machine.
+    const STATE: foldhash::quality::FixedState =
+        foldhash::quality::FixedState::with_seed(0x7661_756c_746c_696e);
+    STATE.hash_one(key)
 }
 
 /// Lower-cased NFC form used for every name and path comparison.
