@@ -557,17 +557,25 @@ pub fn closest<'a, I>(wanted: &str, candidates: I, max: usize) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let mut table = NameTable::new();
-    for c in candidates {
-        table.insert(c, c);
-    }
-    table.finish();
+    // The lists are short (a note's headings, a field's allowed values): each candidate is
+    // measured, where a [`NameTable`] would first index its pieces. The order is the
+    // table's: by distance, then by name, then as given.
+    let folded = fold_chars(wanted);
+    let limit = limit(folded.len());
+    let mut scored: Vec<(usize, &'a str, usize)> = candidates
+        .into_iter()
+        .enumerate()
+        .filter_map(|(seq, c)| {
+            bounded_levenshtein(&folded, &fold_chars(c), limit).map(|d| (d, c, seq))
+        })
+        .collect();
+    scored.sort_unstable();
     let same = |c: &str| c.nfc().collect::<String>().to_lowercase();
     let wanted_same = same(wanted.trim());
     let mut out: Vec<&'a str> = Vec::new();
-    for s in table.closest(wanted, usize::MAX) {
-        if same(s.value.trim()) != wanted_same && !out.contains(s.value) {
-            out.push(s.value);
+    for (_, c, _) in scored {
+        if same(c.trim()) != wanted_same && !out.contains(&c) {
+            out.push(c);
         }
         if out.len() == max {
             break;
@@ -802,7 +810,48 @@ mod tests {
         out
     }
 
+    /// [`closest`] through a [`NameTable`], as it once was: the reference for the direct scan.
+    fn closest_by_table<'a>(wanted: &str, candidates: &[&'a str], max: usize) -> Vec<&'a str> {
+        let mut table = NameTable::new();
+        for c in candidates {
+            table.insert(c, *c);
+        }
+        table.finish();
+        let same = |c: &str| c.nfc().collect::<String>().to_lowercase();
+        let wanted_same = same(wanted.trim());
+        let mut out: Vec<&'a str> = Vec::new();
+        for s in table.closest(wanted, usize::MAX) {
+            if same(s.value.trim()) != wanted_same && !out.contains(s.value) {
+                out.push(s.value);
+            }
+            if out.len() == max {
+                break;
+            }
+        }
+        out
+    }
+
     proptest::proptest! {
+        /// Measuring every candidate suggests what the table suggests, in the same order.
+        #[test]
+        fn closest_by_scan_is_closest_by_table(
+            candidates in proptest::collection::vec("[abAé\u{301} ]{0,24}", 1..12),
+            other in "[abAé\u{301} ]{0,24}",
+            pick in 0usize..12,
+            edit in "[aé]{0,2}",
+            max in 1usize..4,
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            // A candidate an edit or two away, and an unrelated text.
+            let near = format!("{}{edit}", candidates.get(pick % candidates.len()).copied().unwrap_or(""));
+            for wanted in [near.as_str(), other.as_str()] {
+                proptest::prop_assert_eq!(
+                    closest(wanted, candidates.iter().copied(), max),
+                    closest_by_table(wanted, &candidates, max)
+                );
+            }
+        }
+
         #[test]
         fn piece_index_finds_every_close_name(
             names in proptest::collection::vec("[abcé ]{0,14}", 1..60),
