@@ -98,6 +98,9 @@ fn parse_normalised(source: &str, start: usize) -> Body {
         table: None,
         code_depth: 0,
         text_run: None,
+        hashes: memchr::memchr_iter(b'#', body.as_bytes())
+            .map(|at| at + start)
+            .collect(),
     };
     for (event, range) in events {
         if is_content_block(&event) {
@@ -373,6 +376,9 @@ struct Walker<'s, 'a> {
     code_depth: usize,
     /// Contiguous text outside links and code, scanned for tags when it ends.
     text_run: Option<Range<usize>>,
+    /// Where the body's `#` chars are, in order: found in one pass over the note, where a
+    /// search of each run of text would cost a call per run.
+    hashes: Vec<usize>,
 }
 
 impl<'a> Walker<'_, 'a> {
@@ -474,7 +480,12 @@ impl<'a> Walker<'_, 'a> {
     }
 
     fn scan_text_run(&mut self) {
-        if let Some(run) = self.text_run.take() {
+        let Some(run) = self.text_run.take() else {
+            return;
+        };
+        // Only a run with a `#` in it can hold a tag, and most runs have none.
+        let first = self.hashes.partition_point(|&at| at < run.start);
+        if self.hashes.get(first).is_some_and(|&at| at < run.end) {
             self.out
                 .tags
                 .extend(scan::inline_tags(self.source, Span::from(run)));
