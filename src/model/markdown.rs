@@ -272,7 +272,7 @@ struct Masked {
 }
 
 impl NotContent {
-    #[inline]
+    #[inline(always)]
     fn see(&mut self, event: &Event<'_>, range: &Range<usize>) {
         match event {
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
