@@ -271,32 +271,28 @@ static INLINE_TAG: LazyLock<Regex> = LazyLock::new(|| {
 /// after whitespace, not a pure number (`#123`), letters of any script, `_`, `-`, `/`.
 pub fn inline_tags(source: &str, run: Span) -> Vec<Tag> {
     let text = source.get(run.range()).unwrap_or("");
-    let mut out = Vec::new();
-    // Most runs of text hold no `#`: skip the regex search and its setup for them.
-    if memchr::memchr(b'#', text.as_bytes()).is_none() {
-        return out;
-    }
     // `#` is not a tag char, so every match of `INLINE_TAG` starts at a `#` of its own.
-    for hash in memchr::memchr_iter(b'#', text.as_bytes()) {
-        let Some(name) = tag_name_at(text, hash) else {
-            continue;
-        };
-        let at = run.start() + hash;
-        let before = source.get(..at).and_then(|s| s.chars().next_back());
-        if before.is_some_and(|c| !c.is_whitespace()) {
-            continue;
-        }
-        let name = name.trim_end_matches(['/', '-']);
-        if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        out.push(Tag {
-            name: name.to_string(),
-            span: Span::new(at, at + 1 + name.len()),
-            is_inline: true,
-        });
+    memchr::memchr_iter(b'#', text.as_bytes())
+        .filter_map(|hash| tag_at(source, run.start() + hash, tag_name_at(text, hash)?))
+        .collect()
+}
+
+/// The tag whose `#` is at byte `at` of `source`, with `name` as `INLINE_TAG` reads it: none
+/// after a char other than whitespace, and none named by a number alone.
+fn tag_at(source: &str, at: usize, name: &str) -> Option<Tag> {
+    let before = source.get(..at).and_then(|s| s.chars().next_back());
+    if before.is_some_and(|c| !c.is_whitespace()) {
+        return None;
     }
-    out
+    let name = name.trim_end_matches(['/', '-']);
+    if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(Tag {
+        name: name.to_string(),
+        span: Span::new(at, at + 1 + name.len()),
+        is_inline: true,
+    })
 }
 
 /// The name `INLINE_TAG` matches after the `#` at byte `hash` of `text`, if any. ASCII names
@@ -614,27 +610,13 @@ mod tests {
     /// The tags a plain regex scan finds: the reference for [`inline_tags`].
     fn tags_by_regex(source: &str, run: Span) -> Vec<Tag> {
         let text = source.get(run.range()).unwrap_or("");
-        let mut out = Vec::new();
-        for caps in INLINE_TAG.captures_iter(text) {
-            let (Some(all), Some(name)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            let at = run.start() + all.start();
-            let before = source.get(..at).and_then(|s| s.chars().next_back());
-            if before.is_some_and(|c| !c.is_whitespace()) {
-                continue;
-            }
-            let name = name.as_str().trim_end_matches(['/', '-']);
-            if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            out.push(Tag {
-                name: name.to_string(),
-                span: Span::new(at, at + 1 + name.len()),
-                is_inline: true,
-            });
-        }
-        out
+        INLINE_TAG
+            .captures_iter(text)
+            .filter_map(|caps| {
+                let (all, name) = (caps.get(0)?, caps.get(1)?);
+                tag_at(source, run.start() + all.start(), name.as_str())
+            })
+            .collect()
     }
 
     proptest::proptest! {
