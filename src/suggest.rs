@@ -570,10 +570,20 @@ where
         })
         .collect();
     scored.sort_unstable();
+    suggestable(wanted, scored.into_iter().map(|(_, c, _)| c), max)
+}
+
+/// Up to `max` of `ranked` (best first) worth suggesting for `wanted`: each once, and none
+/// equal to `wanted` but for case and Unicode form.
+fn suggestable<'a>(
+    wanted: &str,
+    ranked: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     let same = |c: &str| c.nfc().collect::<String>().to_lowercase();
     let wanted_same = same(wanted.trim());
     let mut out: Vec<&'a str> = Vec::new();
-    for (_, c, _) in scored {
+    for c in ranked {
         if same(c.trim()) != wanted_same && !out.contains(&c) {
             out.push(c);
         }
@@ -817,18 +827,8 @@ mod tests {
             table.insert(c, *c);
         }
         table.finish();
-        let same = |c: &str| c.nfc().collect::<String>().to_lowercase();
-        let wanted_same = same(wanted.trim());
-        let mut out: Vec<&'a str> = Vec::new();
-        for s in table.closest(wanted, usize::MAX) {
-            if same(s.value.trim()) != wanted_same && !out.contains(s.value) {
-                out.push(s.value);
-            }
-            if out.len() == max {
-                break;
-            }
-        }
-        out
+        let ranked = table.closest(wanted, usize::MAX);
+        suggestable(wanted, ranked.iter().map(|s| *s.value), max)
     }
 
     proptest::proptest! {

@@ -299,15 +299,11 @@ impl Note {
     }
 
     /// The heading texts of the note whose full text is `source`, in order: what
-    /// [`Note::heading_texts`] gives for the note parsed from it.
-    pub fn heading_texts_in(source: &str) -> Vec<String> {
-        markdown::heading_texts(source, body_start(source))
-    }
-
-    /// [`Note::heading_texts_in`], from a line scan when `vouch` accepts what the scan found
-    /// as (level, text) pairs ([`markdown::plain_headings`]): a parse costs far more than the
+    /// [`Note::heading_texts`] gives for the note parsed from it. They come from a line scan
+    /// when `vouch` accepts what the scan found as (level, text) pairs
+    /// ([`markdown::plain_headings`]), else from a parse: a parse costs far more than the
     /// scan, and the index can tell the scan's headings from the note's.
-    pub fn heading_texts_vouched(
+    pub fn heading_texts_in(
         source: &str,
         vouch: impl FnOnce(&[(u8, &str)]) -> bool,
     ) -> Vec<String> {
@@ -506,7 +502,10 @@ mod tests {
         assert_eq!(kept.block_ids[0].id, "blk");
         assert!(kept.headings.is_empty());
         assert_eq!(kept.heading_texts(), Some(vec!["My Note", "Funding"]));
-        assert_eq!(Note::heading_texts_in(text), ["My Note", "Funding"]);
+        assert_eq!(
+            Note::heading_texts_in(text, |_| false),
+            ["My Note", "Funding"]
+        );
         kept.drop_heading_texts();
         assert_eq!(kept.heading_texts(), None);
     }
