@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
+use super::snippet::Snippet;
 use super::{
-    HumanOptions, Pool, Recent, Sources, counts, neutralise_line, neutralise_source,
+    HumanOptions, Pool, Recent, Sources, counts, neutralise_line, neutralise_shared,
     render_in_order,
 };
 use crate::engine::{Problem, Run};
@@ -40,14 +41,19 @@ pub fn write(
             .with_links(false)
             .with_context_lines(1);
         // Each run of findings reads its notes once and neutralises their text once.
-        let init = || (Sources::new(root), Recent::<Option<Arc<String>>>::default());
-        let render_one = |(sources, shown): &mut (Sources, Recent<Option<Arc<String>>>),
+        let init = || {
+            (
+                Sources::new(root),
+                Recent::<Option<Arc<Snippet>>>::default(),
+            )
+        };
+        let render_one = |(sources, shown): &mut (Sources, Recent<Option<Arc<Snippet>>>),
                           finding: &Finding| {
-            let mut text_of = |path: &str| -> Option<Arc<String>> {
+            let mut text_of = |path: &str| -> Option<Arc<Snippet>> {
                 shown.get_or_insert_with(path, || {
                     sources
                         .get(path)
-                        .map(|s| Arc::new(neutralise_source(&s.text)))
+                        .map(|s| Arc::new(Snippet::new(neutralise_shared(&s.text))))
                 })
             };
             render(&handler, &build(finding, &mut text_of, sources))
@@ -107,7 +113,7 @@ struct Report {
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<NamedSource<Arc<Snippet>>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -155,7 +161,7 @@ fn place(sources: &Sources, path: &str, span: Span) -> String {
 
 fn build(
     finding: &Finding,
-    text_of: &mut dyn FnMut(&str) -> Option<Arc<String>>,
+    text_of: &mut dyn FnMut(&str) -> Option<Arc<Snippet>>,
     sources: &Sources,
 ) -> Report {
     let d = &finding.diagnostic;
@@ -171,10 +177,10 @@ fn build(
     let mut labels = Vec::new();
     let mut related = Vec::new();
     if let Some(t) = &text {
-        labels.push(label(&d.label, d.span, t, true));
+        labels.push(label(&d.label, d.span, t.text(), true));
         for r in &d.related {
             match &r.path {
-                None => labels.push(label(&r.label, r.span, t, false)),
+                None => labels.push(label(&r.label, r.span, t.text(), false)),
                 Some(other) => {
                     let other_text = text_of(other).filter(|_| shows(sources, other, &[r.span]));
                     let message = match other_text {
@@ -196,7 +202,7 @@ fn build(
                         help: None,
                         labels: other_text
                             .as_ref()
-                            .map(|ot| vec![label(&r.label, r.span, ot, true)])
+                            .map(|ot| vec![label(&r.label, r.span, ot.text(), true)])
                             .unwrap_or_default(),
                         source: other_text.map(|ot| NamedSource::new(neutralise_line(other), ot)),
                         related: Vec::new(),

@@ -22,6 +22,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+mod snippet;
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -326,6 +327,36 @@ pub fn neutralise_source(text: &str) -> String {
     out
 }
 
+/// [`neutralise_source`], sharing the text when it has nothing to neutralise (most notes).
+pub fn neutralise_shared(text: &Arc<String>) -> Arc<String> {
+    if has_hazard(text) {
+        Arc::new(neutralise_source(text))
+    } else {
+        Arc::clone(text)
+    }
+}
+
+/// Whether [`neutralise_source`] changes `text`: it holds a char other than a newline or a
+/// tab that [`is_hazard`] names. ASCII is checked a byte at a time, other chars whole.
+fn has_hazard(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        let Some(at) = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || (b.is_ascii_control() && b != b'\n' && b != b'\t'))
+        else {
+            return false;
+        };
+        let Some(c) = rest.get(at..).and_then(|r| r.chars().next()) else {
+            return false;
+        };
+        if !matches!(c, '\n' | '\t') && is_hazard(c) {
+            return true;
+        }
+        rest = rest.get(at + c.len_utf8()..).unwrap_or("");
+    }
+}
+
 /// Makes control characters visible in a one-line message (`\u{1b}` → `\u{1b}` as text).
 pub fn neutralise_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -423,6 +454,15 @@ mod tests {
         assert_eq!(written, 3);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn has_hazard_is_whether_neutralising_changes_the_text(
+            text in "[a-z\\n\\t\\r\u{1b}\u{7f}\u{85}\u{a0}é—\u{202e}\u{2028}]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(has_hazard(&text), neutralise_source(&text) != text);
+        }
+    }
+
     #[test]
     fn neutralise_source_table() {
         let cases = [
@@ -443,6 +483,15 @@ mod tests {
                 got.chars().count(),
                 input.chars().count(),
                 "{input:?}: chars"
+            );
+            // The shared form gives the same text, and the note's own when nothing changed.
+            let note = Arc::new(input.to_string());
+            let shared = neutralise_shared(&note);
+            assert_eq!(*shared, want, "{input:?}: shared");
+            assert_eq!(
+                Arc::ptr_eq(&shared, &note),
+                input == want,
+                "{input:?}: copied"
             );
         }
     }
