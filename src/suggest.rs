@@ -6,10 +6,10 @@
 //! A vault can hold a hundred thousand names and a neglected one tens of thousands of broken
 //! links, so a lookup must not visit every name: that is quadratic in the vault's size. Names
 //! are kept in buckets by length (only lengths within the edit limit are visited), and each
-//! bucket indexes its names by [`SEGMENTS`] pieces: a name within `k < SEGMENTS` edits of the
+//! bucket indexes its names by `SEGMENTS` pieces: a name within `k < SEGMENTS` edits of the
 //! wanted text keeps one piece intact (the pigeonhole principle), so looking the wanted text's
 //! substrings up finds every candidate. Only the substrings where the first intact piece can
-//! sit are looked up (see [`shifts`]). A character mask stored beside each piece entry, then a
+//! sit are looked up (see `shifts`). A character mask stored beside each piece entry, then a
 //! character histogram, reject most candidates cheaply, and the edit distance itself stops as
 //! soon as it exceeds the limit.
 

@@ -3,7 +3,7 @@
 //!
 //! Owns which text counts as a figure and under which label: table cells (label = row label,
 //! plus the column header unless it is a generic "Value"), bold-label lines and a few prose
-//! patterns (see [`super::figure_text`]), and stated totals. Also what a note says about other
+//! patterns (see `figure_text.rs`), and stated totals. Also what a note says about other
 //! notes (a table row whose first cell links to a note: [`QuotedFigure`]) and what a table
 //! claims to add up to ([`SumClaim`]). Does not own reading a value ([`super::figure_value`]),
 //! resolving links (`index.rs`) or deciding what disagrees (the rules).

@@ -936,7 +936,7 @@ const BUILTIN: [(&str, &str); 6] = [
     ),
 ];
 
-/// Phrase → canonical label, keyed by [`normalize_label`] of the phrase.
+/// Phrase → canonical label, keyed by `normalize_label` of the phrase.
 ///
 /// Hashed: every word next to a figure in prose is looked up here, and a hash probe costs
 /// less than a tree walk of string comparisons.
