@@ -50,7 +50,7 @@ impl SourceCode for Snippet {
         // on the byte before it: the walk starts on that byte's line at the latest.
         let start = span
             .offset()
-            .min((span.offset() + span.len()).saturating_sub(1));
+            .min(span.offset().saturating_add(span.len()).saturating_sub(1));
         let line = newlines.partition_point(|&n| n < start);
         let first = line.saturating_sub(context_lines_before);
         let from = match first.checked_sub(1) {
