@@ -1,10 +1,11 @@
-//! Micro-benchmarks of the hot paths: note parsing, index build, link resolution and figure
-//! extraction. `cargo bench` runs them all; `cargo bench -- resolve` runs one group.
+//! Micro-benchmarks of the hot paths: note parsing, index build, link resolution, figure
+//! extraction and writing the report. `cargo bench` runs them all; `cargo bench -- resolve` runs one group.
 //!
 //! The inputs are built in memory by the small seeded generator at the end of this file, in the
 //! shape of a research vault's notes: front matter with aliases and tags, `##` sections, metric
 //! and funding tables, prose with figures, wikilinks with `#Heading` anchors, an Updated marker.
-//! Nothing is read from disk, so every run on every machine measures the same text.
+//! Nothing is read from disk but the report benchmark's notes, written to a temporary folder
+//! first, so every run on every machine measures the same text.
 //!
 //! Sample counts are kept low so a run takes about 20 seconds once built, on a shared 2-core
 //! machine. Each benchmark checks its input first (the figure variants differ in their figures,
@@ -16,8 +17,13 @@ use std::sync::{Arc, LazyLock};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use rayon::prelude::*;
+use vaultlint::config::LoadedConfig;
+use vaultlint::engine::{self, Run};
 use vaultlint::index::{AnchorCheck, Resolution, VaultIndex};
 use vaultlint::model::{Link, LinkKind, Note, ParseOptions, Span};
+use vaultlint::report::{self, Format, HumanOptions};
+use vaultlint::rules::REGISTRY;
+use vaultlint::settings::{Overrides, Settings};
 
 fn main() {
     divan::main();
@@ -102,6 +108,78 @@ fn resolve(bencher: Bencher, kind: &str) {
     bencher
         .counter(ItemsCount::new(batch.len()))
         .bench(|| resolve_batch(index, black_box(&batch)));
+}
+
+/// Writing a checked run's report: `human` draws every finding's snippet with miette,
+/// `json` places every finding. 200 generated notes are written to a temporary folder (the
+/// report reads a note again for its findings) and checked with every rule; most of their
+/// links lead outside those 200 notes, so each note has findings.
+#[divan::bench(args = ["human", "json"], sample_count = 20)]
+fn report(bencher: Bencher, format: &str) {
+    let format = match format {
+        "human" => Format::Human,
+        _ => Format::Json,
+    };
+    let checked = &*CHECKED;
+    let findings = checked.run.findings.len();
+    assert!(
+        findings > checked.texts.len(),
+        "the checked notes must have findings to report ({findings})"
+    );
+    let options = HumanOptions {
+        color: false,
+        quiet: false,
+        verbose: false,
+    };
+    bencher.counter(ItemsCount::new(findings)).bench(|| {
+        let mut out = Vec::new();
+        report::write(
+            &mut out,
+            format,
+            checked.dir.path(),
+            &checked.run,
+            options,
+            1,
+        )
+        .map(|()| out.len())
+    });
+}
+
+/// The notes behind the report benchmark, on disk, and their check.
+struct Checked {
+    dir: tempfile::TempDir,
+    texts: Vec<(String, String)>,
+    run: Run,
+}
+
+static CHECKED: LazyLock<Checked> = LazyLock::new(check_on_disk);
+
+#[allow(clippy::expect_used)] // Set-up, not a measurement: a failure must stop the run loudly.
+fn check_on_disk() -> Checked {
+    let dir = tempfile::tempdir().expect("a temporary folder for the report benchmark");
+    let texts: Vec<(String, String)> = (0..200)
+        .map(|i| (note_path(i), note_text(i, 10_000, TYPICAL_SECTIONS, true)))
+        .collect();
+    for (path, text) in &texts {
+        let file = dir.path().join(path);
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder).expect("the note's folder");
+        }
+        std::fs::write(&file, text).expect("the note");
+    }
+    let overrides = Overrides {
+        today: "2026-11-26".parse().ok(),
+        select: Some(REGISTRY.iter().map(|m| m.id.to_string()).collect()),
+        ignore: Vec::new(),
+    };
+    let settings =
+        Settings::new(LoadedConfig::defaults(), &overrides).expect("the default settings");
+    let pairs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let run = engine::check_texts(&settings, &pairs, &[]);
+    Checked { dir, texts, run }
 }
 
 /// Resolves every link as `broken-link` and `broken-anchor` would; counts the links that lead
