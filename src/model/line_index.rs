@@ -45,6 +45,11 @@ impl LineIndex {
         self.starts.get(line.checked_sub(1)?).copied()
     }
 
+    /// The 1-based line `offset` is on; an offset past the end is on the last line.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
     /// Line and column of `offset`. Offsets past the end, or inside a multi-byte character,
     /// are clamped to the nearest valid position before them: rendering must never fail.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
@@ -172,10 +177,12 @@ mod tests {
             b in 0usize..40,
         ) {
             let span = Span { start: a as u32, end: b as u32 };
+            let lines = LineIndex::new(&text);
             proptest::prop_assert_eq!(
                 LineIndex::range_once(&text, span),
-                LineIndex::new(&text).range(&text, span)
+                lines.range(&text, span)
             );
+            proptest::prop_assert_eq!(lines.line(a), lines.line_col(&text, a).line);
         }
     }
 

@@ -14,10 +14,7 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::snippet::Snippet;
-use super::{
-    HumanOptions, Pool, Recent, Sources, counts, neutralise_line, neutralise_shared,
-    render_in_order,
-};
+use super::{HumanOptions, Pool, Recent, Sources, counts, neutralise_line, render_in_order};
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::model::Span;
@@ -51,9 +48,7 @@ pub fn write(
                           finding: &Finding| {
             let mut text_of = |path: &str| -> Option<Arc<Snippet>> {
                 shown.get_or_insert_with(path, || {
-                    sources
-                        .get(path)
-                        .map(|s| Arc::new(Snippet::new(neutralise_shared(&s.text))))
+                    sources.get(path).map(|s| Arc::new(Snippet::new(s)))
                 })
             };
             render(&handler, &build(finding, &mut text_of, sources))

@@ -44,6 +44,7 @@ pub struct HumanOptions {
 }
 
 /// One note's text and line index, loaded for rendering.
+#[derive(Debug)]
 pub struct Source {
     pub text: Arc<String>,
     pub lines: LineIndex,
