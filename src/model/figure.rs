@@ -232,7 +232,10 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
         let Some(text) = input.source.get(span.range()) else {
             continue;
         };
-        if input.table_set.contains(span.start()) || input.heading_set.contains(span.start()) {
+        if input.table_set.contains(span.start())
+            || input.heading_set.contains(span.start())
+            || !has_free_digit(input, span.start(), text)
+        {
             continue;
         }
         let line = Line {
@@ -269,6 +272,15 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
     }
     out.own.sort_by_key(|f| f.span);
     out
+}
+
+/// Whether the line at `start` has a digit outside links, code and comments. Every value
+/// holds a digit, and a value that overlaps a link or a skipped range is not read: a line
+/// whose digits all lie there (`See [memo](Q3%20memo.md)`) holds no figure.
+fn has_free_digit(input: &Input<'_>, start: usize, text: &str) -> bool {
+    text.bytes().enumerate().any(|(i, b)| {
+        b.is_ascii_digit() && !input.link_set.contains(start + i) && !input.skip.contains(start + i)
+    })
 }
 
 /// A stated total (`**$396M total:**`, `Total: $396M`) found on a line ending at `line_end`.
@@ -827,5 +839,25 @@ mod tests {
         let note = Note::parse("Acme.md", text, &ParseOptions::default());
         let sections: Vec<Option<usize>> = note.figures.iter().map(|f| f.section).collect();
         assert_eq!(sections, [None, Some(0)]);
+    }
+
+    #[test]
+    fn lines_whose_digits_lie_in_links_or_code_hold_no_figure() {
+        // Each of these lines would be read (a bold label, a metric word), but its every
+        // value overlaps a link or code, so the line is not read at all.
+        let text = "**Valuation:** [$4.5B](Q3%202025%20memo.md)\n\nTotal raised: [[Round 2]]\n\nHeadcount `600 employees` in code\n\n**Valuation:** $5B\n";
+        assert_eq!(labels(text), ["valuation = $5B"]);
+        let note = Note::parse("Acme.md", text, &ParseOptions::default());
+        let links: Vec<crate::model::Link> = note.links.to_vec();
+        let skip = super::SkipSet::new(vec![]);
+        let synonyms = crate::model::figure_value::Synonyms::default();
+        let input = super::Input::new(text, 0, &[], &[], &links, &skip, &synonyms, vec![]);
+        let free: Vec<bool> = text
+            .lines()
+            .filter(|l| super::scan::has_digit(l))
+            .map(|l| super::has_free_digit(&input, text.find(l).unwrap_or(0), l))
+            .collect();
+        // Code is in the note's skip set, not in this one: only the links count here.
+        assert_eq!(free, [false, false, true, true]);
     }
 }
