@@ -17,7 +17,7 @@ use hashbrown::HashSet;
 use regex::Regex;
 
 use super::figure::{Amount, Figure, FigureSource, Input, Stated, is_total_label};
-use super::figure_value::{Found, Unit, find_periods, find_quantities, split_qualifier};
+use super::figure_value::{Found, Synonyms, Unit, find_periods, find_quantities, split_qualifier};
 use super::span::Span;
 
 /// One line of the body, outside tables and headings.
@@ -619,11 +619,14 @@ impl LineCx<'_> {
         let text = self.line.text;
         let before = text.get(range.start..f.span.start)?;
         let after = text.get(f.span.end..range.end)?;
+        let syn = self.input.synonyms;
+        if !may_have_label(before, after, syn) {
+            return None;
+        }
         let unit = Some(f.quantity.unit);
         let words = words_before(before, 6);
         let prior = words.get(words.len().saturating_sub(2)..).unwrap_or(&[]);
         let denied_before = prior.iter().any(|w| BEFORE_DENY.contains(&&**w));
-        let syn = self.input.synonyms;
         // `$4.5B valuation`, `$5M in revenue`.
         let next = words_after(after, 5);
         let skip_in = usize::from(next.first().is_some_and(|w| w == "in"));
@@ -767,6 +770,29 @@ impl LineCx<'_> {
     }
 }
 
+/// Whether a value with `before` and `after` it in its sentence may have a prose label, as
+/// [`LineCx::prose_label`] reads one: every phrase it tries starts with the word right after
+/// the value (past an `in`), or ends with the word right before it, or with the last word
+/// before the connectors there (`valued at`). Most values have no word at either side that
+/// can start or end a known phrase (`24% of the team`, `grew 105% in 2024`): this looks at
+/// those two words alone, not at the six before and five after.
+fn may_have_label(before: &str, after: &str, syn: &Synonyms) -> bool {
+    let mut next = words_on(after).map(lower);
+    let first = next.next();
+    let first = match first {
+        Some(w) if w == "in" => next.next(),
+        other => other,
+    };
+    if first.is_some_and(|w| syn.may_start_key(&w)) {
+        return true;
+    }
+    // A connector there means looking further back: left to the full reading.
+    words_back(before)
+        .next()
+        .map(lower)
+        .is_some_and(|w| CONNECTORS.contains(&&*w) || syn.may_end_key(&w))
+}
+
 /// Byte ranges of the sentences of a line: split after `;`, `!`, `?`, `|`, a spaced dash, and
 /// a `.` followed by a space (not after `approx.`, `c.`, `e.g.` and the like).
 fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
@@ -823,6 +849,13 @@ fn ends_sentence(text: &str, start: usize, at: usize) -> bool {
 /// Up to `max` words right before the end of `text`, lower-cased, in order; stops at anything
 /// that is not a word (punctuation, a number). A trailing `:` is allowed.
 fn words_before(text: &str, max: usize) -> Vec<Cow<'_, str>> {
+    let mut out: Vec<Cow<'_, str>> = words_back(text).take(max).map(lower).collect();
+    out.reverse();
+    out
+}
+
+/// The words of [`words_before`], as written, the last one first.
+fn words_back(text: &str) -> impl Iterator<Item = &str> {
     let trim = |s: &str| {
         s.trim_end_matches(|c: char| c.is_whitespace() || c == '*' || c == '_')
             .len()
@@ -831,49 +864,47 @@ fn words_before(text: &str, max: usize) -> Vec<Cow<'_, str>> {
     if let Some(r) = s.strip_suffix(':') {
         s = r.get(..trim(r)).unwrap_or("");
     }
-    let mut out = Vec::with_capacity(max);
-    for token in s.rsplit(char::is_whitespace) {
-        if out.len() == max {
-            break;
-        }
-        let t = token.trim_matches(|c: char| c == '*' || c == '_');
-        if t.is_empty() {
-            if token.is_empty() {
+    let mut tokens = s.rsplit(char::is_whitespace);
+    std::iter::from_fn(move || {
+        loop {
+            let token = tokens.next()?;
+            let t = token.trim_matches(|c: char| c == '*' || c == '_');
+            if t.is_empty() && token.is_empty() {
                 continue;
             }
-            break;
+            return (!t.is_empty() && is_word(t)).then_some(t);
         }
-        if !is_word(t) {
-            break;
-        }
-        out.push(lower(t));
-    }
-    out.reverse();
-    out
+    })
+    .fuse()
 }
 
 /// Up to `max` words right after the start of `text`, lower-cased; stops after a word that ends
 /// in punctuation and before anything that is not a word.
 fn words_after(text: &str, max: usize) -> Vec<Cow<'_, str>> {
-    let mut out = Vec::with_capacity(max);
-    for token in text.split_whitespace() {
-        if out.len() == max {
-            break;
+    words_on(text).take(max).map(lower).collect()
+}
+
+/// The words of [`words_after`], as written.
+fn words_on(text: &str) -> impl Iterator<Item = &str> {
+    let mut tokens = text.split_whitespace();
+    let mut ended = false;
+    std::iter::from_fn(move || {
+        while !ended {
+            let token = tokens.next()?;
+            let t = token.trim_matches(|c: char| c == '*' || c == '_');
+            let core = t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"']);
+            if core.is_empty() && t.is_empty() {
+                continue;
+            }
+            if !is_word(core) {
+                ended = true;
+                return None;
+            }
+            ended = core.len() != t.len();
+            return Some(core);
         }
-        let t = token.trim_matches(|c: char| c == '*' || c == '_');
-        let core = t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"']);
-        if core.is_empty() && t.is_empty() {
-            continue;
-        }
-        if !is_word(core) {
-            break;
-        }
-        out.push(lower(core));
-        if core.len() != t.len() {
-            break;
-        }
-    }
-    out
+        None
+    })
 }
 
 /// `t` lower-cased, borrowed when it already is (most words are lower-case ASCII).

@@ -860,6 +860,21 @@ fn singular(w: &str) -> Cow<'_, str> {
     }
 }
 
+/// The words [`normalize_label`] makes of one lower-case ASCII word of prose (letters, `-`,
+/// `'`, `&`): apostrophes dropped, split at hyphens. `None` for any other word.
+fn key_pieces(word: &str) -> Option<impl Iterator<Item = Cow<'_, str>>> {
+    word.bytes()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'\'' | b'&'))
+        .then(|| {
+            word.split('-')
+                .map(|piece| match piece.contains('\'') {
+                    true => Cow::Owned(piece.replace('\'', "")),
+                    false => Cow::Borrowed(piece),
+                })
+                .filter(|piece| !piece.is_empty())
+        })
+}
+
 /// Lower-case; `[[target|alias]]` → alias (else target); apostrophes dropped;
 /// every other char but letters, digits, `&`, `%` becomes a space (so `*`, `_`,
 /// brackets and punctuation vanish); spaces collapse; last word singularised.
@@ -947,6 +962,9 @@ pub struct Synonyms {
     words: HashSet<String>,
     /// Any content word of any key, anywhere, case-insensitively (see [`Synonyms::may_name`]).
     mention: Option<Regex>,
+    /// The first and the last word of every key ([`Synonyms::may_start_key`]).
+    firsts: HashSet<String>,
+    lasts: HashSet<String>,
 }
 
 impl Default for Synonyms {
@@ -961,6 +979,8 @@ impl Default for Synonyms {
             map,
             words: HashSet::new(),
             mention: None,
+            firsts: HashSet::new(),
+            lasts: HashSet::new(),
         };
         syn.index_words();
         syn
@@ -1012,6 +1032,18 @@ impl Synonyms {
             // `company` is written `companies`: match the stem.
             .map(|w| regex::escape(w.strip_suffix('y').filter(|s| s.len() > 1).unwrap_or(w)))
             .collect();
+        self.firsts = self
+            .map
+            .keys()
+            .filter_map(|k| k.split(' ').next())
+            .map(str::to_owned)
+            .collect();
+        self.lasts = self
+            .map
+            .keys()
+            .filter_map(|k| k.rsplit(' ').next())
+            .map(str::to_owned)
+            .collect();
         self.mention = (every_key_has_content && !alternatives.is_empty())
             .then(|| Regex::new(&format!("(?i){}", alternatives.join("|"))).ok())
             .flatten();
@@ -1042,6 +1074,26 @@ impl Synonyms {
         }
         let one = singular(w);
         one.len() != w.len() && self.words.contains(one.as_ref())
+    }
+
+    /// Whether a phrase that starts with `word` (one lower-case word of prose) may be a key:
+    /// false when the first word [`normalize_label`] makes of it starts no key, whether that
+    /// phrase is `word` alone (then singular) or longer. Words that are not plain lower-case
+    /// ASCII are not judged.
+    pub(crate) fn may_start_key(&self, word: &str) -> bool {
+        let Some(first) = key_pieces(word).and_then(|mut p| p.next()) else {
+            return true;
+        };
+        self.firsts.contains(first.as_ref()) || self.firsts.contains(singular(&first).as_ref())
+    }
+
+    /// Whether a phrase that ends with `word` (one lower-case word of prose) may be a key: the
+    /// last word [`normalize_label`] makes of it, singular, must end one.
+    pub(crate) fn may_end_key(&self, word: &str) -> bool {
+        let Some(last) = key_pieces(word).and_then(|p| p.last()) else {
+            return true;
+        };
+        self.lasts.contains(singular(&last).as_ref())
     }
 
     /// Whether `text` may hold a known phrase: false means no phrase of it is a key. A cheap
@@ -1329,6 +1381,78 @@ mod tests {
                     proptest::prop_assert!(syn.has_word(&word.to_lowercase()), "{phrase:?}: {word:?}");
                 }
             }
+        }
+    }
+
+    /// Built-ins and configured phrases with `&`, apostrophes and hyphens.
+    fn configured() -> Synonyms {
+        let mut extra = BTreeMap::new();
+        extra.insert(
+            "r&d spend".to_owned(),
+            vec![
+                "o'neil count".to_owned(),
+                "run-rate".to_owned(),
+                "companies".to_owned(),
+            ],
+        );
+        Synonyms::with_extra(extra)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn a_phrase_with_an_unfit_first_or_last_word_is_no_key(
+            words in proptest::collection::vec(
+                "valued|at|post-money|post|money|valuation|valuations|market|cap|capitalisation|total|raised|to|date|funding|revenues|arr|annual|recurring|revenue|employee|employees|employees'|headcount|staff|team|size|number|of|the|new|x|r&d|spend|o'neil|oneil|count|counts|run-rate|run|rate|rates|company|companies|-|'|a-|-b|é|staﬀ",
+                1..4,
+            )
+        ) {
+            let syn = configured();
+            let phrase = words.join(" ");
+            if syn.lookup(&phrase).is_some() {
+                let (first, last) = (&words[0], &words[words.len() - 1]);
+                proptest::prop_assert!(syn.may_start_key(first), "{phrase:?} starts with {first:?}");
+                proptest::prop_assert!(syn.may_end_key(last), "{phrase:?} ends with {last:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_and_last_words_of_keys() {
+        let syn = configured();
+        for word in [
+            "valuation",
+            "valued",
+            "post-money",
+            "employees",
+            "employees'",
+            "r&d",
+            "o'neil",
+            "run-rate",
+            "number",
+            "é",
+        ] {
+            assert!(syn.may_start_key(word), "{word:?}");
+        }
+        for word in ["of", "the", "size's", "grew", "size", "date", "spend"] {
+            assert!(!syn.may_start_key(word), "{word:?}");
+        }
+        for word in [
+            "valuation",
+            "at",
+            "money",
+            "date",
+            "employees",
+            "count",
+            "counts",
+            "spend",
+            "companies",
+            "rates",
+        ] {
+            assert!(syn.may_end_key(word), "{word:?}");
+        }
+        for word in ["of", "the", "grew", "post", "number", "o'neil"] {
+            assert!(!syn.may_end_key(word), "{word:?}");
         }
     }
 
