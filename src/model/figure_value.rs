@@ -1032,18 +1032,12 @@ impl Synonyms {
             // `company` is written `companies`: match the stem.
             .map(|w| regex::escape(w.strip_suffix('y').filter(|s| s.len() > 1).unwrap_or(w)))
             .collect();
-        self.firsts = self
+        (self.firsts, self.lasts) = self
             .map
             .keys()
-            .filter_map(|k| k.split(' ').next())
-            .map(str::to_owned)
-            .collect();
-        self.lasts = self
-            .map
-            .keys()
-            .filter_map(|k| k.rsplit(' ').next())
-            .map(str::to_owned)
-            .collect();
+            .filter_map(|k| Some((k.split(' ').next()?, k.rsplit(' ').next()?)))
+            .map(|(first, last)| (first.to_owned(), last.to_owned()))
+            .unzip();
         self.mention = (every_key_has_content && !alternatives.is_empty())
             .then(|| Regex::new(&format!("(?i){}", alternatives.join("|"))).ok())
             .flatten();
