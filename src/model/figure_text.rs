@@ -271,18 +271,7 @@ pub(crate) fn read_line(
         })
         .collect();
     let sentences = sentences(text, &found);
-    let cx = LineCx {
-        input,
-        line,
-        found: &found,
-        sentences: &sentences,
-        sentence: found
-            .iter()
-            .map(|f| sentences.iter().position(|s| s.contains(&f.span.start)))
-            .collect(),
-        denied: sentences.iter().map(|_| OnceCell::new()).collect(),
-        lowered: sentences.iter().map(|_| OnceCell::new()).collect(),
-    };
+    let cx = LineCx::new(input, line, &found, &sentences);
     // At most one figure per line is read as a bold label or a stated total.
     let mut taken = None;
     let mut label_figure = None;
@@ -458,6 +447,28 @@ struct LineCx<'a> {
     lowered: Vec<OnceCell<String>>,
 }
 
+impl<'a> LineCx<'a> {
+    fn new(
+        input: &'a Input<'a>,
+        line: &'a Line<'a>,
+        found: &'a [Found],
+        sentences: &'a [Range<usize>],
+    ) -> Self {
+        LineCx {
+            input,
+            line,
+            found,
+            sentences,
+            sentence: found
+                .iter()
+                .map(|f| sentences.iter().position(|s| s.contains(&f.span.start)))
+                .collect(),
+            denied: sentences.iter().map(|_| OnceCell::new()).collect(),
+            lowered: sentences.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+}
+
 impl LineCx<'_> {
     /// The usable figure starting at `at`, emphasis and spaces aside.
     fn first_at(&self, at: usize, usable: &[bool]) -> Option<usize> {
@@ -614,15 +625,30 @@ impl LineCx<'_> {
     /// The label next to a prose figure, if any, and whether the figure is the note's own
     /// current value under it (a denied one still counts for "this sentence names it twice").
     fn prose_label(&self, i: usize, s: usize) -> Option<(String, bool)> {
+        let (before, after) = self.around(i, s)?;
+        if !may_have_label(before, after, self.input.synonyms) {
+            return None;
+        }
+        self.read_prose_label(i, s)
+    }
+
+    /// The text of sentence `s` before and after figure `i`.
+    fn around(&self, i: usize, s: usize) -> Option<(&str, &str)> {
         let f = self.found.get(i)?;
         let range = self.sentences.get(s)?;
         let text = self.line.text;
-        let before = text.get(range.start..f.span.start)?;
-        let after = text.get(f.span.end..range.end)?;
+        Some((
+            text.get(range.start..f.span.start)?,
+            text.get(f.span.end..range.end)?,
+        ))
+    }
+
+    /// [`LineCx::prose_label`] without its quick test first: every phrase next to the value
+    /// is tried.
+    fn read_prose_label(&self, i: usize, s: usize) -> Option<(String, bool)> {
+        let f = self.found.get(i)?;
+        let (before, after) = self.around(i, s)?;
         let syn = self.input.synonyms;
-        if !may_have_label(before, after, syn) {
-            return None;
-        }
         let unit = Some(f.quantity.unit);
         let words = words_before(before, 6);
         let prior = words.get(words.len().saturating_sub(2)..).unwrap_or(&[]);
@@ -966,6 +992,83 @@ fn abs(line: &Line<'_>, r: &Range<usize>) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::scan::SkipSet;
+
+    /// Every figure of `text` (one line, the note `Acme`), read for a prose label with the
+    /// quick test and without it: the two must agree.
+    fn prose_labels_agree(text: &str, synonyms: &Synonyms) -> Result<usize, String> {
+        let skip = SkipSet::new(Vec::new());
+        let input = Input::new(text, 0, &[], &[], &[], &skip, synonyms, vec!["acme".into()]);
+        let line = Line {
+            start: 0,
+            text,
+            section: None,
+        };
+        let found = find_quantities(text);
+        let sentences = sentences(text, &found);
+        let cx = LineCx::new(&input, &line, &found, &sentences);
+        let mut labelled = 0;
+        for i in 0..found.len() {
+            let Some(s) = cx.sentence_of(i) else { continue };
+            let (quick, full) = (cx.prose_label(i, s), cx.read_prose_label(i, s));
+            if quick != full {
+                return Err(format!("{text:?}, figure {i}: {quick:?} against {full:?}"));
+            }
+            labelled += usize::from(full.is_some());
+        }
+        Ok(labelled)
+    }
+
+    static BUILT_IN: LazyLock<Synonyms> = LazyLock::new(Synonyms::default);
+    /// Built-ins and configured phrases with `&`, apostrophes and hyphens.
+    static CONFIGURED: LazyLock<Synonyms> = LazyLock::new(|| {
+        let mut extra = std::collections::BTreeMap::new();
+        extra.insert(
+            "r&d spend".to_owned(),
+            vec!["o'neil count".to_owned(), "run-rate".to_owned()],
+        );
+        Synonyms::with_extra(extra)
+    });
+
+    #[test]
+    fn the_quick_label_test_keeps_every_label() {
+        let syn = Synonyms::default();
+        let cases = [
+            ("Acme is valued at $4.5B after the round.", 1),
+            ("It has raised a total of $1.8B to date.", 1),
+            ("Acme had 600 employees and $5M in revenue.", 2),
+            (
+                "Post-money valuation: $4.5B; about 24% of the team works on research.",
+                1,
+            ),
+            (
+                "Headcount grew 105% in 2024 while burn stayed near $233M a year.",
+                0,
+            ),
+            ("$6.1B valuation. 507k+ merchants.", 1),
+        ];
+        for (text, want) in cases {
+            assert_eq!(prose_labels_agree(text, &syn), Ok(want), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_quick_label_test_agrees_with_the_full_reading(
+            words in proptest::collection::vec(
+                "valued|at|of|in|post-money|valuation|Valuation|valuations|market|cap|total|raised|has|to|date|funding|revenue|ARR|annual|recurring|employees|employees'|headcount|staff|team|size|number|the|a|new|prior|its|Acme's|company's|grew|near|about|more than|\\$4.5B|600|1,200|24%|\\$5M|2024|r&d|spend|o'neil|count|run-rate|[.,;:|!?]|—|\\*\\*|_|\\(|\\)|x|é|ſ",
+                1..14,
+            ),
+            configured in proptest::bool::ANY,
+        ) {
+            let synonyms = if configured { &*CONFIGURED } else { &*BUILT_IN };
+            let text = words.join(" ");
+            if let Err(e) = prose_labels_agree(&text, synonyms) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+        }
+    }
 
     #[test]
     fn total_prefilter_keeps_every_line_the_pattern_reads() {
