@@ -26,6 +26,7 @@ use hashbrown::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use super::figure_quick::{Plain, plain_match};
 use super::scan::has_digit;
 
 /// ISO 4217 code such as `"USD"`.
@@ -368,22 +369,29 @@ fn approximate_marker(m: &str) -> Option<(usize, usize)> {
 }
 
 /// `NUM` as a whole: `1,234,567.5` (groups of three) or `1234.5`.
-fn is_plain_number(s: &str) -> bool {
+pub(crate) fn is_plain_number(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (int, frac) = match bytes.iter().position(|&b| b == b'.') {
         Some(dot) => (bytes.get(..dot).unwrap_or(&[]), bytes.get(dot + 1..)),
         None => (bytes, None),
     };
-    let digits = |t: &[u8]| !t.is_empty() && t.iter().all(u8::is_ascii_digit);
-    if frac.is_some_and(|f| !digits(f)) {
+    if frac.is_some_and(|f| f.is_empty() || !f.iter().all(u8::is_ascii_digit)) {
         return false;
     }
-    let mut groups = int.split(|&b| b == b',');
-    let first = groups.next().unwrap_or(&[]);
-    if !int.contains(&b',') {
-        return digits(first);
+    // Digits since the last comma; every group after a comma has three.
+    let mut run = 0;
+    let mut grouped = false;
+    for &b in int {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else if b == b',' && run > 0 && run <= 3 && (!grouped || run == 3) {
+            grouped = true;
+            run = 0;
+        } else {
+            return false;
+        }
     }
-    digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g))
+    run > 0 && (!grouped || run == 3)
 }
 
 /// One number with its own decorations, before markers and ranges apply.
@@ -690,12 +698,8 @@ fn search_from(text: &str, start: impl Fn(&str, usize) -> Option<usize>) -> Vec<
     let mut pos = 0;
     while pos <= text.len()
         && let Some(from) = start(text, pos)
-        && let Some(m) = SINGLE.find_at(text, from)
-        && let Some(c) = plain_hit(text, m.start(), m.end()).or_else(|| {
-            SINGLE
-                .captures_at(text, m.start())
-                .map(|c| Hit::from_captures(text, &c))
-        })
+        && let Some(c) = next_hit(text, from)
+        && let Some(m) = c.get(0)
     {
         // On rejection retry after the word the match started in (every position
         // inside it is glued to a letter or digit too); this keeps the scan linear.
@@ -719,6 +723,42 @@ fn search_from(text: &str, start: impl Fn(&str, usize) -> Option<usize>) -> Vec<
         pos = resume.max(next_char);
     }
     found
+}
+
+/// The first match of `SINGLE` in `text` from `from`, with its groups: read by hand when the
+/// text around its number decides it ([`plain_match`]), as most figures are, else searched.
+fn next_hit(text: &str, from: usize) -> Option<Hit<'_>> {
+    if let Some(plain) = plain_match(text, from) {
+        return Some(quick_hit(text, &plain));
+    }
+    let m = SINGLE.find_at(text, from)?;
+    plain_hit(text, m.start(), m.end()).or_else(|| {
+        SINGLE
+            .captures_at(text, m.start())
+            .map(|c| Hit::from_captures(text, &c))
+    })
+}
+
+/// A plain match's parts as the groups of `SINGLE`.
+fn quick_hit<'t>(text: &'t str, plain: &Plain) -> Hit<'t> {
+    let g = &*SINGLE_GROUPS;
+    let mut hit = Hit::empty(text);
+    let parts = [
+        (0, Some(plain.whole)),
+        (g.sign, plain.sign),
+        (g.cur, plain.currency),
+        (g.sign2, plain.sign2),
+        (g.n, Some(plain.number)),
+        (g.s, plain.scale),
+        (g.p, plain.percent),
+        (g.lo2, plain.plus),
+    ];
+    for (group, part) in parts {
+        if let Some((start, end)) = part {
+            hit.set(group, start, end);
+        }
+    }
+    hit
 }
 
 /// Where searching `text` for `SINGLE` from `pos` may start: `None` when no match is left.
@@ -1349,6 +1389,76 @@ mod tests {
         ) {
             let everywhere = search_from(&text, |_, pos| Some(pos));
             proptest::prop_assert_eq!(search_quantities(&text), everywhere);
+        }
+    }
+
+    /// Every match read by hand from any position is the match `SINGLE` finds there, with the
+    /// groups the regex gives it. The count of such matches.
+    fn quick_hits_agree_with_the_regex(text: &str) -> Result<usize, String> {
+        let mut quick = 0;
+        for pos in (0..=text.len()).filter(|p| text.is_char_boundary(*p)) {
+            let Some(plain) = plain_match(text, pos) else {
+                continue;
+            };
+            let (start, end) = plain.whole;
+            let Some(m) = SINGLE.find_at(text, pos) else {
+                return Err(format!(
+                    "{text:?} from {pos}: by hand {start}..{end}, regex none"
+                ));
+            };
+            if (m.start(), m.end()) != (start, end) {
+                return Err(format!(
+                    "{text:?} from {pos}: by hand {start}..{end}, regex {:?}",
+                    m.range()
+                ));
+            }
+            let by_hand = quick_hit(text, &plain);
+            let from_regex = SINGLE
+                .captures_at(text, m.start())
+                .map(|c| Hit::from_captures(text, &c));
+            if Some(&by_hand) != from_regex.as_ref() {
+                return Err(format!(
+                    "{text:?} from {pos}: groups by hand {:?}, regex {:?}",
+                    by_hand.slots,
+                    from_regex.map(|h| h.slots)
+                ));
+            }
+            quick += 1;
+        }
+        Ok(quick)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_numbers_are_what_the_pattern_reads_as_a_whole(text in "[0-9,.]{0,12}") {
+            let whole = Regex::new(&format!("^(?:{NUM})$")).unwrap();
+            proptest::prop_assert_eq!(is_plain_number(&text), whole.is_match(&text));
+        }
+    }
+
+    #[test]
+    fn quick_hits_cover_the_common_forms() {
+        let text = "raised $4.5B in 2024, 1,200 staff (up 20%), 478,000+ users, -3.2% margin, \
+                    €300m raised, −$5M loss, 12mn, revenue 3 bn, 1,2345, 1.2.3, $-4k, 5 thousand, \
+                    7billions, 9%+, ~$2B, US$3B, 4.5B USD, 1,000,000.5 and 0.5, About 40%, \
+                    around  $3B, approx. 12, ≈ 5k, roughly-2%, Around 7 million, COVID-19, FY2024";
+        let quick = quick_hits_agree_with_the_regex(text).unwrap();
+        assert!(quick >= 100, "only {quick} positions read by hand");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn quick_hits_agree_on_any_text(
+            text in "([0-9]{1,4}|[0-9]{1,3},[0-9]{3}|[,.%+:/_()* ]|\\t|\u{a0}|[-−–—]|[$€£¥₹]|k|K|m|M|mm|mn|bn|B|b|t|T|tn|s|x|th|D|thousand|Million|billions|lakh|crores|percent|per|cent|per cent|or|or more|or less|OR FEWER|dollars|Euros|USD|usd|EUR|CHF|US|CA|AU|CN|JP|~|≈|<|<=|>|>=|≥|≤|=|ſ|\u{212A}|é|about|About|approx|approx\\.|approximately|around|roughly|circa|c\\.|ca\\.|est\\.|over|more than|at least|upwards of|in excess of|under|less than|fewer than|up to|below|to|of|than|least|from|word|FY|Q){0,16}"
+        ) {
+            if let Err(e) = quick_hits_agree_with_the_regex(&text) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+            let by_regex = search_from(&text, |t, pos| {
+                SINGLE.find_at(t, pos).map(|_| pos)
+            });
+            proptest::prop_assert_eq!(search_quantities(&text), by_regex);
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod date;
 pub mod directive;
 pub mod figure;
+mod figure_quick;
 mod figure_text;
 pub mod figure_value;
 pub mod frontmatter;
