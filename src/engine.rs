@@ -328,6 +328,7 @@ fn check_index(
             let (mut findings, mut problems) = check_with(settings, note, &timer, |rule, out| {
                 rule.check_links(&cx, note, out)
             });
+            place_on_links(&mut findings, note);
             if !checked.done.get(id).copied().unwrap_or(false) {
                 let (f, p) = check_with(settings, note, &timer, |rule, out| {
                     rule.check_note(&local, note, out);
@@ -499,10 +500,11 @@ fn index_vault(
                 Some(timer) if depth == Depth::Whole => {
                     let (mut findings, problems) = check_local(settings, &note, timer);
                     place(&mut findings, &text);
-                    drop(text);
                     let outcome = (findings, problems);
                     note.keep_for_index();
                     drop_settled_links(&mut note, &paths);
+                    record_link_places(&mut note, &text);
+                    drop(text);
                     Some(outcome)
                 }
                 _ => None,
@@ -774,6 +776,31 @@ fn place(findings: &mut [Finding], text: &str) {
     }
 }
 
+/// Records where each link a check is left to make starts (see [`Link::record_place`]): a
+/// finding on one of them is then placed without reading the note again to report it.
+fn record_link_places(note: &mut Note, text: &str) {
+    if note.links.is_empty() && note.comment_links.is_empty() {
+        return;
+    }
+    let lines = LineIndex::new(text);
+    for link in note.links.iter_mut().chain(note.comment_links.iter_mut()) {
+        link.record_place(text, &lines);
+    }
+}
+
+/// Places the findings of `note` that lie inside one of its links whose place is recorded.
+fn place_on_links(findings: &mut [Finding], note: &Note) {
+    for f in findings.iter_mut().filter(|f| f.at.is_none()) {
+        let span = f.diagnostic.span;
+        f.at = note
+            .links
+            .iter()
+            .chain(&note.comment_links)
+            .find_map(|l| Some((l.place_of(span.start())?, l.place_of(span.end())?)))
+            .and_then(|(start, end)| Place::new(start, end));
+    }
+}
+
 /// Reads one note and parses it. Not UTF-8, binary (NUL bytes), too large or unreadable: a
 /// problem naming the reason (and, for bad bytes, where they are).
 fn read_and_parse(
@@ -971,7 +998,7 @@ mod tests {
     fn findings_of_a_note_read_whole_carry_their_place() {
         let dir = tempfile::tempdir().unwrap();
         // A BOM, CRLF line ends and a non-ASCII heading: columns count chars after the BOM.
-        let text = "\u{feff}# Café\r\n\r\nSee [[Missing]].\r\n\r\n*Updated 2020-01-01*\r\n";
+        let text = "\u{feff}# Café\r\n\r\nSee [[Missing]].\r\n\r\nCafé [[Gone#Part]] and [[Absent é]].\r\n\r\n*Updated 2020-01-01*\r\n";
         std::fs::write(dir.path().join("A.md"), text).unwrap();
         let settings = Settings::new(
             crate::config::LoadedConfig::defaults(),
@@ -984,17 +1011,31 @@ mod tests {
             time_rules: false,
         };
         let run = run(&settings, &request).unwrap();
-        let place = |rule: &str| {
-            let f = run.findings.iter().find(|f| f.rule == rule).unwrap();
+        let placed = |f: &Finding| {
             let expected = LineIndex::new(text).range(text, f.diagnostic.span);
             (f.at.map(Place::range), expected)
         };
+        let place = |rule: &str| placed(run.findings.iter().find(|f| f.rule == rule).unwrap());
         // A note-local finding is placed as the note is checked, as rendering would place it.
         let (at, expected) = place("stale-date");
         assert_eq!(at, Some(expected));
-        assert_eq!((expected.0.line, expected.0.column), (5, 10));
-        // A link finding comes after the text is dropped: the report reads the note again.
-        assert_eq!(place("broken-link").0, None);
+        assert_eq!((expected.0.line, expected.0.column), (7, 10));
+        // A link finding comes after the text is dropped: placed from where its link starts
+        // when the link is ASCII, else left for the report, which reads the note again.
+        let links: Vec<_> = run
+            .findings
+            .iter()
+            .filter(|f| f.rule == "broken-link")
+            .map(placed)
+            .collect();
+        assert_eq!(links.len(), 3, "{links:?}");
+        let [(missing, at_missing), (gone, at_gone), (absent, _)] = links.as_slice() else {
+            unreachable!()
+        };
+        assert_eq!(*missing, Some(*at_missing));
+        assert_eq!(*gone, Some(*at_gone));
+        assert_eq!((at_gone.0.line, at_gone.0.column), (5, 8));
+        assert_eq!(*absent, None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! This module only describes what the note says. Whether a target exists is decided by
 //! `index.rs`, the one place that resolves links.
 
+use super::line_index::{LineCol, LineIndex};
 use super::span::Span;
 
 /// How a link was written.
@@ -103,6 +104,10 @@ pub struct Link {
     pub anchor: Option<Anchor>,
     /// The `#...` part in the source, when there is one.
     pub anchor_span: Option<Span>,
+    /// Where the link starts (1-based line and column), recorded when it is written on one line
+    /// in ASCII: any offset inside it is then placed without the note's text
+    /// ([`Link::place_of`]).
+    pub place: Option<(u32, u32)>,
 }
 
 impl Link {
@@ -148,7 +153,33 @@ impl Link {
             path: decode(path).trim().to_string(),
             anchor,
             anchor_span,
+            place: None,
         }
+    }
+
+    /// Records where the link starts in `text` (its note's text, indexed by `lines`), when it
+    /// is written on one line in ASCII: then each byte of it is one column.
+    pub fn record_place(&mut self, text: &str, lines: &LineIndex) {
+        let simple = text
+            .get(self.span.range())
+            .is_some_and(|t| t.is_ascii() && !t.contains(['\n', '\r']));
+        if simple {
+            let at = lines.line_col(text, self.span.start());
+            self.place = u32::try_from(at.line)
+                .ok()
+                .zip(u32::try_from(at.column).ok());
+        }
+    }
+
+    /// The line and column of `offset`, an offset inside the link (its end included), when
+    /// the link's place was recorded: what the note's line index would say.
+    pub fn place_of(&self, offset: usize) -> Option<LineCol> {
+        let (line, column) = self.place?;
+        let into = offset.checked_sub(self.span.start())?;
+        (offset <= self.span.end()).then(|| LineCol {
+            line: line as usize,
+            column: column as usize + into,
+        })
     }
 
     /// `[[#Heading]]`, `[text](#slug)`: the link points into its own note.
@@ -243,6 +274,42 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_on_one_ascii_line_places_every_offset_in_it() {
+        let text = "# Über\nSee [[Note#Part]] and [a\nb](x.md) and [[Café]].\n";
+        let lines = LineIndex::new(text);
+        let at = |needle: &str| text.find(needle).unwrap();
+        let mut wiki = Link::from_target(
+            LinkKind::Wiki,
+            Span::new(at("[[Note"), at(" and [a")),
+            Span::new(at("Note#"), at("]] and [a")),
+            "Note#Part",
+        );
+        wiki.record_place(text, &lines);
+        for offset in wiki.span.start()..=wiki.span.end() {
+            assert_eq!(wiki.place_of(offset), Some(lines.line_col(text, offset)));
+        }
+        assert_eq!(wiki.place_of(wiki.span.start() - 1), None);
+        assert_eq!(wiki.place_of(wiki.span.end() + 1), None);
+        // Over two lines, or with a non-ASCII char: no place, the report reads the note.
+        let mut spread = Link::from_target(
+            LinkKind::Markdown,
+            Span::new(at("[a"), at(" and [[Caf")),
+            Span::new(at("x.md"), at(") and")),
+            "x.md",
+        );
+        spread.record_place(text, &lines);
+        assert_eq!(spread.place_of(spread.span.start()), None);
+        let mut accented = Link::from_target(
+            LinkKind::Wiki,
+            Span::new(at("[[Caf"), at(".\n")),
+            Span::new(at("Café"), at("]].")),
+            "Café",
+        );
+        accented.record_place(text, &lines);
+        assert_eq!(accented.place_of(accented.span.start()), None);
+    }
 
     fn link(kind: LinkKind, raw: &str) -> Link {
         Link::from_target(kind, Span::new(0, 0), Span::new(10, 10 + raw.len()), raw)

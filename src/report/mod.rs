@@ -1,8 +1,9 @@
 //! Rendering a run: human (miette), JSON (the contract), GitHub workflow commands, SARIF. The
 //! only place besides `main.rs` that writes to the terminal.
 //!
-//! Notes are re-read here, only when they have findings: the model keeps spans, not text. They
-//! are read and rendered on the run's threads, a batch at a time, and written in the findings'
+//! Notes are re-read here, only when they have findings that need their text: the model keeps
+//! spans, not text, and most findings come placed (line and column) from the check. They are
+//! read and rendered on the run's threads, a batch at a time, and written in the findings'
 //! order. Every renderer gets the same sorted findings, so output never depends on threads.
 
 use std::cell::RefCell;
