@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::discover::{self, DiscoverError};
 use crate::finding::{Diagnostic, Finding, Place, Severity};
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
-use crate::model::{LineCol, LineIndex, Link, Note};
+use crate::model::{LineCol, LineCursor, LineIndex, Link, Note};
 use crate::rules::{Context, NoteContext, Rule};
 use crate::settings::{ActiveRule, Settings};
 use crate::targets::Targets;
@@ -782,9 +782,10 @@ fn record_link_places(note: &mut Note, text: &str) {
     if note.links.is_empty() && note.comment_links.is_empty() {
         return;
     }
-    let lines = LineIndex::new(text);
+    // Links come in the order they are written, then the links in comments in theirs.
+    let mut lines = LineCursor::new(text);
     for link in note.links.iter_mut().chain(note.comment_links.iter_mut()) {
-        link.record_place(text, &lines);
+        link.record_place(text, &mut lines);
     }
 }
 

@@ -104,6 +104,46 @@ impl LineIndex {
     }
 }
 
+/// Lines and columns of offsets of one text, as [`LineIndex::line_col`] gives them, counted
+/// from each offset to the next rather than by indexing every line first: for a few offsets in
+/// increasing order (a note's links), one pass over the text and no allocation.
+pub struct LineCursor<'t> {
+    text: &'t str,
+    /// Built for a text with a `\r`, whose line breaks are not all `\n`.
+    index: Option<LineIndex>,
+    /// The 0-based line of `at`.
+    line0: usize,
+    at: usize,
+}
+
+impl<'t> LineCursor<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LineCursor {
+            text,
+            index: memchr::memchr(b'\r', text.as_bytes()).map(|_| LineIndex::new(text)),
+            line0: 0,
+            at: 0,
+        }
+    }
+
+    /// Line and column of `offset`; cheapest when offsets come in increasing order.
+    pub fn line_col(&mut self, offset: usize) -> LineCol {
+        if let Some(index) = &self.index {
+            return index.line_col(self.text, offset);
+        }
+        let offset = clamp(self.text, offset);
+        if offset < self.at {
+            (self.line0, self.at) = (0, 0);
+        }
+        let bytes = self.text.as_bytes();
+        self.line0 += newlines(bytes.get(self.at..offset).unwrap_or_default());
+        self.at = offset;
+        let before = bytes.get(..offset).unwrap_or_default();
+        let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        column_at(self.text, self.line0, start, offset)
+    }
+}
+
 /// How many `\n` `bytes` holds, counted 64 bytes at a time in a byte-wide sum that the
 /// compiler turns into vector instructions.
 fn newlines(bytes: &[u8]) -> usize {
@@ -183,6 +223,25 @@ mod tests {
                 lines.range(&text, span)
             );
             proptest::prop_assert_eq!(lines.line(a), lines.line_col(&text, a).line);
+        }
+    }
+
+    proptest::proptest! {
+        /// The cursor places offsets, in any order, as the index does.
+        #[test]
+        fn the_cursor_agrees_with_the_index(
+            text in "(\u{feff})?(a|é|\n|\r|\r\n|🦀){0,16}",
+            mut offsets in proptest::collection::vec(0usize..40, 0..6),
+            sorted in proptest::bool::ANY,
+        ) {
+            if sorted {
+                offsets.sort_unstable();
+            }
+            let lines = LineIndex::new(&text);
+            let mut cursor = LineCursor::new(&text);
+            for offset in offsets {
+                proptest::prop_assert_eq!(cursor.line_col(offset), lines.line_col(&text, offset));
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 //! This module only describes what the note says. Whether a target exists is decided by
 //! `index.rs`, the one place that resolves links.
 
-use super::line_index::{LineCol, LineIndex};
+use super::line_index::{LineCol, LineCursor};
 use super::span::Span;
 
 /// How a link was written.
@@ -157,14 +157,14 @@ impl Link {
         }
     }
 
-    /// Records where the link starts in `text` (its note's text, indexed by `lines`), when it
-    /// is written on one line in ASCII: then each byte of it is one column.
-    pub fn record_place(&mut self, text: &str, lines: &LineIndex) {
+    /// Records where the link starts in `text` (its note's text, read by `lines`), when it is
+    /// written on one line in ASCII: then each byte of it is one column.
+    pub fn record_place(&mut self, text: &str, lines: &mut LineCursor<'_>) {
         let simple = text
             .get(self.span.range())
             .is_some_and(|t| t.is_ascii() && !t.contains(['\n', '\r']));
         if simple {
-            let at = lines.line_col(text, self.span.start());
+            let at = lines.line_col(self.span.start());
             self.place = u32::try_from(at.line)
                 .ok()
                 .zip(u32::try_from(at.column).ok());
@@ -278,7 +278,8 @@ mod tests {
     #[test]
     fn a_link_on_one_ascii_line_places_every_offset_in_it() {
         let text = "# Über\nSee [[Note#Part]] and [a\nb](x.md) and [[Café]].\n";
-        let lines = LineIndex::new(text);
+        let lines = super::super::LineIndex::new(text);
+        let mut cursor = LineCursor::new(text);
         let at = |needle: &str| text.find(needle).unwrap();
         let mut wiki = Link::from_target(
             LinkKind::Wiki,
@@ -286,7 +287,7 @@ mod tests {
             Span::new(at("Note#"), at("]] and [a")),
             "Note#Part",
         );
-        wiki.record_place(text, &lines);
+        wiki.record_place(text, &mut cursor);
         for offset in wiki.span.start()..=wiki.span.end() {
             assert_eq!(wiki.place_of(offset), Some(lines.line_col(text, offset)));
         }
@@ -299,7 +300,7 @@ mod tests {
             Span::new(at("x.md"), at(") and")),
             "x.md",
         );
-        spread.record_place(text, &lines);
+        spread.record_place(text, &mut cursor);
         assert_eq!(spread.place_of(spread.span.start()), None);
         let mut accented = Link::from_target(
             LinkKind::Wiki,
@@ -307,7 +308,7 @@ mod tests {
             Span::new(at("Café"), at("]].")),
             "Café",
         );
-        accented.record_place(text, &lines);
+        accented.record_place(text, &mut cursor);
         assert_eq!(accented.place_of(accented.span.start()), None);
     }
 

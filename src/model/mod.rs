@@ -15,7 +15,7 @@ pub mod note;
 pub mod scan;
 pub mod span;
 
-pub use line_index::{LineCol, LineIndex};
+pub use line_index::{LineCol, LineCursor, LineIndex};
 pub use link::{Anchor, Chain, Link, LinkKind};
 pub use note::{Note, ParseOptions};
 pub use span::Span;
