@@ -623,26 +623,35 @@ impl Paths {
         if normal.is_empty() {
             return Resolution::Missing;
         }
-        let mut key = fold(&normal);
+        // The folded path with `.md` after it; most paths are short and ASCII: on the stack.
+        let mut stack = [0u8; 256];
+        let folded;
+        let with_md = match fold_ascii_with_md(&normal, &mut stack) {
+            Some(key) => key,
+            None => {
+                folded = fold(&normal) + ".md";
+                folded.as_str()
+            }
+        };
+        let key = with_md.strip_suffix(".md").unwrap_or(with_md);
         // 2. An exact vault path wins: as written, then with `.md`.
-        if let Some(t) = self.at_path(&key) {
+        if let Some(t) = self.at_path(key) {
             return self.target_resolution(t, Vec::new());
         }
-        let written = key.len();
-        key.push_str(".md");
-        if let Some(t) = self.at_path(&key) {
+        if let Some(t) = self.at_path(with_md) {
             return self.target_resolution(t, Vec::new());
         }
-        key.truncate(written);
         if is_relative || path.starts_with('/') {
             return Resolution::Missing;
         }
         // 3. Files whose path ends with `/target` or `/target.md`.
         let (dir, name) = match key.rsplit_once('/') {
             Some((d, n)) => (Some(d), n),
-            None => (None, key.as_str()),
+            None => (None, key),
         };
-        let mut candidates: Vec<Target> = Vec::new();
+        // Most links have one candidate: it is kept apart, and a list is made for the others.
+        let mut only: Option<Target> = None;
+        let mut others: Vec<Target> = Vec::new();
         let note_name = name.strip_suffix(".md");
         for probe in [Some(name), note_name].into_iter().flatten() {
             let named = self
@@ -664,15 +673,23 @@ impl Paths {
                         parent == d || parent.ends_with(&format!("/{d}"))
                     }
                 };
-                if matches_name && in_dir && !candidates.contains(&t) {
-                    candidates.push(t);
+                if matches_name && in_dir && only != Some(t) && !others.contains(&t) {
+                    match only {
+                        None => only = Some(t),
+                        Some(_) => others.push(t),
+                    }
                 }
             }
         }
         // One candidate (most links): nothing to rank, no other to name.
-        if let [only] = candidates.as_slice() {
-            return self.target_resolution(*only, Vec::new());
-        }
+        let mut candidates = match (only, others.is_empty()) {
+            (None, _) => return Resolution::Missing,
+            (Some(t), true) => return self.target_resolution(t, Vec::new()),
+            (Some(t), false) => {
+                others.insert(0, t);
+                others
+            }
+        };
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
         let from_key = fold(from_folder());
@@ -774,6 +791,21 @@ fn note_name(path: &str) -> &str {
 /// A path's last segment.
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
+}
+
+/// `path` folded as [`fold`] folds it, with `.md` after it, written into `buf`: `None` for a
+/// path that is not ASCII or does not fit.
+fn fold_ascii_with_md<'b>(path: &str, buf: &'b mut [u8; 256]) -> Option<&'b str> {
+    if !path.is_ascii() {
+        return None;
+    }
+    let len = path.len();
+    let out = buf.get_mut(..len + 3)?;
+    let (name, ext) = out.split_at_mut(len);
+    name.copy_from_slice(path.as_bytes());
+    name.make_ascii_lowercase();
+    ext.copy_from_slice(b".md");
+    std::str::from_utf8(out).ok()
 }
 
 /// Adds the folders above `path` to `folders`.
@@ -1059,6 +1091,18 @@ mod tests {
         assert!(!anchors.lists(&[(1, "Acme"), (3, "Funding"), (3, "Series B (2024)")]));
         assert!(!anchors.lists(&[(1, "Acme"), (2, "Funding")]));
         assert!(!anchors.lists(&[(1, "Acme"), (2, "Funding"), (3, "Series  B (2024)")]));
+    }
+
+    #[test]
+    fn paths_fold_on_the_stack_as_fold_does() {
+        let mut buf = [0; 256];
+        for path in ["Notes/Acme Corp", "a.md", "", "UPPER/lower-Mixed_1"] {
+            let expected = fold(path) + ".md";
+            assert_eq!(fold_ascii_with_md(path, &mut buf), Some(expected.as_str()));
+        }
+        assert_eq!(fold_ascii_with_md("Café", &mut buf), None);
+        assert_eq!(fold_ascii_with_md(&"x".repeat(254), &mut buf), None);
+        assert!(fold_ascii_with_md(&"x".repeat(253), &mut buf).is_some());
     }
 
     #[test]
