@@ -102,12 +102,41 @@ pub struct Link {
     /// Empty for same-note links (`[[#Heading]]`).
     pub path: String,
     pub anchor: Option<Anchor>,
-    /// The `#...` part in the source, when there is one.
-    pub anchor_span: Option<Span>,
-    /// Where the link starts (1-based line and column), recorded when it is written on one line
-    /// in ASCII: any offset inside it is then placed without the note's text
-    /// ([`Link::place_of`]).
-    pub place: Option<(u32, u32)>,
+    /// The `#...` part in the source ([`Link::anchor_span`]); empty when there is none. Kept
+    /// as a plain span: an `Option` would take four more bytes of every link a note keeps.
+    anchor_at: Span,
+    /// Where the link starts, recorded when it is written on one line in ASCII: any offset
+    /// inside it is then placed without the note's text ([`Link::place_of`]). The 1-based line
+    /// and column packed in one word, as every link a note keeps until the end of a run has
+    /// one ([`PackedPlace`]).
+    pub place: Option<PackedPlace>,
+}
+
+/// A 1-based line (up to 1,048,575) and column (up to 4,095) in 32 bits. A link past either
+/// bound has no recorded place: the report reads its note again to place it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackedPlace(std::num::NonZeroU32);
+
+const COLUMN_BITS: u32 = 12;
+
+impl PackedPlace {
+    pub fn new(at: LineCol) -> Option<PackedPlace> {
+        let line = u32::try_from(at.line)
+            .ok()
+            .filter(|l| *l < 1 << (32 - COLUMN_BITS))?;
+        let column = u32::try_from(at.column)
+            .ok()
+            .filter(|c| *c < 1 << COLUMN_BITS)?;
+        std::num::NonZeroU32::new(line << COLUMN_BITS | column).map(PackedPlace)
+    }
+
+    pub fn get(self) -> LineCol {
+        let packed = self.0.get();
+        LineCol {
+            line: (packed >> COLUMN_BITS) as usize,
+            column: (packed & ((1 << COLUMN_BITS) - 1)) as usize,
+        }
+    }
 }
 
 impl Link {
@@ -143,18 +172,32 @@ impl Link {
                 _ => Some(anchor),
             }
         });
-        let anchor_span = hash_at
+        let anchor_at = hash_at
             .filter(|_| anchor.is_some())
-            .map(|i| Span::new(target_span.start() + i, target_span.start() + raw.len()));
+            .map_or(Span::default(), |i| {
+                Span::new(target_span.start() + i, target_span.start() + raw.len())
+            });
         Link {
             kind,
             span,
             target_span,
             path: decode(path).trim().to_string(),
             anchor,
-            anchor_span,
+            anchor_at,
             place: None,
         }
+    }
+
+    /// The `#...` part in the source, when there is one (it holds the `#`, so it is never
+    /// empty).
+    pub fn anchor_span(&self) -> Option<Span> {
+        (!self.anchor_at.is_empty()).then_some(self.anchor_at)
+    }
+
+    /// Findings on the anchor point at the whole target instead (a reference link, whose
+    /// destination is elsewhere in the note).
+    pub fn forget_anchor_span(&mut self) {
+        self.anchor_at = Span::default();
     }
 
     /// Records where the link starts in `text` (its note's text, read by `lines`), when it is
@@ -164,21 +207,18 @@ impl Link {
             .get(self.span.range())
             .is_some_and(|t| t.is_ascii() && !t.contains(['\n', '\r']));
         if simple {
-            let at = lines.line_col(self.span.start());
-            self.place = u32::try_from(at.line)
-                .ok()
-                .zip(u32::try_from(at.column).ok());
+            self.place = PackedPlace::new(lines.line_col(self.span.start()));
         }
     }
 
     /// The line and column of `offset`, an offset inside the link (its end included), when
     /// the link's place was recorded: what the note's line index would say.
     pub fn place_of(&self, offset: usize) -> Option<LineCol> {
-        let (line, column) = self.place?;
+        let start = self.place?.get();
         let into = offset.checked_sub(self.span.start())?;
-        (offset <= self.span.end()).then(|| LineCol {
-            line: line as usize,
-            column: column as usize + into,
+        (offset <= self.span.end()).then_some(LineCol {
+            column: start.column + into,
+            ..start
         })
     }
 
@@ -274,6 +314,23 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_stays_eighty_bytes() {
+        // Every link a note keeps stays in memory until the end of a run.
+        assert!(std::mem::size_of::<Link>() <= 80);
+    }
+
+    #[test]
+    fn places_pack_into_one_word_within_their_bounds() {
+        for (line, column) in [(1, 1), (1, 4095), (1_048_575, 1), (70_000, 2_000)] {
+            let at = LineCol { line, column };
+            assert_eq!(PackedPlace::new(at).map(PackedPlace::get), Some(at));
+        }
+        for (line, column) in [(1, 4096), (1_048_576, 1), (0, 0), (usize::MAX, 1)] {
+            assert_eq!(PackedPlace::new(LineCol { line, column }), None);
+        }
+    }
 
     #[test]
     fn a_link_on_one_ascii_line_places_every_offset_in_it() {
@@ -372,7 +429,7 @@ mod tests {
     #[test]
     fn anchor_span_points_at_hash() {
         let l = link(LinkKind::Wiki, "Note#Head");
-        assert_eq!(l.anchor_span, Some(Span::new(14, 19)));
+        assert_eq!(l.anchor_span(), Some(Span::new(14, 19)));
     }
 
     #[test]

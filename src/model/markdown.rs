@@ -580,7 +580,7 @@ impl<'a> Walker<'_, 'a> {
         if target_rel == 0 {
             // A reference link (`[t][ref]`): the destination is elsewhere in the note, so
             // findings point at the link as a whole.
-            link.anchor_span = None;
+            link.forget_anchor_span();
         }
         self.out.links.push(link);
     }
@@ -710,7 +710,7 @@ mod tests {
         let got: Vec<(&str, Option<&str>)> = body
             .links
             .iter()
-            .map(|l| (l.path.as_str(), l.anchor_span.map(|s| &text[s.range()])))
+            .map(|l| (l.path.as_str(), l.anchor_span().map(|s| &text[s.range()])))
             .collect();
         assert_eq!(got, [("Other Note.md", None), ("N.md", Some("#h"))]);
         assert_eq!(&text[body.links[0].target_span.range()], "[t][r]");

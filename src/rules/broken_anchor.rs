@@ -60,7 +60,7 @@ impl Rule for BrokenAnchor {
             let Some(target) = cx.index.note(id) else {
                 continue;
             };
-            let span = link.anchor_span.unwrap_or(link.target_span);
+            let span = link.anchor_span().unwrap_or(link.target_span);
             let in_note = if link.is_same_note() {
                 "this note".to_string()
             } else {
