@@ -112,8 +112,9 @@ fn resolve(bencher: Bencher, kind: &str) {
 
 /// Writing a checked run's report: `human` draws every finding's snippet with miette,
 /// `json` places every finding. 200 generated notes are written to a temporary folder (the
-/// report reads a note again for its findings) and checked with every rule; most of their
-/// links lead outside those 200 notes, so each note has findings.
+/// human report reads a note again to draw its findings, the others for a finding that was not
+/// placed as the note was checked) and checked with every rule; most of their links lead
+/// outside those 200 notes, so each note has findings.
 #[divan::bench(args = ["human", "json"], sample_count = 20)]
 fn report(bencher: Bencher, format: &str) {
     let format = match format {
