@@ -235,13 +235,16 @@ fn word_after(text: &str) -> Option<&str> {
     text.get(..end)
 }
 
-/// `word` (ASCII letters) lower-cased on the stack; `None` when longer than any word tested.
-fn lowered(word: &str, buf: &mut [u8; 16]) -> Option<usize> {
+/// Whether `word` (ASCII letters), lower-cased on the stack, passes `test`; false when it is
+/// longer than any word tested.
+fn lowered_is(word: &str, test: impl Fn(&[u8]) -> bool) -> bool {
+    let mut buf = [0; 16];
     let bytes = word.as_bytes();
-    let out = buf.get_mut(..bytes.len())?;
-    out.copy_from_slice(bytes);
-    out.make_ascii_lowercase();
-    Some(bytes.len())
+    buf.get_mut(..bytes.len()).is_some_and(|out| {
+        out.copy_from_slice(bytes);
+        out.make_ascii_lowercase();
+        test(out)
+    })
 }
 
 /// Whether the ASCII letters `word` may end a marker (`about`, `at least`) or a currency code.
@@ -250,83 +253,58 @@ fn lowered(word: &str, buf: &mut [u8; 16]) -> Option<usize> {
 /// answer "not sure" more often.
 fn may_end_prefix_word(word: &str) -> bool {
     let last3 = word.get(word.len().saturating_sub(3)..).unwrap_or(word);
-    is_code(last3) || {
-        let mut buf = [0; 16];
-        lowered(word, &mut buf).is_some_and(|n| {
+    is_code(last3)
+        || lowered_is(word, |w| {
             matches!(
-                buf.get(..n),
-                Some(
-                    b"about"
-                        | b"approx"
-                        | b"approximately"
-                        | b"around"
-                        | b"roughly"
-                        | b"circa"
-                        | b"c"
-                        | b"ca"
-                        | b"est"
-                        | b"over"
-                        | b"than"
-                        | b"least"
-                        | b"of"
-                        | b"under"
-                        | b"to"
-                        | b"below"
-                )
+                w,
+                b"about"
+                    | b"approx"
+                    | b"approximately"
+                    | b"around"
+                    | b"roughly"
+                    | b"circa"
+                    | b"c"
+                    | b"ca"
+                    | b"est"
+                    | b"over"
+                    | b"than"
+                    | b"least"
+                    | b"of"
+                    | b"under"
+                    | b"to"
+                    | b"below"
             )
         })
-    }
 }
 
 fn is_code(word: &str) -> bool {
-    let mut buf = [0; 16];
-    lowered(word, &mut buf).is_some_and(|n| {
+    lowered_is(word, |w| {
         matches!(
-            buf.get(..n),
-            Some(
-                b"usd"
-                    | b"eur"
-                    | b"gbp"
-                    | b"jpy"
-                    | b"cny"
-                    | b"rmb"
-                    | b"inr"
-                    | b"cad"
-                    | b"aud"
-                    | b"chf"
-            )
+            w,
+            b"usd" | b"eur" | b"gbp" | b"jpy" | b"cny" | b"rmb" | b"inr" | b"cad" | b"aud" | b"chf"
         )
     })
 }
 
 /// A scale word as the pattern reads it after a number (`5M`, `3 billion`, `2 lakhs`).
 fn is_scale(word: &str) -> bool {
-    let mut buf = [0; 16];
-    lowered(word, &mut buf).is_some_and(|n| {
-        let word = buf.get(..n).unwrap_or(&[]);
-        let singular = word.strip_suffix(b"s").unwrap_or(word);
-        matches!(
-            word,
-            b"k" | b"mm" | b"mn" | b"m" | b"bn" | b"b" | b"tn" | b"t"
-        ) || matches!(
-            singular,
-            b"thousand" | b"million" | b"billion" | b"trillion" | b"lakh" | b"crore"
-        )
+    lowered_is(word, |w| {
+        let singular = w.strip_suffix(b"s").unwrap_or(w);
+        matches!(w, b"k" | b"mm" | b"mn" | b"m" | b"bn" | b"b" | b"tn" | b"t")
+            || matches!(
+                singular,
+                b"thousand" | b"million" | b"billion" | b"trillion" | b"lakh" | b"crore"
+            )
     })
 }
 
 /// A word that may follow a number, a scale or `%` as part of the figure (`5 percent`,
 /// `$5M USD`, `500 or more`), scale words aside.
 fn is_tail_word(word: &str) -> bool {
-    is_code(word) || {
-        let mut buf = [0; 16];
-        lowered(word, &mut buf).is_some_and(|n| {
-            matches!(
-                buf.get(..n),
-                Some(b"percent" | b"per" | b"or" | b"dollars" | b"euros")
-            )
+    is_code(word)
+        || lowered_is(word, |w| {
+            matches!(w, b"percent" | b"per" | b"or" | b"dollars" | b"euros")
         })
-    }
 }
 
 #[cfg(test)]

@@ -1359,14 +1359,22 @@ mod tests {
         }
     }
 
+    /// Figures in their common forms, and near misses of them.
+    const COMMON_FORMS: &str = "raised $4.5B in 2024, 1,200 staff (up 20%), 478,000+ users, \
+        -3.2% margin, €300m raised, −$5M loss, 12mn, revenue 3 bn, 1,2345, 1.2.3, $-4k, \
+        5 thousand, 7billions, 9%+, ~$2B, US$3B, 4.5B USD, 1,000,000.5 and 0.5, About 40%, \
+        around  $3B, approx. 12, ≈ 5k, roughly-2%, Around 7 million, COVID-19, FY2024";
+
     #[test]
     fn plain_hits_cover_the_common_forms() {
-        let text = "$4.5B valuation, 1,200 staff (up 20%), 478,000+ users, -3.2% margin, \
-                    €300m raised, −$5M loss, 12mn, 3 bn, 2024, 1,2345, 1.2.3, $-4k, 5 thousand, \
-                    7billions, 9%+, ~$2B, US$3B, 4.5B USD, 1,000,000.5 and 0.5, About 40%, \
-                    around  $3B, approx. 12, ≈ 5k, roughly-2%, Around 7 million";
-        let plain = plain_hits_agree_with_the_regex(text).unwrap();
+        let plain = plain_hits_agree_with_the_regex(COMMON_FORMS).unwrap();
         assert!(plain >= 20, "only {plain} plain matches");
+    }
+
+    #[test]
+    fn quick_hits_cover_the_common_forms() {
+        let quick = quick_hits_agree_with_the_regex(COMMON_FORMS).unwrap();
+        assert!(quick >= 100, "only {quick} positions read by hand");
     }
 
     proptest::proptest! {
@@ -1434,16 +1442,6 @@ mod tests {
             let whole = Regex::new(&format!("^(?:{NUM})$")).unwrap();
             proptest::prop_assert_eq!(is_plain_number(&text), whole.is_match(&text));
         }
-    }
-
-    #[test]
-    fn quick_hits_cover_the_common_forms() {
-        let text = "raised $4.5B in 2024, 1,200 staff (up 20%), 478,000+ users, -3.2% margin, \
-                    €300m raised, −$5M loss, 12mn, revenue 3 bn, 1,2345, 1.2.3, $-4k, 5 thousand, \
-                    7billions, 9%+, ~$2B, US$3B, 4.5B USD, 1,000,000.5 and 0.5, About 40%, \
-                    around  $3B, approx. 12, ≈ 5k, roughly-2%, Around 7 million, COVID-19, FY2024";
-        let quick = quick_hits_agree_with_the_regex(text).unwrap();
-        assert!(quick >= 100, "only {quick} positions read by hand");
     }
 
     proptest::proptest! {

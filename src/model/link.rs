@@ -338,34 +338,34 @@ mod tests {
         let lines = super::super::LineIndex::new(text);
         let mut cursor = LineCursor::new(text);
         let at = |needle: &str| text.find(needle).unwrap();
-        let mut wiki = Link::from_target(
+        // The link from `from` to `to` with its target from `target` to `target_end`.
+        let mut placed = |kind, (from, to), (target, target_end), raw| {
+            let span = Span::new(at(from), at(to));
+            let mut link =
+                Link::from_target(kind, span, Span::new(at(target), at(target_end)), raw);
+            link.record_place(text, &mut cursor);
+            link
+        };
+        let wiki = placed(
             LinkKind::Wiki,
-            Span::new(at("[[Note"), at(" and [a")),
-            Span::new(at("Note#"), at("]] and [a")),
+            ("[[Note", " and [a"),
+            ("Note#", "]] and [a"),
             "Note#Part",
         );
-        wiki.record_place(text, &mut cursor);
         for offset in wiki.span.start()..=wiki.span.end() {
             assert_eq!(wiki.place_of(offset), Some(lines.line_col(text, offset)));
         }
         assert_eq!(wiki.place_of(wiki.span.start() - 1), None);
         assert_eq!(wiki.place_of(wiki.span.end() + 1), None);
         // Over two lines, or with a non-ASCII char: no place, the report reads the note.
-        let mut spread = Link::from_target(
+        let spread = placed(
             LinkKind::Markdown,
-            Span::new(at("[a"), at(" and [[Caf")),
-            Span::new(at("x.md"), at(") and")),
+            ("[a", " and [[Caf"),
+            ("x.md", ") and"),
             "x.md",
         );
-        spread.record_place(text, &mut cursor);
         assert_eq!(spread.place_of(spread.span.start()), None);
-        let mut accented = Link::from_target(
-            LinkKind::Wiki,
-            Span::new(at("[[Caf"), at(".\n")),
-            Span::new(at("Café"), at("]].")),
-            "Café",
-        );
-        accented.record_place(text, &mut cursor);
+        let accented = placed(LinkKind::Wiki, ("[[Caf", ".\n"), ("Café", "]]."), "Café");
         assert_eq!(accented.place_of(accented.span.start()), None);
     }
 
