@@ -66,23 +66,8 @@ impl LineIndex {
     /// the index when `text` has no `\r`: two counts of `\n` cost less than recording every
     /// line start, for the one or two findings most notes have.
     pub fn range_once(text: &str, span: Span) -> (LineCol, LineCol) {
-        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-            return LineIndex::new(text).range(text, span);
-        }
-        let bytes = text.as_bytes();
-        let (from, to) = (clamp(text, span.start()), clamp(text, span.end()));
-        let from_line0 = newlines(bytes.get(..from).unwrap_or_default());
-        let to_line0 = match bytes.get(from..to) {
-            Some(between) => from_line0 + newlines(between),
-            // A span built backwards: its end is counted on its own.
-            None => newlines(bytes.get(..to).unwrap_or_default()),
-        };
-        let at = |line0: usize, offset: usize| {
-            let before = bytes.get(..offset).unwrap_or_default();
-            let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-            column_at(text, line0, start, offset)
-        };
-        (at(from_line0, from), at(to_line0, to))
+        let mut lines = LineCursor::new(text);
+        (lines.line_col(span.start()), lines.line_col(span.end()))
     }
 
     /// Line and column of a span's start and end: where a finding is shown.
@@ -132,6 +117,7 @@ impl<'t> LineCursor<'t> {
             return index.line_col(self.text, offset);
         }
         let offset = clamp(self.text, offset);
+        // An offset before the last one (a span built backwards) is counted from the start.
         if offset < self.at {
             (self.line0, self.at) = (0, 0);
         }
