@@ -790,14 +790,24 @@ fn record_link_places(note: &mut Note, text: &str) {
 }
 
 /// Places the findings of `note` that lie inside one of its links whose place is recorded.
+///
+/// Links never overlap (a wikilink cannot hold another, and comment links lie where body
+/// links do not), so the one link that can hold a span is the last link starting at or
+/// before it: a binary search per finding keeps a note with 400,000 broken links linear.
 fn place_on_links(findings: &mut [Finding], note: &Note) {
-    for f in findings.iter_mut().filter(|f| f.at.is_none()) {
+    let mut pending = findings.iter_mut().filter(|f| f.at.is_none()).peekable();
+    if pending.peek().is_none() {
+        return;
+    }
+    let mut links: Vec<&Link> = note.links.iter().chain(&note.comment_links).collect();
+    links.sort_by_key(|l| l.span.start());
+    for f in pending {
         let span = f.diagnostic.span;
-        f.at = note
-            .links
-            .iter()
-            .chain(&note.comment_links)
-            .find_map(|l| Some((l.place_of(span.start())?, l.place_of(span.end())?)))
+        let before = links.partition_point(|l| l.span.start() <= span.start());
+        f.at = before
+            .checked_sub(1)
+            .and_then(|i| links.get(i))
+            .and_then(|l| Some((l.place_of(span.start())?, l.place_of(span.end())?)))
             .and_then(|(start, end)| Place::new(start, end));
     }
 }

@@ -6,11 +6,19 @@
 
 use super::Span;
 
-/// Start offsets of every line of one text.
+/// Start offsets of every line of one text, and column checkpoints inside long lines.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(offset, column)` every [`CHECKPOINT`] bytes or so inside lines longer than that, in
+    /// offset order, the column 0-based: a column is counted from the nearest checkpoint
+    /// rather than from its line's start, so that placing many findings on one long line (a
+    /// pasted log, a generated table) costs no more than its length.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// How many bytes of a long line lie between two column checkpoints.
+const CHECKPOINT: usize = 1024;
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +40,11 @@ impl LineIndex {
                 _ => {}
             }
         }
-        LineIndex { starts }
+        let checkpoints = checkpoints(text, &starts);
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     /// Number of lines (a trailing newline opens one last, empty line).
@@ -59,7 +71,14 @@ impl LineIndex {
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line0).copied().unwrap_or(0);
-        column_at(text, line0, start, offset)
+        let nearest = self.checkpoints.partition_point(|&(at, _)| at <= offset);
+        match nearest.checked_sub(1).and_then(|i| self.checkpoints.get(i)) {
+            Some(&(at, column)) if at > start => LineCol {
+                line: line0 + 1,
+                column: column + chars(text, at, offset) + 1,
+            },
+            _ => column_at(text, line0, start, offset),
+        }
     }
 
     /// Where a span of `text` starts and ends, as [`LineIndex::range`] says, without building
@@ -99,6 +118,8 @@ pub struct LineCursor<'t> {
     /// The 0-based line of `at`.
     line0: usize,
     at: usize,
+    /// The 0-based column of `at`: the next offset on the same line is counted from here.
+    column0: usize,
 }
 
 impl<'t> LineCursor<'t> {
@@ -108,10 +129,12 @@ impl<'t> LineCursor<'t> {
             index: memchr::memchr(b'\r', text.as_bytes()).map(|_| LineIndex::new(text)),
             line0: 0,
             at: 0,
+            column0: 0,
         }
     }
 
-    /// Line and column of `offset`; cheapest when offsets come in increasing order.
+    /// Line and column of `offset`; cheapest when offsets come in increasing order, when it
+    /// reads each byte between them once (many offsets on one long line included).
     pub fn line_col(&mut self, offset: usize) -> LineCol {
         if let Some(index) = &self.index {
             return index.line_col(self.text, offset);
@@ -119,15 +142,59 @@ impl<'t> LineCursor<'t> {
         let offset = clamp(self.text, offset);
         // An offset before the last one (a span built backwards) is counted from the start.
         if offset < self.at {
-            (self.line0, self.at) = (0, 0);
+            (self.line0, self.at, self.column0) = (0, 0, 0);
         }
-        let bytes = self.text.as_bytes();
-        self.line0 += newlines(bytes.get(self.at..offset).unwrap_or_default());
+        let between = self
+            .text
+            .as_bytes()
+            .get(self.at..offset)
+            .unwrap_or_default();
+        match memchr::memrchr(b'\n', between) {
+            None => self.column0 += chars(self.text, self.at, offset),
+            Some(last) => {
+                self.line0 += newlines(between);
+                self.column0 = chars(self.text, self.at + last + 1, offset);
+            }
+        }
         self.at = offset;
-        let before = bytes.get(..offset).unwrap_or_default();
-        let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        column_at(self.text, self.line0, start, offset)
+        LineCol {
+            line: self.line0 + 1,
+            column: self.column0 + 1,
+        }
     }
+}
+
+/// The characters of `text` from byte `from` to byte `to`, both char boundaries; a
+/// byte-order mark at the start of the text takes no column.
+fn chars(text: &str, from: usize, to: usize) -> usize {
+    let mut part = text.get(from..to).unwrap_or("");
+    if from == 0 {
+        part = part.strip_prefix(BOM).unwrap_or(part);
+    }
+    part.chars().count()
+}
+
+/// The column checkpoints of `text`, whose lines start at `starts` (see
+/// [`LineIndex::checkpoints`]).
+fn checkpoints(text: &str, starts: &[usize]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    for (start, end) in starts.iter().copied().zip(ends) {
+        if end - start <= CHECKPOINT {
+            continue;
+        }
+        let (mut at, mut column) = (start, 0);
+        loop {
+            let next = clamp(text, at + CHECKPOINT);
+            if next <= at || next >= end {
+                break;
+            }
+            column += chars(text, at, next);
+            out.push((next, column));
+            at = next;
+        }
+    }
+    out
 }
 
 /// How many `\n` `bytes` holds, counted 64 bytes at a time in a byte-wide sum that the
@@ -153,13 +220,9 @@ fn clamp(text: &str, offset: usize) -> usize {
 
 /// The position of `offset` on 0-based line `line0`, which starts at byte `start`.
 fn column_at(text: &str, line0: usize, start: usize, offset: usize) -> LineCol {
-    let mut prefix = text.get(start..offset).unwrap_or("");
-    if start == 0 {
-        prefix = prefix.strip_prefix(BOM).unwrap_or(prefix);
-    }
     LineCol {
         line: line0 + 1,
-        column: prefix.chars().count() + 1,
+        column: chars(text, start, offset) + 1,
     }
 }
 
@@ -227,6 +290,50 @@ mod tests {
             let mut cursor = LineCursor::new(&text);
             for offset in offsets {
                 proptest::prop_assert_eq!(cursor.line_col(offset), lines.line_col(&text, offset));
+            }
+        }
+    }
+
+    /// Line and column of `offset` by walking the text from its start: the reference.
+    fn walked(text: &str, offset: usize) -> LineCol {
+        let offset = clamp(text, offset);
+        let (mut line, mut column) = (1, 1);
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            if at >= offset {
+                break;
+            }
+            let crlf = c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n');
+            if (c == '\n' || c == '\r') && !crlf {
+                (line, column) = (line + 1, 1);
+            } else if !(at == 0 && c == '\u{feff}') {
+                column += 1;
+            }
+        }
+        LineCol { line, column }
+    }
+
+    proptest::proptest! {
+        /// Long lines, whose columns are counted from checkpoints, place offsets as a walk
+        /// from the start does, through the index and through the cursor.
+        #[test]
+        fn long_lines_place_as_a_walk_does(
+            parts in proptest::collection::vec(("(a|é|🦀){1,8}", 1usize..400, "(\n|\r\n|\r)?"), 1..4),
+            bom in proptest::bool::ANY,
+            mut offsets in proptest::collection::vec(0usize..9_000, 1..8),
+        ) {
+            let mut text = String::from(if bom { "\u{feff}" } else { "" });
+            for (unit, times, end) in &parts {
+                text.push_str(&unit.repeat(*times));
+                text.push_str(end);
+            }
+            offsets.sort_unstable();
+            let lines = LineIndex::new(&text);
+            let mut cursor = LineCursor::new(&text);
+            for offset in offsets {
+                let want = walked(&text, offset);
+                proptest::prop_assert_eq!(lines.line_col(&text, offset), want);
+                proptest::prop_assert_eq!(cursor.line_col(offset), want);
             }
         }
     }

@@ -37,14 +37,12 @@ pub fn write(
             .with_width(110)
             .with_links(false)
             .with_context_lines(1);
-        // Each run of findings reads its notes once and neutralises their text once.
-        let init = || {
-            (
-                Sources::new(root),
-                Recent::<Option<Arc<Snippet>>>::default(),
-            )
-        };
-        let render_one = |(sources, shown): &mut (Sources, Recent<Option<Arc<Snippet>>>),
+        // Every thread shares one cache of notes read and one of their neutralised texts: a
+        // note is read and neutralised once while its findings are rendered.
+        let sources = Sources::new(root);
+        let shown = Recent::<Option<Arc<Snippet>>>::default();
+        let init = || (&sources, &shown);
+        let render_one = |(sources, shown): &mut (&Sources, &Recent<Option<Arc<Snippet>>>),
                           finding: &Finding| {
             let mut text_of = |path: &str| -> Option<Arc<Snippet>> {
                 shown.get_or_insert_with(path, || {

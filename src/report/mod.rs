@@ -6,11 +6,10 @@
 //! read and rendered on the run's threads, a batch at a time, and written in the findings'
 //! order. Every renderer gets the same sorted findings, so output never depends on threads.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::discover::relative_name;
 use crate::engine::{self, Run};
@@ -59,7 +58,9 @@ impl Source {
 
 /// Texts of the notes that have findings, read on demand. Findings come sorted by path, so a
 /// small cache of the notes read last serves nearly every lookup, and memory stays flat however
-/// many notes have findings. A note that cannot be re-read renders without its source.
+/// many notes have findings. One `Sources` serves every thread of a render: a note with many
+/// findings is read once, not once per thread or per run of findings. A note that cannot be
+/// re-read renders without its source.
 pub struct Sources {
     root: PathBuf,
     recent: Recent<Option<Arc<Source>>>,
@@ -96,37 +97,43 @@ impl Sources {
     }
 }
 
-/// How many notes [`Recent`] keeps: the note being rendered and the few its findings point to.
+/// How many notes [`Recent`] keeps: the notes being rendered by each thread and the few their
+/// findings point to.
 const RECENT: usize = 16;
 
-/// A small cache by path of the values used last.
+/// A small cache by path of the values made last, shared by the threads of a render. A value
+/// is made once while it stays in the cache: a second thread asking for a path being made
+/// waits for it rather than making it again.
 pub(crate) struct Recent<V> {
-    entries: RefCell<VecDeque<(String, V)>>,
+    entries: Mutex<VecDeque<(String, Arc<OnceLock<V>>)>>,
 }
 
 impl<V> Default for Recent<V> {
     fn default() -> Self {
         Recent {
-            entries: RefCell::new(VecDeque::with_capacity(RECENT)),
+            entries: Mutex::new(VecDeque::with_capacity(RECENT)),
         }
     }
 }
 
 impl<V: Clone> Recent<V> {
     pub(crate) fn get_or_insert_with(&self, path: &str, make: impl FnOnce() -> V) -> V {
-        if let Ok(entries) = self.entries.try_borrow()
-            && let Some((_, v)) = entries.iter().rev().find(|(p, _)| p == path)
-        {
-            return v.clone();
-        }
-        let value = make();
-        if let Ok(mut entries) = self.entries.try_borrow_mut() {
-            if entries.len() >= RECENT {
-                entries.pop_front();
+        let cell = {
+            // A panic while the lock was held left the queue whole: use it as it is.
+            let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            match entries.iter().rev().find(|(p, _)| p == path) {
+                Some((_, cell)) => Arc::clone(cell),
+                None => {
+                    if entries.len() >= RECENT {
+                        entries.pop_front();
+                    }
+                    let cell = Arc::new(OnceLock::new());
+                    entries.push_back((path.to_string(), Arc::clone(&cell)));
+                    cell
+                }
             }
-            entries.push_back((path.to_string(), value.clone()));
-        }
-        value
+        };
+        cell.get_or_init(make).clone()
     }
 }
 
@@ -199,7 +206,7 @@ impl Pool {
 }
 
 /// Findings one thread renders in a row. They come sorted by path, so a run of them shares few
-/// notes, and each run keeps its own small cache of notes read.
+/// notes.
 const CHUNK: usize = 64;
 /// Findings rendered before they are written: enough to keep every thread busy, few enough
 /// that the rendered text held at once stays small however many findings there are.
@@ -250,10 +257,11 @@ impl Positions {
 /// read again.
 pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Positions {
     let mut out = Vec::with_capacity(findings.len());
+    let sources = Sources::new(root);
     let done = render_in_order(
         pool,
         findings,
-        || Sources::new(root),
+        || &sources,
         |sources, f| match f.at {
             Some(place) => place.range(),
             None => sources.range(&f.path, f.diagnostic.span),
@@ -540,6 +548,6 @@ mod tests {
         assert_eq!(made.get(), 1 + RECENT);
         get("a.md");
         assert_eq!(made.get(), 2 + RECENT, "the oldest path was dropped");
-        assert!(recent.entries.borrow().len() <= RECENT);
+        assert!(recent.entries.lock().unwrap().len() <= RECENT);
     }
 }
