@@ -890,14 +890,14 @@ fn too_large(size: u64, limit: u64) -> String {
     format!("Note is {size:.1} MiB, over the {limit:.0} MiB vaultlint reads; it was not checked")
 }
 
-/// Turns a note's bytes into text: UTF-8 without NUL bytes (a NUL means a binary file). The
-/// error names the first bad byte, by offset and by line and column.
+/// Turns a note's bytes into text: any valid UTF-8, NUL bytes included. Bytes that are not
+/// UTF-8 are an error naming the first bad byte, by offset and by line and column; the error
+/// calls the file binary when a NUL byte comes before that byte.
 pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
+    // A NUL byte in valid UTF-8 is text (Obsidian opens it, and so does every editor): only
+    // bytes that are not UTF-8 make a note unreadable.
     let err = match String::from_utf8(bytes) {
-        Ok(text) => match memchr::memchr(0, text.as_bytes()) {
-            None => return Ok(text),
-            Some(at) => return Err(undecodable(&text, at, binary(at))),
-        },
+        Ok(text) => return Ok(text),
         Err(err) => err,
     };
     if let [0xff, 0xfe, ..] | [0xfe, 0xff, ..] = err.as_bytes() {
@@ -943,15 +943,17 @@ mod tests {
         let ok = |b: &[u8]| decode(b.to_vec()).unwrap();
         assert_eq!(ok(b""), "");
         assert_eq!(ok("caf\u{e9}\r\n".as_bytes()), "caf\u{e9}\r\n");
+        // NUL is a character like any other in UTF-8 text.
+        assert_eq!(ok(b"a\x00b\n"), "a\u{0}b\n");
         // (bytes, offset, line, column, message start)
         let bad: &[(&[u8], usize, usize, usize, &str)] = &[
             (b"abc\xff", 3, 1, 4, "Note is not valid UTF-8"),
             (b"a\nb\r\ncaf\xe9 x", 8, 3, 4, "Note is not valid UTF-8"),
             (b"\xef\xbb\xbfab\xc3", 5, 1, 3, "Note is not valid UTF-8"),
-            (b"x\n\x00y", 2, 2, 1, "Note is binary"),
+            (b"x\n\x00y\xfe", 2, 2, 1, "Note is binary"),
             (b"x\x00\xff", 1, 1, 2, "Note is binary"),
             (b"\xff\x00", 0, 1, 1, "Note is not valid UTF-8"),
-            ("\u{e9}\u{e9}\u{0}".as_bytes(), 4, 1, 3, "Note is binary"),
+            (b"\xc3\xa9\xc3\xa9\x00\xc3", 4, 1, 3, "Note is binary"),
             (b"\xff\xfe#\x00", 0, 1, 1, "Note is UTF-16 text"),
             (b"\xfe\xff\x00#", 0, 1, 1, "Note is UTF-16 text"),
         ];

@@ -95,9 +95,9 @@ fn sarif_log_has_rules_and_located_results() {
             ("vault/A.md", "[[B]]\n"),
             ("vault/x/B.md", ""),
             ("vault/y/B.md", ""),
-            ("vault/Bad.md", "bad \u{0} byte\n"),
         ],
     );
+    std::fs::write(dir.path().join("vault/Bad.md"), b"bad \x00\xff byte\n").unwrap();
     let (code, out) = run(dir.path(), &["--format", "sarif"]);
     assert_eq!(code, 2);
     let log: Value = serde_json::from_str(&out).unwrap();
@@ -201,6 +201,6 @@ fn max_warnings() {
     // Errors exit 1 whatever the limit; a failure to check still exits 2.
     write(dir.path(), &[("vault/C.md", "[[Nope]]\n")]);
     check(&["--max-warnings", "10"]).code(1);
-    write(dir.path(), &[("vault/D.md", "\u{0}")]);
+    std::fs::write(dir.path().join("vault/D.md"), b"\x00\xff").unwrap();
     check(&["--max-warnings", "0"]).code(2);
 }

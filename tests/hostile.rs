@@ -104,7 +104,7 @@ fn build() -> Hostile {
         "Deep YAML.md",
         format!("---\na: {}\n---\n# Deep YAML\n", "[".repeat(50_000)).as_bytes(),
     );
-    write("Binary.md", b"PK\x03\x04\x00\x00binary");
+    write("Binary.md", b"PK\x03\x04\x00\x00\xffbinary");
     write("Latin-1.md", b"# Caf\xe9\n");
     write(ODD_NAME, b"# Odd name\n\n[[Missing from odd name]]\n");
 

@@ -45,7 +45,7 @@ fn bad_bytes_are_located_and_the_rest_is_checked() {
     let v = vault(&[
         ("A.md", b"# A\n\n[[Nope]]\n"),
         ("Latin.md", b"# Caf\xe9\n"),
-        ("Deep/Bin.md", b"line one\nline two \x00 nul\n"),
+        ("Deep/Bin.md", b"line one\nline two \x00 nul\xff\n"),
     ]);
     let out = check(v.path(), &["--format", "json"]).code(2);
     let doc = json(&out);
@@ -75,7 +75,7 @@ fn bad_bytes_are_located_and_the_rest_is_checked() {
 
 #[test]
 fn always_on_whatever_the_selection() {
-    let v = vault(&[("A.md", b"fine\n"), ("Bin.md", b"\x00")]);
+    let v = vault(&[("A.md", b"fine\n"), ("Bin.md", b"\x00\xff")]);
     check(v.path(), &["--select", "broken-link", "--format", "json"])
         .code(2)
         .stdout(predicate::str::contains("\"rule\": \"unreadable-note\""));
@@ -161,4 +161,18 @@ fn a_note_without_read_permission() {
         .stdout(predicate::str::contains(
             "Cannot read note (permission denied): Permission denied (os error 13)",
         ));
+}
+
+/// Issue 26: a NUL byte in valid UTF-8 is text, checked like any other note.
+#[test]
+fn issue_26_nul_byte_in_utf8_text_is_checked() {
+    let v = vault(&[("A.md", b"# A\n\nA \x00 NUL, then [[Nope]]\n")]);
+    let out = check(v.path(), &["--format", "json"]).code(1);
+    let doc = json(&out);
+    let rows: Vec<(String, String, u64, u64)> = common::diagnostic_rows(&doc);
+    assert_eq!(
+        rows,
+        [("broken-link".to_string(), "A.md".to_string(), 3, 17)]
+    );
+    assert_eq!(doc["summary"]["notes"], 1);
 }
