@@ -11,12 +11,17 @@
 //! needs; it does not decide severities or render anything.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+
+use rayon::prelude::*;
 
 use crate::discover::is_note;
 use crate::index::{Resolution, VaultIndex};
-use crate::model::{Note, ParseOptions, scan::DateSource};
+use crate::model::scan::{DateMarker, DateSource};
+use crate::model::{Note, ParseOptions};
 
 /// What changed since a revision.
 #[derive(Debug)]
@@ -25,12 +30,17 @@ pub struct Changes {
     pub rev: String,
     /// Notes (vault paths) added, modified, copied or renamed since REV, or untracked.
     pub changed: BTreeSet<String>,
-    /// Per note that existed at REV (under its old name, if renamed) and still exists: how it
-    /// changed.
-    pub revisions: BTreeMap<String, Revision>,
+    /// Per note that existed at REV (under its old name, if renamed) and still exists, by its
+    /// path now: what `date-not-bumped` compares of its version at REV. The version on disk is
+    /// compared when the note is parsed for the check ([`Changes::revision`]), so that it is
+    /// read and parsed once.
+    before: BTreeMap<String, Digest>,
     /// Files (notes and attachments) deleted or renamed away since REV, as an index of their
     /// old paths: links are resolved against it to find the links those changes broke.
     gone: VaultIndex,
+    /// Whether any file was deleted or renamed away: else no link can have broken without
+    /// its note changing, and the notes that did not change need not be read for links.
+    has_gone: bool,
 }
 
 /// How a note changed between REV and the working tree.
@@ -124,34 +134,19 @@ impl Changes {
         }
         changed.retain(|p| is_note(p));
 
-        let mut revisions = BTreeMap::new();
-        for (old_path, new_path) in modified {
-            if !is_note(&new_path) || !is_note(&old_path) {
-                continue;
-            }
-            let old = git(root, &["show", &format!("{commit}:./{old_path}")])?;
-            if !old.status.success() {
-                continue;
-            }
-            let (Ok(old), Ok(new)) = (
-                String::from_utf8(old.stdout),
-                std::fs::read_to_string(root.join(&new_path)),
-            ) else {
-                continue;
-            };
-            let before = Digest::of(&old_path, &old, parse);
-            let after = Digest::of(&new_path, &new, parse);
-            revisions.insert(
-                new_path,
-                Revision {
-                    body_changed: before.body != after.body,
-                    dates_changed: before.dates != after.dates,
-                },
-            );
-        }
+        modified.retain(|(old, new)| is_note(old) && is_note(new));
+        let olds = old_versions(root, &commit, modified.iter().map(|(old, _)| old.as_str()))?;
+        // The version at REV of every modified note is read for its dates: in parallel, as
+        // the notes themselves are.
+        let before: BTreeMap<String, Digest> = modified
+            .into_par_iter()
+            .zip(olds)
+            .filter_map(|((_, new_path), old)| Some((new_path, Digest::of(&old?, parse))))
+            .collect();
 
         gone.sort();
         gone.dedup();
+        let has_gone = !gone.is_empty();
         let (notes, files): (Vec<String>, Vec<String>) = gone.into_iter().partition(|p| is_note(p));
         let notes = notes
             .iter()
@@ -160,23 +155,43 @@ impl Changes {
         Ok(Changes {
             rev: rev.to_string(),
             changed,
-            revisions,
+            before,
             gone: VaultIndex::new(notes, files),
+            has_gone,
         })
+    }
+
+    /// How the note at `path`, whose text is `text` and whose Updated dates (read by a whole
+    /// parse) are `dates`, changed since REV; `None` when it did not exist there, or is not a
+    /// modified note.
+    pub fn revision(&self, note: &Note, text: &str) -> Option<Revision> {
+        let before = self.before.get(&*note.path)?;
+        let after = Digest::from_parts(text, note.body_start, &note.dates);
+        Some(Revision {
+            body_changed: before.body != after.body,
+            dates_changed: before.dates != after.dates,
+        })
+    }
+
+    /// Whether a note that did not change can still be reported: a file was deleted or
+    /// renamed away, so its links must be read to find those that broke.
+    pub fn may_break_links(&self) -> bool {
+        self.has_gone
     }
 
     /// True when a changed-notes run reports `note`: it changed, or one of its links leads
     /// nowhere now but named a file that was deleted or renamed since REV.
     pub fn touches(&self, note: &Note, index: &VaultIndex) -> bool {
         self.changed.contains(&*note.path)
-            || note.links.iter().any(|link| {
-                !link.is_same_note()
-                    && index.resolve(&link.path, &note.path) == Resolution::Missing
-                    && matches!(
-                        self.gone.resolve(&link.path, &note.path),
-                        Resolution::Note { .. } | Resolution::File(_)
-                    )
-            })
+            || self.has_gone
+                && note.links.iter().any(|link| {
+                    !link.is_same_note()
+                        && index.resolve(&link.path, &note.path) == Resolution::Missing
+                        && matches!(
+                            self.gone.resolve(&link.path, &note.path),
+                            Resolution::Note { .. } | Resolution::File(_)
+                        )
+                })
     }
 }
 
@@ -224,40 +239,140 @@ fn parse_name_status(text: &str) -> Vec<Entry> {
 #[derive(Debug, PartialEq, Eq)]
 struct Digest {
     dates: BTreeSet<String>,
-    /// The body's lines, minus the lines holding an Updated marker, line endings normalised.
-    body: Vec<String>,
+    /// A hash of the body's lines, minus the lines holding an Updated marker and the blank
+    /// lines at the end, line endings normalised: what is compared, without keeping the text.
+    body: u64,
 }
 
 impl Digest {
-    fn of(path: &str, text: &str, parse: &ParseOptions) -> Digest {
-        let note = Note::parse(path, text, parse);
-        let marker_lines: Vec<usize> = note
-            .dates
+    fn of(text: &str, parse: &ParseOptions) -> Digest {
+        let (body_start, dates) = Note::dates_in(text, parse);
+        Digest::from_parts(text, body_start, &dates)
+    }
+
+    /// The digest of `text`, whose body starts at `body_start` and whose Updated dates are
+    /// `dates`.
+    fn from_parts(text: &str, body_start: usize, dates: &[DateMarker]) -> Digest {
+        let mut markers: Vec<usize> = dates
             .iter()
             .filter(|d| d.source == DateSource::Body)
             .map(|d| d.span.start())
             .collect();
-        let mut body = Vec::new();
-        let mut offset = note.body_start;
-        for line in text
-            .get(note.body_start..)
-            .unwrap_or("")
-            .split_inclusive('\n')
-        {
+        markers.sort_unstable();
+        let mut markers = markers.into_iter().peekable();
+        let mut hasher = DefaultHasher::new();
+        // Blank lines seen since the last line hashed: hashed only if more text follows.
+        let mut blanks: Vec<&str> = Vec::new();
+        let mut offset = body_start;
+        for line in text.get(body_start..).unwrap_or("").split_inclusive('\n') {
             let end = offset + line.len();
-            if !marker_lines.iter().any(|at| (offset..end).contains(at)) {
-                body.push(line.trim_end_matches(['\n', '\r']).to_string());
+            let mut is_marker = false;
+            while let Some(&at) = markers.peek().filter(|&&at| at < end) {
+                is_marker |= at >= offset;
+                markers.next();
             }
             offset = end;
-        }
-        while body.last().is_some_and(|l| l.trim().is_empty()) {
-            body.pop();
+            if is_marker {
+                continue;
+            }
+            let line = line.trim_end_matches(['\n', '\r']);
+            if line.trim().is_empty() {
+                blanks.push(line);
+                continue;
+            }
+            for blank in blanks.drain(..) {
+                blank.hash(&mut hasher);
+            }
+            line.hash(&mut hasher);
         }
         Digest {
-            dates: note.dates.into_iter().map(|d| d.raw).collect(),
-            body,
+            dates: dates.iter().map(|d| d.raw.clone()).collect(),
+            body: hasher.finish(),
         }
     }
+}
+
+/// The text at `commit` of each of `paths` (vault-relative), in order: `None` for a path
+/// that is not there, is not UTF-8, or cannot be asked for (a name holding a line break).
+///
+/// One `git cat-file --batch` process answers every path, so that the cost does not grow
+/// with a process per changed note. The requests are written from a second thread while the
+/// answers are read here: git answers as it reads, and a pipe that fills up on either side
+/// would otherwise stop both.
+fn old_versions<'p>(
+    root: &Path,
+    commit: &str,
+    paths: impl Iterator<Item = &'p str>,
+) -> Result<Vec<Option<String>>, ChangesError> {
+    let paths: Vec<&str> = paths.collect();
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let askable = |path: &str| !path.contains(['\n', '\r']);
+    let requests: String = paths
+        .iter()
+        .filter(|path| askable(path))
+        .map(|path| format!("{commit}:./{path}\n"))
+        .collect();
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(ChangesError::GitMissing)?;
+    let failed = |what: &str| ChangesError::Git {
+        command: "cat-file --batch".into(),
+        stderr: what.into(),
+    };
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(failed("its pipes could not be opened"));
+    };
+    let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+    let mut answers = BufReader::new(stdout);
+    let mut out = Vec::with_capacity(paths.len());
+    for path in &paths {
+        if !askable(path) {
+            out.push(None);
+            continue;
+        }
+        out.push(read_answer(&mut answers).map_err(|e| failed(&e.to_string()))?);
+    }
+    let written = writer.join();
+    let status = child.wait().map_err(|e| failed(&e.to_string()))?;
+    if !matches!(written, Ok(Ok(()))) || !status.success() {
+        return Err(failed("it stopped before answering every path"));
+    }
+    Ok(out)
+}
+
+/// Reads one answer of `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n`, or
+/// `<request> missing\n` (or `ambiguous`) for an object that is not there.
+fn read_answer(answers: &mut impl BufRead) -> std::io::Result<Option<String>> {
+    let mut header = String::new();
+    if answers.read_line(&mut header)? == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "no answer",
+        ));
+    }
+    let mut fields = header.split_whitespace();
+    let (Some(_), Some(kind), Some(size)) = (fields.next(), fields.next(), fields.next()) else {
+        return Ok(None);
+    };
+    let Ok(size) = size.parse::<u64>() else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    answers.take(size).read_to_end(&mut bytes)?;
+    let mut newline = [0u8; 1];
+    answers.read_exact(&mut newline)?;
+    if kind != "blob" || u64::try_from(bytes.len()).ok() != Some(size) {
+        return Ok(None);
+    }
+    Ok(String::from_utf8(bytes).ok())
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<Output, ChangesError> {
@@ -310,7 +425,7 @@ mod tests {
     #[test]
     fn digest_leaves_out_updated_lines() {
         let p = ParseOptions::default();
-        let d = |t: &str| Digest::of("N.md", t, &p);
+        let d = |t: &str| Digest::of(t, &p);
         let base = d("# N\n\n*Updated 2026-01-01*\n\nText\n");
         let bumped = d("# N\n\n*Updated 2026-02-01*\n\nText\n");
         let edited = d("# N\n\n*Updated 2026-01-01*\n\nText, more\n");
@@ -324,5 +439,35 @@ mod tests {
         assert_eq!(base, crlf);
         // Front matter is not the body: editing tags does not ask for a new date.
         assert_eq!(field.body, field_edited.body);
+        // Blank lines count inside the body, not at its end.
+        assert_ne!(d("A\n\nB\n").body, d("A\n \nB\n").body);
+        assert_eq!(d("A\nB\n").body, d("A\nB\n \n\n").body);
+    }
+
+    #[test]
+    fn batch_answers_are_read_in_order() {
+        let stream: &[u8] = b"e69d blob 5\nhello\nHEAD:./gone.md missing\n\
+            a1b2 blob 2\n\xff\xfe\nc3d4 tree 3\nabc\nf00d blob 0\n\n";
+        let mut answers = std::io::Cursor::new(stream);
+        let mut next = || read_answer(&mut answers).unwrap();
+        assert_eq!(next(), Some("hello".to_string()));
+        assert_eq!(next(), None, "missing");
+        assert_eq!(next(), None, "not UTF-8");
+        assert_eq!(next(), None, "not a blob");
+        assert_eq!(next(), Some(String::new()));
+        assert!(read_answer(&mut answers).is_err(), "no more answers");
+    }
+
+    #[test]
+    fn digest_of_a_note_of_many_markers_is_linear() {
+        // 20,000 Updated lines between text lines: each line is matched against the markers
+        // by a walk in order, not a search per line.
+        let p = ParseOptions::default();
+        let text = "*Updated 2026-01-01*\nText\n".repeat(20_000);
+        let edited = format!("{text}More\n");
+        let (a, b) = (Digest::of(&text, &p), Digest::of(&edited, &p));
+        assert_eq!(a.dates, b.dates);
+        assert_ne!(a.body, b.body);
+        assert_eq!(a.body, Digest::of(&"Text\n".repeat(20_000), &p).body);
     }
 }

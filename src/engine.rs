@@ -143,13 +143,17 @@ fn run_in_pool(
                 .as_ref()
                 .is_none_or(|c| c.changed.contains(path))
     };
-    // Outside a `--changed-since` run (which reads every note's links to find the ones a
-    // deletion broke), a note that is not reported is read for its names alone, and parsed
-    // further only if a reported note links to one of its headings or blocks.
+    // Unless a `--changed-since` run must read every note's links to find the ones a
+    // deletion or rename broke, a note that is not reported is read for its names alone, and
+    // parsed further only if a reported note links to one of its headings or blocks.
     let depth = |path: &str| {
         if may_report(path) {
             Depth::Whole
-        } else if settings.changes.is_none() {
+        } else if settings
+            .changes
+            .as_ref()
+            .is_none_or(|c| !c.may_break_links())
+        {
             Depth::Names
         } else {
             Depth::Index
@@ -219,7 +223,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
         .iter()
         .map(|(path, text)| {
             let mut note = Note::parse(*path, text, &settings.parse);
-            checked.add(Some(check_local(settings, &note, &timer)));
+            checked.add(Some(check_local(settings, &note, Some(text), &timer)));
             note.keep_for_index();
             drop_settled_links(&mut note, &paths);
             with_anchors(note)
@@ -316,7 +320,10 @@ fn check_index(
     checked: Checked,
     timer: Timer,
 ) -> Outcome {
-    let local = NoteContext { settings };
+    let local = NoteContext {
+        settings,
+        revision: None,
+    };
     let per_note: Vec<(Vec<Finding>, Vec<Problem>)> = index
         .notes()
         .par_iter()
@@ -498,7 +505,7 @@ fn index_vault(
                 };
             let outcome = match timer {
                 Some(timer) if depth == Depth::Whole => {
-                    let (mut findings, problems) = check_local(settings, &note, timer);
+                    let (mut findings, problems) = check_local(settings, &note, Some(&text), timer);
                     place(&mut findings, &text);
                     let outcome = (findings, problems);
                     note.keep_for_index();
@@ -675,8 +682,20 @@ fn parse_again(
 }
 
 /// Runs every enabled note-local check on one note: its findings and problems.
-fn check_local(settings: &Settings, note: &Note, timer: &Timer) -> (Vec<Finding>, Vec<Problem>) {
-    let cx = NoteContext { settings };
+/// `text` is the note's text, when it is at hand: `--changed-since` then compares it with the
+/// note's version at the revision.
+fn check_local(
+    settings: &Settings,
+    note: &Note,
+    text: Option<&str>,
+    timer: &Timer,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let revision = settings
+        .changes
+        .as_ref()
+        .zip(text)
+        .and_then(|(changes, text)| changes.revision(note, text));
+    let cx = NoteContext { settings, revision };
     check_with(settings, note, timer, |rule, out| {
         rule.check_note(&cx, note, out);
     })

@@ -321,3 +321,50 @@ fn vaultlint_in(dir: &Path) -> Command {
     cmd.current_dir(dir);
     cmd
 }
+
+/// Issue 26: the versions at REV of many edited notes are all read (through one git process),
+/// whatever their names, and each is compared with its own version on disk.
+#[test]
+fn issue_26_many_edited_notes_are_each_compared_with_their_own_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    write(repo, ".vaultlint.yaml", "today: 2026-11-26\n");
+    let names: Vec<String> = (0..300)
+        .map(|i| match i % 3 {
+            0 => format!("Plain {i}.md"),
+            1 => format!("Ünïcode/Café {i}.md"),
+            _ => format!("deep/er/Note-{i} (2024).md"),
+        })
+        .collect();
+    for name in &names {
+        write(repo, name, &note(name, "2026-01-01", "Revenue was $1M."));
+    }
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "base"]);
+    // Even notes: edited, date kept. Odd notes: edited, date bumped.
+    for (i, name) in names.iter().enumerate() {
+        let date = if i % 2 == 0 {
+            "2026-01-01"
+        } else {
+            "2026-11-01"
+        };
+        write(repo, name, &note(name, date, "Revenue was $2M."));
+    }
+    let out = Command::cargo_bin("vaultlint")
+        .unwrap()
+        .current_dir(repo)
+        .args(["check", ".", "--changed-since", "HEAD", "--format", "json"])
+        .args(["--select", "date-not-bumped"])
+        .assert()
+        .code(0);
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let flagged: BTreeSet<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    let expected: BTreeSet<String> = names.iter().step_by(2).cloned().collect();
+    assert_eq!(flagged, expected);
+}

@@ -154,6 +154,19 @@ fn parse_normalised(source: &str, start: usize) -> Body {
     out
 }
 
+/// What is not content in the body of `source` (from byte `start`): code, comments and math,
+/// as [`parse_body`] records them in [`Body::skip`], and nothing else.
+pub fn skip_ranges(source: &str, start: usize) -> SkipSet {
+    let normalised = lone_cr_as_lf(source);
+    let source = &*normalised;
+    let body = source.get(start..).unwrap_or("");
+    let mut not_content = NotContent::default();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        not_content.see(&event, &(range.start + start..range.end + start));
+    }
+    not_content.mask(source, start).skip
+}
+
 /// The heading texts of the body of `source` (from byte `start`), as [`parse_body`] reads
 /// them: a lighter pass for a note whose headings were not kept in memory.
 pub fn heading_texts(source: &str, start: usize) -> Vec<String> {

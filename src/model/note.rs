@@ -153,6 +153,28 @@ impl Note {
         note
     }
 
+    /// Where the body of `source` starts and its Updated dates (front matter fields, then body
+    /// markers), as [`Note::parse`] reads them into [`Note::body_start`] and [`Note::dates`],
+    /// without reading anything else: for comparing two versions of a note.
+    pub fn dates_in(source: &str, options: &ParseOptions) -> (usize, Vec<DateMarker>) {
+        let frontmatter = read_frontmatter(source);
+        let body_start = frontmatter
+            .as_ref()
+            .map_or(bom_len(source), |f| f.span.end());
+        let mut dates = frontmatter
+            .as_ref()
+            .map(|fm| field_dates(source, fm, &options.date_fields))
+            .unwrap_or_default();
+        let skip = markdown::skip_ranges(source, body_start);
+        dates.extend(scan::date_markers(
+            source,
+            body_start,
+            &skip,
+            &options.marker,
+        ));
+        (body_start, dates)
+    }
+
     fn parse_with(
         path: impl Into<Arc<str>>,
         source: &str,

@@ -27,10 +27,7 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 
 impl Rule for DateNotBumped {
     fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
-        let Some(changes) = &cx.settings.changes else {
-            return;
-        };
-        let Some(revision) = changes.revisions.get(&*note.path) else {
+        let (Some(changes), Some(revision)) = (&cx.settings.changes, cx.revision) else {
             return;
         };
         if !revision.body_changed || revision.dates_changed {

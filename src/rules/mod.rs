@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
+use crate::changes::Revision;
 use crate::finding::{Diagnostic, Severity};
 use crate::index::{Resolution, VaultIndex};
 use crate::model::Note;
@@ -39,6 +40,9 @@ mod unused_suppression;
 /// parsed, before the vault is indexed, so they cannot look at other notes.
 pub struct NoteContext<'a> {
     pub settings: &'a Settings,
+    /// With `--changed-since`: how the note changed since the revision, when it existed
+    /// there and was modified.
+    pub revision: Option<Revision>,
 }
 
 /// What a check across notes sees: the index of the whole vault.
