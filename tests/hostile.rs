@@ -345,3 +345,58 @@ fn a_hostile_config_is_a_pointed_error_not_a_hang() {
         );
     }
 }
+
+/// Issue 26: notes whose cost grew with the square of their links, headings or findings. A
+/// hang detector with a generous bound, not a timing: the scaling benchmark
+/// (`bench/scale.sh`) measures how the cost grows.
+#[test]
+fn issue_26_notes_of_many_links_are_checked_in_bounded_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |name: &str, text: &str| std::fs::write(root.join(name), text).unwrap();
+    // 400,000 broken links on one line: 5.6 MB.
+    write(
+        "One line.md",
+        &format!("{}\n", "word [[Link]] ".repeat(400_000)),
+    );
+    // 20,000 headings, each followed by a link to the next one (the last one is missing).
+    let mut headings = String::new();
+    for i in 0..20_000 {
+        let _ = writeln!(headings, "## H{i}\n\nOn to [[#H{}]].\n", i + 1);
+    }
+    write("Headings.md", &headings);
+    // 20,000 broken links, one per line, each asking for "did you mean".
+    let mut lines = String::new();
+    for i in 0..20_000 {
+        let _ = writeln!(lines, "- [[Headingz {i}]]");
+    }
+    write("Lines.md", &lines);
+    let started = Instant::now();
+    let out = check(root, &["--format", "json", "--threads", "2"]);
+    let elapsed = started.elapsed();
+    eprintln!("check took {elapsed:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        elapsed < TIME_LIMIT,
+        "took {elapsed:?} (killed at the limit): {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows: Vec<(String, String, u64, u64)> = common::diagnostic_rows(&doc);
+    let count = |path: &str, rule: &str| {
+        rows.iter()
+            .filter(|(r, p, _, _)| p == path && r == rule)
+            .count()
+    };
+    assert_eq!(count("One line.md", "broken-link"), 400_000);
+    assert_eq!(count("Headings.md", "broken-anchor"), 1);
+    assert_eq!(count("Lines.md", "broken-link"), 20_000);
+    assert_eq!(rows.len(), 420_001);
+    // The last link of the long line is placed by its column.
+    let last = rows
+        .iter()
+        .rfind(|(_, p, _, _)| p == "One line.md")
+        .unwrap();
+    assert_eq!((last.2, last.3), (1, 399_999 * 14 + 8));
+}
