@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 
 use crate::discover::is_note;
 use crate::index::{Resolution, VaultIndex};
-use crate::model::{Note, ParseOptions, scan::DateSource};
+use crate::model::{Note, ParseOptions};
 
 /// What changed since a revision.
 #[derive(Debug)]
@@ -234,7 +234,7 @@ impl Digest {
         let marker_lines: Vec<usize> = note
             .dates
             .iter()
-            .filter(|d| d.source == DateSource::Body)
+            .filter(|d| !d.is_field())
             .map(|d| d.span.start())
             .collect();
         let mut body = Vec::new();

@@ -22,6 +22,8 @@ use super::span::Span;
 pub struct ParseOptions {
     /// Body "Updated" line pattern (see [`scan::marker_regex`]).
     pub marker: scan::MarkerPattern,
+    /// The marker words it was built from, as configured (`Updated`, `Last updated`).
+    pub marker_words: Vec<String>,
     /// Front matter keys that hold the Updated date.
     pub date_fields: Vec<String>,
     /// Figure labels that mean the same metric (built-ins plus config `figures.synonyms`).
@@ -32,6 +34,7 @@ impl ParseOptions {
     pub fn new(marker_words: &[String], date_fields: &[String]) -> Result<Self, regex::Error> {
         Ok(ParseOptions {
             marker: scan::marker_regex(marker_words)?,
+            marker_words: marker_words.to_vec(),
             date_fields: date_fields.to_vec(),
             synonyms: Synonyms::default(),
         })
@@ -464,7 +467,7 @@ mod tests {
             dates,
             [
                 (&DateSource::Field("updated".into()), "2026-02-01"),
-                (&DateSource::Body, "2026-01-01")
+                (&DateSource::Body("Updated".into()), "2026-01-01")
             ]
         );
         assert_eq!(&text[n.dates[0].span.range()], "2026-02-01");

@@ -318,8 +318,9 @@ fn tag_name_at(text: &str, hash: usize) -> Option<&str> {
 /// Where an "Updated" date was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateSource {
-    /// A body line such as `*Updated 2026-01-01*`.
-    Body,
+    /// A body line such as `*Updated 2026-01-01*`, with its marker words as written
+    /// (`Updated`, `last  updated`).
+    Body(String),
     /// A front matter property, by key.
     Field(String),
 }
@@ -350,6 +351,39 @@ impl DateMarker {
     /// True for a front matter field, false for a body line.
     pub fn is_field(&self) -> bool {
         matches!(self.source, DateSource::Field(_))
+    }
+
+    /// What messages call this date, in sentence case: the marker words the note wrote
+    /// (`*last updated: …*` → `Last updated`, `*Reviewed …*` → `Reviewed`), or the front matter
+    /// key in words (`last_updated` → `Last updated`, `modified` → `Modified`).
+    pub fn name(&self) -> String {
+        match &self.source {
+            DateSource::Body(words) => marker_name(words),
+            DateSource::Field(key) => field_name(key),
+        }
+    }
+}
+
+/// Marker words as messages say them: `last  updated` → `Last updated`.
+pub fn marker_name(words: &str) -> String {
+    sentence_case(words.split_whitespace())
+}
+
+/// A front matter key as messages say it: `last_updated` → `Last updated`.
+pub fn field_name(key: &str) -> String {
+    sentence_case(key.split(|c: char| c.is_whitespace() || c == '-' || c == '_'))
+}
+
+/// Words joined by single spaces, the first letter upper-cased.
+fn sentence_case<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let joined = words
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -383,7 +417,7 @@ pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
             .build()
     };
     let regex = build(&format!(
-        r"^[\s>*_-]*(?:{words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)[\s*_]*$"
+        r"^[\s>*_-]*({words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)[\s*_]*$"
     ))?;
     let words = build(&words)?;
     Ok(MarkerPattern {
@@ -516,7 +550,11 @@ fn markers_on(
         {
             continue;
         }
-        let Some(m) = pattern.regex.captures(text).and_then(|c| c.get(1)) else {
+        let Some((word, m)) = pattern
+            .regex
+            .captures(text)
+            .and_then(|c| Some((c.get(1)?, c.get(2)?)))
+        else {
             continue;
         };
         let span = Span::new(line.start() + m.start(), line.start() + m.end());
@@ -524,7 +562,7 @@ fn markers_on(
             continue;
         }
         out.push(DateMarker::new(
-            DateSource::Body,
+            DateSource::Body(word.as_str().to_string()),
             m.as_str().to_string(),
             span,
         ));
@@ -636,23 +674,45 @@ mod tests {
     fn date_markers_table() {
         let words = vec!["Updated".to_string(), "Last updated".to_string()];
         let re = marker_regex(&words).unwrap();
-        let cases: &[(&str, Option<&str>)] = &[
-            ("*Updated 2026-01-01*", Some("2026-01-01")),
-            ("Updated: 2026-01-01", Some("2026-01-01")),
-            ("_Updated: 2026-01-01_", Some("2026-01-01")),
-            ("**Last updated:** 2026-01-01", Some("2026-01-01")),
-            ("last UPDATED 2026-01-01", Some("2026-01-01")),
-            ("*Updated 2025-02-30*", Some("2025-02-30")),
-            ("Updated 2026-1-5x", Some("2026-1-5x")),
-            ("Updated 2026-01-01T10:00:00Z", Some("2026-01-01T10:00:00Z")),
-            ("Updated 2026-01-01 10:00", Some("2026-01-01 10:00")),
+        // (line, the date text and the name messages give the marker)
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("*Updated 2026-01-01*", Some(("2026-01-01", "Updated"))),
+            ("Updated: 2026-01-01", Some(("2026-01-01", "Updated"))),
+            ("_Updated: 2026-01-01_", Some(("2026-01-01", "Updated"))),
+            (
+                "**Last updated:** 2026-01-01",
+                Some(("2026-01-01", "Last updated")),
+            ),
+            (
+                "last UPDATED 2026-01-01",
+                Some(("2026-01-01", "Last UPDATED")),
+            ),
+            (
+                "last \t updated 2026-01-01",
+                Some(("2026-01-01", "Last updated")),
+            ),
+            ("*updated 2025-02-30*", Some(("2025-02-30", "Updated"))),
+            ("Updated 2026-1-5x", Some(("2026-1-5x", "Updated"))),
+            (
+                "Updated 2026-01-01T10:00:00Z",
+                Some(("2026-01-01T10:00:00Z", "Updated")),
+            ),
+            (
+                "Updated 2026-01-01 10:00",
+                Some(("2026-01-01 10:00", "Updated")),
+            ),
             ("The page was updated on 2024-07-23.", None),
             ("Updated regularly", None),
             ("Founded 2016-03-01", None),
         ];
         for (line, want) in cases {
             let got = date_markers(line, 0, &no_skip(), &re);
-            assert_eq!(got.first().map(|m| m.raw.as_str()), *want, "{line:?}");
+            let got = got.first().map(|m| (m.raw.as_str(), m.name()));
+            assert_eq!(
+                got.as_ref().map(|(raw, name)| (*raw, name.as_str())),
+                *want,
+                "{line:?}"
+            );
         }
     }
 
@@ -685,6 +745,24 @@ mod tests {
         let found = date_markers(text, 0, &no_skip(), &pattern);
         let got: Vec<&str> = found.iter().map(|m| m.raw.as_str()).collect();
         assert_eq!(got, ["2026-01-01", "2025-01-01"]);
+    }
+
+    #[test]
+    fn field_dates_are_named_after_their_key() {
+        let named = |key: &str| {
+            DateMarker::new(
+                DateSource::Field(key.to_string()),
+                "2026-01-01".to_string(),
+                Span::new(0, 10),
+            )
+            .name()
+        };
+        assert_eq!(named("updated"), "Updated");
+        assert_eq!(named("last_updated"), "Last updated");
+        assert_eq!(named("last-updated"), "Last updated");
+        assert_eq!(named("modified"), "Modified");
+        assert_eq!(named("überprüft"), "Überprüft");
+        assert_eq!(named(""), "");
     }
 
     #[test]
