@@ -419,3 +419,28 @@ fn issue_28_date_messages_say_the_marker_word() {
         "{said:#?}"
     );
 }
+
+/// Issue 28: a misspelt field type stops the run (exit 2) with the word pointed at in
+/// `.vaultlint.yaml` and the types there are, not serde's "did not match any variant".
+#[test]
+fn issue_28_misspelt_field_type_is_a_pointed_config_error() {
+    let v = vault(&[
+        (
+            ".vaultlint.yaml",
+            "schemas:\n  - name: actor\n    fields:\n      website: url\n      founded: dat\n",
+        ),
+        ("A.md", ""),
+    ]);
+    check(v.path(), &[])
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "Invalid config: schemas[0].fields.founded: unknown field type `dat`",
+        ))
+        .stderr(predicate::str::contains(".vaultlint.yaml:5:16"))
+        // The help wraps at the terminal width: its first words only.
+        .stderr(predicate::str::contains(
+            "help: Field types are `date`, `list`, `url`, `text`, `number`, `boolean`",
+        ))
+        .stderr(predicate::str::contains("did not match any variant").not());
+}
