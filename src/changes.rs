@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::discover::is_note;
 use crate::index::{Resolution, VaultIndex};
-use crate::model::scan::{DateMarker, DateSource};
+use crate::model::scan::DateMarker;
 use crate::model::{Note, ParseOptions};
 
 /// What changed since a revision.
@@ -255,7 +255,7 @@ impl Digest {
     fn from_parts(text: &str, body_start: usize, dates: &[DateMarker]) -> Digest {
         let mut markers: Vec<usize> = dates
             .iter()
-            .filter(|d| d.source == DateSource::Body)
+            .filter(|d| !d.is_field())
             .map(|d| d.span.start())
             .collect();
         markers.sort_unstable();

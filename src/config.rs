@@ -96,15 +96,13 @@ impl SectionSpec {
 }
 
 /// The declared type of a front matter field.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldType {
     Kind(FieldKind),
     OneOf(Vec<String>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
     Date,
     List,
@@ -112,6 +110,76 @@ pub enum FieldKind {
     Text,
     Number,
     Boolean,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 6] = [
+        FieldKind::Date,
+        FieldKind::List,
+        FieldKind::Url,
+        FieldKind::Text,
+        FieldKind::Number,
+        FieldKind::Boolean,
+    ];
+
+    /// The type as written in `fields:`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldKind::Date => "date",
+            FieldKind::List => "list",
+            FieldKind::Url => "url",
+            FieldKind::Text => "text",
+            FieldKind::Number => "number",
+            FieldKind::Boolean => "boolean",
+        }
+    }
+}
+
+/// What a field type may be, for errors: "`date`, `list`, …, or a list of allowed values".
+fn field_types() -> String {
+    let kinds: Vec<String> = FieldKind::ALL
+        .iter()
+        .map(|k| format!("`{}`", k.key()))
+        .collect();
+    format!("{}, or a list of allowed values", kinds.join(", "))
+}
+
+/// The start of the message for a misspelt field type, which [`config_help`] answers.
+const UNKNOWN_FIELD_TYPE: &str = "unknown field type";
+
+/// By hand rather than `#[serde(untagged)]`: an untagged enum forgets why each variant failed
+/// and where, so `founded: dat` read "data did not match any variant" at the start of the map.
+/// This reports the word, its place, and the types there are.
+impl<'de> Deserialize<'de> for FieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldTypeVisitor)
+    }
+}
+
+struct FieldTypeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldTypeVisitor {
+    type Value = FieldType;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a field type: {}", field_types())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<FieldType, E> {
+        FieldKind::ALL
+            .into_iter()
+            .find(|k| k.key() == text)
+            .map(FieldType::Kind)
+            .ok_or_else(|| E::custom(format!("{UNKNOWN_FIELD_TYPE} `{text}`")))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FieldType, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element::<String>()? {
+            values.push(value);
+        }
+        Ok(FieldType::OneOf(values))
+    }
 }
 
 /// Figure extraction settings.
@@ -350,6 +418,11 @@ fn config_help(message: &str) -> String {
         "YAML aliases (`*name`) here expand to too many values (an alias bomb); write the values out".to_string()
     } else if message.contains("recursion limit") {
         "The YAML nests too deeply; the config needs only a few levels".to_string()
+    } else if message.contains(UNKNOWN_FIELD_TYPE) || message.contains("expected a field type") {
+        format!(
+            "Field types are {}, e.g. `[active, acquired]`",
+            field_types()
+        )
     } else if message.contains("unknown field") {
         "Remove the key or fix its spelling; the README lists every config key".to_string()
     } else {
@@ -451,6 +524,47 @@ figures:
         let text = "exclude: 3\n";
         let err = parse_str(text).unwrap_err();
         assert!(err.span.is_some());
+    }
+
+    #[test]
+    fn issue_28_misspelt_field_type_lists_the_types() {
+        let block =
+            "schemas:\n  - name: actor\n    fields:\n      website: url\n      founded: dat\n";
+        let flow = "schemas:\n  - name: actor\n    fields: { website: url, founded: dat }\n";
+        for text in [block, flow] {
+            let err = parse_str(text).unwrap_err();
+            assert!(
+                err.message.contains("unknown field type `dat`"),
+                "{}",
+                err.message
+            );
+            assert!(
+                err.message.contains("schemas[0].fields.founded"),
+                "{}",
+                err.message
+            );
+            let help = err.help.as_deref().unwrap();
+            for kind in ["date", "list", "url", "text", "number", "boolean"] {
+                assert!(help.contains(&format!("`{kind}`")), "{help}");
+            }
+            assert!(help.contains("list of allowed values"), "{help}");
+            let span = err.span.unwrap();
+            assert_eq!(&text[span.offset()..span.offset() + span.len()], "dat");
+        }
+        // A map is no type either; lists of values and every kind still parse.
+        let err = parse_str("schemas:\n  - name: a\n    fields: { x: { y: 1 } }\n").unwrap_err();
+        assert!(
+            err.message.contains("schemas[0].fields.x"),
+            "{}",
+            err.message
+        );
+        let ok = "schemas:\n  - name: a\n    fields: { a: date, b: list, c: [x, 2], d: boolean }\n";
+        let fields = &parse_str(ok).unwrap().file.schemas[0].fields;
+        assert_eq!(fields.get("b"), Some(&FieldType::Kind(FieldKind::List)));
+        assert_eq!(
+            fields.get("c"),
+            Some(&FieldType::OneOf(vec!["x".into(), "2".into()]))
+        );
     }
 
     #[test]

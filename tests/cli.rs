@@ -337,3 +337,110 @@ fn unreadable_notes_do_not_stop_the_run() {
         ))
         .stdout(predicate::str::contains("Link target `Nope`"));
 }
+
+/// Issue 28: with custom marker words, date messages say the word the note used (or, where the
+/// note has none, the first configured one), not "Updated".
+#[test]
+fn issue_28_date_messages_say_the_marker_word() {
+    let v = vault(&[
+        (
+            ".vaultlint.yaml",
+            "rules:\n  stale-date:\n    markers: [Reviewed, Last checked]\n    fields: [reviewed, last_checked]\n\
+             schemas:\n  - name: actor\n    folders: [Actors]\n    require-updated: true\n",
+        ),
+        ("Stale.md", "# Stale\n\n*Reviewed 2025-01-01*\n"),
+        ("Spaced.md", "# Spaced\n\n**last   checked:** 2025-01-01\n"),
+        ("Field.md", "---\nlast_checked: 2025-01-01\n---\n# Field\n"),
+        ("Future.md", "# Future\n\nReviewed: 2027-01-01\n"),
+        ("Invalid.md", "# Invalid\n\n*Reviewed 2026-02-30*\n"),
+        (
+            "Conflict.md",
+            "---\nreviewed: 2026-11-01\n---\n# Conflict\n\n*Reviewed 2026-11-02*\n",
+        ),
+        ("Actors/Undated.md", "# Undated\n"),
+    ]);
+    let out = check(v.path(), &["--format", "json"]).code(1);
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let said: Vec<(String, String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let has = |path: &str, message: &str, help: &str| {
+        assert!(
+            said.iter()
+                .any(|(p, m, h)| p == path && m == message && h.contains(help)),
+            "no `{message}` (help with `{help}`) on {path} in {said:#?}"
+        );
+    };
+    let set_today = "then set its Reviewed date to today (2026-11-26)";
+    has("Stale.md", "Reviewed 694 days ago, limit 180", set_today);
+    has(
+        "Spaced.md",
+        "Last checked 694 days ago, limit 180",
+        "then set its Last checked date to today (2026-11-26)",
+    );
+    has(
+        "Field.md",
+        "Last checked 694 days ago, limit 180",
+        "then set its Last checked date to today (2026-11-26)",
+    );
+    has(
+        "Future.md",
+        "Reviewed date 2027-01-01 is 36 days after today (2026-11-26)",
+        "",
+    );
+    has(
+        "Invalid.md",
+        "Reviewed date `2026-02-30` is not a valid date: February 2026 has 28 days",
+        "",
+    );
+    has(
+        "Conflict.md",
+        "Reviewed date 2026-11-02 disagrees with front matter `reviewed: 2026-11-01`",
+        "",
+    );
+    has(
+        "Actors/Undated.md",
+        "Note has no Reviewed date, which schema `actor` requires",
+        "Add a line such as `*Reviewed 2026-11-26*`",
+    );
+    assert!(
+        !said
+            .iter()
+            .any(|(_, m, h)| m.contains("Updated") || h.contains("Updated")),
+        "{said:#?}"
+    );
+}
+
+/// Issue 28: a misspelt field type stops the run (exit 2) with the word pointed at in
+/// `.vaultlint.yaml` and the types there are, not serde's "did not match any variant".
+#[test]
+fn issue_28_misspelt_field_type_is_a_pointed_config_error() {
+    let v = vault(&[
+        (
+            ".vaultlint.yaml",
+            "schemas:\n  - name: actor\n    fields:\n      website: url\n      founded: dat\n",
+        ),
+        ("A.md", ""),
+    ]);
+    check(v.path(), &[])
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains(
+            "Invalid config: schemas[0].fields.founded: unknown field type `dat`",
+        ))
+        .stderr(predicate::str::contains(".vaultlint.yaml:5:16"))
+        // The help wraps at the terminal width: its first words only.
+        .stderr(predicate::str::contains(
+            "help: Field types are `date`, `list`, `url`, `text`, `number`, `boolean`",
+        ))
+        .stderr(predicate::str::contains("did not match any variant").not());
+}

@@ -176,3 +176,65 @@ fn issue_26_nul_byte_in_utf8_text_is_checked() {
     );
     assert_eq!(doc["summary"]["notes"], 1);
 }
+
+/// Issue 28: a note that cannot be read is listed among the findings by (path, line, column,
+/// rule), not after all of them, in every format that shows an order.
+#[test]
+fn issue_28_unreadable_notes_sort_among_findings() {
+    let v = vault(&[
+        ("A.md", b"# A\n\n[[Nope]]\n"),
+        ("Latin.md", b"# Caf\xe9\n"),
+        ("Z.md", b"[[Gone]]\n"),
+    ]);
+    let doc = json(&check(v.path(), &["--format", "json"]).code(2));
+    let row = |r: &str, p: &str, l, c| (r.to_string(), p.to_string(), l, c);
+    assert_eq!(
+        common::diagnostic_rows(&doc),
+        [
+            row("broken-link", "A.md", 3, 3),
+            row("unreadable-note", "Latin.md", 1, 6),
+            row("broken-link", "Z.md", 1, 3),
+        ]
+    );
+
+    let sarif: Value =
+        serde_json::from_slice(&check(v.path(), &["--format", "sarif"]).get_output().stdout)
+            .unwrap();
+    let located: Vec<(String, String, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                at["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                at["region"]["startColumn"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |r: &str, p: &str, c| (r.to_string(), p.to_string(), c);
+    assert_eq!(
+        located,
+        [
+            at("broken-link", "A.md", 3),
+            at("unreadable-note", "Latin.md", 6),
+            at("broken-link", "Z.md", 3),
+        ]
+    );
+
+    let order = |text: &str, marks: &[&str]| {
+        let places: Vec<usize> = marks.iter().map(|m| text.find(m).unwrap()).collect();
+        assert!(places.is_sorted(), "{marks:?} out of order in:\n{text}");
+    };
+    let github = check(v.path(), &["--format", "github"]);
+    order(
+        &String::from_utf8_lossy(&github.get_output().stdout),
+        &["file=A.md", "file=Latin.md", "file=Z.md"],
+    );
+    let human = check(v.path(), &[]);
+    order(
+        &String::from_utf8_lossy(&human.get_output().stdout),
+        &["A.md:3:3", "Latin.md:1:6", "Z.md:1:3"],
+    );
+}

@@ -15,6 +15,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use super::link::{Link, LinkKind, is_external};
 use super::scan::{self, Comment, SkipSet};
 use super::span::Span;
+use super::table_link::{self, TablePipe};
 
 /// A heading of any level, ATX or setext.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +62,8 @@ pub struct Body {
     pub comment_links: Vec<Link>,
     /// Code, comments and math: not content.
     pub skip: SkipSet,
+    /// Wikilinks a table row splits at an unescaped `|` (also in `links`).
+    pub table_pipes: Vec<TablePipe>,
 }
 
 fn options() -> Options {
@@ -131,7 +134,11 @@ fn parse_normalised(source: &str, start: usize) -> Body {
     out.headings.retain(|h| !skip.contains(h.span.start()));
     out.links.retain(|l| !skip.overlaps(l.span));
     out.tables.retain(|t| !skip.contains(t.span.start()));
-    out.tags.retain(|t| !skip.overlaps(t.span));
+    out.table_pipes.retain(|p| !skip.overlaps(p.link));
+    // The halves of a link a row splits are text to the parser: a `#` in them is no tag.
+    let split = SkipSet::new(out.table_pipes.iter().map(|p| p.link).collect());
+    out.tags
+        .retain(|t| !skip.overlaps(t.span) && !split.overlaps(t.span));
     mark_content(&mut out.headings, &blocks);
     let inners = comments.iter().map(|c| c.inner).chain(
         html_comments
@@ -451,7 +458,9 @@ impl<'a> Walker<'_, 'a> {
                 if let Some(t) = &mut self.table {
                     t.in_head = true;
                 }
+                self.split_links(range);
             }
+            Event::Start(Tag::TableRow) => self.split_links(range),
             Event::End(TagEnd::TableHead) => {
                 if let Some(t) = &mut self.table {
                     t.in_head = false;
@@ -515,6 +524,28 @@ impl<'a> Walker<'_, 'a> {
         Cell {
             text: text.to_string(),
             span: Span::new(start, start + text.len()),
+        }
+    }
+
+    /// Reads the wikilinks the row at `range` splits at an unescaped `|`: the parser sees
+    /// only the halves, in two cells (see [`table_link`]).
+    fn split_links(&mut self, range: Range<usize>) {
+        let row = self.source.get(range.clone()).unwrap_or("");
+        let row = row.split(['\n', '\r']).next().unwrap_or("");
+        if !row.contains("[[") {
+            return;
+        }
+        for pipe in table_link::split_links(row, range.start) {
+            let kind = if pipe.is_embed {
+                LinkKind::Embed
+            } else {
+                LinkKind::Wiki
+            };
+            let target = self.source.get(pipe.target.range()).unwrap_or("");
+            self.out
+                .links
+                .push(Link::from_target(kind, pipe.link, pipe.target, target));
+            self.out.table_pipes.push(pipe);
         }
     }
 
@@ -739,6 +770,53 @@ mod tests {
         assert_eq!(body.tables[0].header[0].text, "a");
         assert_eq!(body.tables[0].rows[0][1].text, "1");
         assert_eq!(body.tables[0].rows[0][0].text, "[[Note\\|alias]]");
+    }
+
+    #[test]
+    fn issue_28_unescaped_pipe_links_in_tables_are_read() {
+        let text = "| When | Who | Note |\n|---|---|---|\n\
+                    | Dec 2025 | [[Innovative Signal Analysis|ISA]] | ![[chart.png|300]] |\n\
+                    | Jan 2026 | [[Escaped\\|E]] | `[[In code|C]]` |\n\
+                    | a | b | [[Plain]] |\n";
+        let body = parse_body(text, 0);
+        let got: Vec<(LinkKind, &str, &str)> = body
+            .links
+            .iter()
+            .map(|l| (l.kind, l.path.as_str(), &text[l.span.range()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    LinkKind::Wiki,
+                    "Innovative Signal Analysis",
+                    "[[Innovative Signal Analysis|ISA]]"
+                ),
+                (LinkKind::Embed, "chart.png", "![[chart.png|300]]"),
+                (LinkKind::Wiki, "Escaped", "[[Escaped\\|E]]"),
+                (LinkKind::Wiki, "Plain", "[[Plain]]"),
+            ]
+        );
+        let target = &body.links[0].target_span;
+        assert_eq!(&text[target.range()], "Innovative Signal Analysis");
+        let pipes: Vec<(&str, &str)> = body
+            .table_pipes
+            .iter()
+            .map(|p| (&text[p.pipe.range()], &text[p.link.range()]))
+            .collect();
+        assert_eq!(
+            pipes,
+            [
+                ("|", "[[Innovative Signal Analysis|ISA]]"),
+                ("|", "![[chart.png|300]]")
+            ]
+        );
+        // A header row the pipe gives one cell too many is no table row: the lines are a
+        // paragraph, and the link in it an ordinary one, read once.
+        let text = "| [[Note|N]] | b |\n|---|---|\n";
+        let body = parse_body(text, 0);
+        assert!(body.tables.is_empty() && body.table_pipes.is_empty());
+        assert_eq!(paths(text), ["Note"]);
     }
 
     #[test]

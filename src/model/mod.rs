@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod note;
 pub mod scan;
 pub mod span;
+pub mod table_link;
 
 pub use line_index::{LineCol, LineCursor, LineIndex};
 pub use link::{Anchor, Chain, Link, LinkKind};

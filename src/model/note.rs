@@ -16,12 +16,15 @@ use super::link::{Link, LinkKind};
 use super::markdown::{self, Heading};
 use super::scan::{self, BlockId, DateMarker, DateSource, Tag};
 use super::span::Span;
+use super::table_link::TablePipe;
 
 /// What parsing needs from the configuration.
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
     /// Body "Updated" line pattern (see [`scan::marker_regex`]).
     pub marker: scan::MarkerPattern,
+    /// The marker words it was built from, as configured (`Updated`, `Last updated`).
+    pub marker_words: Vec<String>,
     /// Front matter keys that hold the Updated date.
     pub date_fields: Vec<String>,
     /// Figure labels that mean the same metric (built-ins plus config `figures.synonyms`).
@@ -32,6 +35,7 @@ impl ParseOptions {
     pub fn new(marker_words: &[String], date_fields: &[String]) -> Result<Self, regex::Error> {
         Ok(ParseOptions {
             marker: scan::marker_regex(marker_words)?,
+            marker_words: marker_words.to_vec(),
             date_fields: date_fields.to_vec(),
             synonyms: Synonyms::default(),
         })
@@ -114,6 +118,8 @@ pub struct Note {
     pub quoted_figures: ThinVec<QuotedFigure>,
     /// Table columns that claim to add up to a total.
     pub sum_claims: ThinVec<SumClaim>,
+    /// Wikilinks a table row splits at an unescaped `|` (read as links all the same).
+    pub table_pipes: ThinVec<TablePipe>,
     /// False when parsed for the index only ([`Note::parse_for_index`]: no figures, quoted
     /// figures, sum claims or date markers were read, and front matter values, tags and
     /// comment links were dropped) or reduced to that model ([`Note::keep_for_index`]).
@@ -266,6 +272,7 @@ impl Note {
             figures: figures.own.into(),
             quoted_figures: figures.quoted.into(),
             sum_claims: figures.sums.into(),
+            table_pipes: body.table_pipes.into(),
             is_complete: complete,
             frontmatter: frontmatter.map(Box::new),
         };
@@ -277,7 +284,7 @@ impl Note {
     }
 
     /// Drops what only the note's own checks read, once they have run: figures, sum claims,
-    /// date markers, front matter and tags. Keeps what checks against the vault read:
+    /// date markers, split table links, front matter and tags. Keeps what checks against the vault read:
     /// names, headings, block ids, links (in comments too), directives and quoted figures.
     /// Every note of the vault stays in memory until the end of the run, as this model.
     pub fn keep_for_index(&mut self) {
@@ -286,6 +293,7 @@ impl Note {
         self.dates = ThinVec::new();
         self.figures = ThinVec::new();
         self.sum_claims = ThinVec::new();
+        self.table_pipes = ThinVec::new();
         self.is_complete = false;
     }
 
@@ -356,6 +364,7 @@ impl Note {
         self.figures.shrink_to_fit();
         self.quoted_figures.shrink_to_fit();
         self.sum_claims.shrink_to_fit();
+        self.table_pipes.shrink_to_fit();
     }
 
     /// The note's name: its file name without `.md`.
@@ -486,7 +495,7 @@ mod tests {
             dates,
             [
                 (&DateSource::Field("updated".into()), "2026-02-01"),
-                (&DateSource::Body, "2026-01-01")
+                (&DateSource::Body("Updated".into()), "2026-01-01")
             ]
         );
         assert_eq!(&text[n.dates[0].span.range()], "2026-02-01");

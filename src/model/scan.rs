@@ -318,8 +318,9 @@ fn tag_name_at(text: &str, hash: usize) -> Option<&str> {
 /// Where an "Updated" date was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateSource {
-    /// A body line such as `*Updated 2026-01-01*`.
-    Body,
+    /// A body line such as `*Updated 2026-01-01*`, with its marker words as written
+    /// (`Updated`, `last  updated`).
+    Body(String),
     /// A front matter property, by key.
     Field(String),
 }
@@ -351,11 +352,45 @@ impl DateMarker {
     pub fn is_field(&self) -> bool {
         matches!(self.source, DateSource::Field(_))
     }
+
+    /// What messages call this date, in sentence case: the marker words the note wrote
+    /// (`*last updated: …*` → `Last updated`, `*Reviewed …*` → `Reviewed`), or the front matter
+    /// key in words (`last_updated` → `Last updated`, `modified` → `Modified`).
+    pub fn name(&self) -> String {
+        match &self.source {
+            DateSource::Body(words) => marker_name(words),
+            DateSource::Field(key) => field_name(key),
+        }
+    }
+}
+
+/// Marker words as messages say them: `last  updated` → `Last updated`.
+pub fn marker_name(words: &str) -> String {
+    sentence_case(words.split_whitespace())
+}
+
+/// A front matter key as messages say it: `last_updated` → `Last updated`.
+pub fn field_name(key: &str) -> String {
+    sentence_case(key.split(|c: char| c.is_whitespace() || c == '-' || c == '_'))
+}
+
+/// Words joined by single spaces, the first letter upper-cased.
+fn sentence_case<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let joined = words
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Compiles the body-marker pattern for the given marker words (`Updated`, `Last updated`).
-/// The whole line must be the marker: emphasis and a colon may surround the words, and the
-/// value must start with a digit so that "Updated regularly" is prose, not a bad date.
+/// The line must start with the marker: emphasis and a colon may surround the words, and the
+/// value must start with a digit so that "Updated regularly" is prose, not a bad date. Words
+/// may follow the value; [`date_text`] says whether the line is still a marker.
 pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
     let starts = marker_starts(words);
     let mut alternatives: Vec<String> = words
@@ -383,7 +418,7 @@ pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
             .build()
     };
     let regex = build(&format!(
-        r"^[\s>*_-]*(?:{words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)[\s*_]*$"
+        r"^[\s>*_-]*({words})[\s*_]*:?[\s*_]*([0-9][^\s*_]*(?:\s+[0-9]{{1,2}}:[0-9]{{2}}[^\s*_]*)?)(?:\s+(\S.*?))?[\s*_]*$"
     ))?;
     let words = build(&words)?;
     Ok(MarkerPattern {
@@ -516,20 +551,65 @@ fn markers_on(
         {
             continue;
         }
-        let Some(m) = pattern.regex.captures(text).and_then(|c| c.get(1)) else {
+        let Some(caps) = pattern.regex.captures(text) else {
             continue;
         };
-        let span = Span::new(line.start() + m.start(), line.start() + m.end());
+        let (Some(word), Some(value)) = (caps.get(1), caps.get(2)) else {
+            continue;
+        };
+        let Some(date) = date_text(value.as_str(), caps.get(3).map(|m| m.as_str())) else {
+            continue;
+        };
+        let start = line.start() + value.start();
+        let span = Span::new(start, start + date.len());
         if skip.overlaps(span) {
             continue;
         }
         out.push(DateMarker::new(
-            DateSource::Body,
-            m.as_str().to_string(),
+            DateSource::Body(word.as_str().to_string()),
+            date.to_string(),
             span,
         ));
     }
     out
+}
+
+/// Dashes that may open a clause after a date: `-`, `–`, `—`.
+const DASHES: [char; 3] = ['-', '\u{2013}', '\u{2014}'];
+
+/// The date text of a marker line whose value is `value` (a run of text from a digit on, with
+/// its time) and `rest` the words after it, if any; `None` when the line is prose, not a marker
+/// ("Updated 2026-03-04 by the team", "Updated 1.5 million times"). A date may end a sentence or
+/// open a clause, which is no part of it: `2026-03-04.`, `2026-03-04, by Ana`, `2026-03-04;`,
+/// `2026-03-04)`, `2026-03-04 — minor edits`, `2026-03-04—minor edits`. What is left is the
+/// date text as written, for `invalid-date` to judge (`2026-3-4.` is read as `2026-3-4`).
+fn date_text<'a>(value: &'a str, rest: Option<&str>) -> Option<&'a str> {
+    let opens_words = |text: &str| {
+        text.trim_start_matches(DASHES)
+            .trim_start()
+            .starts_with(char::is_alphabetic)
+    };
+    // `2026-03-04—minor edits`: a long dash in the run, then words (here or after a space).
+    if let Some(at) = value.find(['\u{2013}', '\u{2014}'])
+        && let (Some(date), Some(tail)) = (value.get(..at), value.get(at..))
+        && !date.is_empty()
+    {
+        let after = tail.trim_start_matches(DASHES);
+        if opens_words(tail) || (after.is_empty() && rest.is_some_and(&opens_words)) {
+            return Some(date);
+        }
+    }
+    // `2026-03-04.`, `2026-03-04, by Ana`: punctuation ends the run, whatever follows.
+    let date = value.trim_end_matches(['.', ',', ';', ')']);
+    if date.len() < value.len() {
+        return Some(date).filter(|d| !d.is_empty());
+    }
+    match rest {
+        None => Some(value),
+        // `2026-03-04 - headcount from LinkedIn`: a dash, then words.
+        Some(rest) if rest.starts_with(DASHES) && opens_words(rest) => Some(value),
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]
@@ -636,23 +716,45 @@ mod tests {
     fn date_markers_table() {
         let words = vec!["Updated".to_string(), "Last updated".to_string()];
         let re = marker_regex(&words).unwrap();
-        let cases: &[(&str, Option<&str>)] = &[
-            ("*Updated 2026-01-01*", Some("2026-01-01")),
-            ("Updated: 2026-01-01", Some("2026-01-01")),
-            ("_Updated: 2026-01-01_", Some("2026-01-01")),
-            ("**Last updated:** 2026-01-01", Some("2026-01-01")),
-            ("last UPDATED 2026-01-01", Some("2026-01-01")),
-            ("*Updated 2025-02-30*", Some("2025-02-30")),
-            ("Updated 2026-1-5x", Some("2026-1-5x")),
-            ("Updated 2026-01-01T10:00:00Z", Some("2026-01-01T10:00:00Z")),
-            ("Updated 2026-01-01 10:00", Some("2026-01-01 10:00")),
+        // (line, the date text and the name messages give the marker)
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("*Updated 2026-01-01*", Some(("2026-01-01", "Updated"))),
+            ("Updated: 2026-01-01", Some(("2026-01-01", "Updated"))),
+            ("_Updated: 2026-01-01_", Some(("2026-01-01", "Updated"))),
+            (
+                "**Last updated:** 2026-01-01",
+                Some(("2026-01-01", "Last updated")),
+            ),
+            (
+                "last UPDATED 2026-01-01",
+                Some(("2026-01-01", "Last UPDATED")),
+            ),
+            (
+                "last \t updated 2026-01-01",
+                Some(("2026-01-01", "Last updated")),
+            ),
+            ("*updated 2025-02-30*", Some(("2025-02-30", "Updated"))),
+            ("Updated 2026-1-5x", Some(("2026-1-5x", "Updated"))),
+            (
+                "Updated 2026-01-01T10:00:00Z",
+                Some(("2026-01-01T10:00:00Z", "Updated")),
+            ),
+            (
+                "Updated 2026-01-01 10:00",
+                Some(("2026-01-01 10:00", "Updated")),
+            ),
             ("The page was updated on 2024-07-23.", None),
             ("Updated regularly", None),
             ("Founded 2016-03-01", None),
         ];
         for (line, want) in cases {
             let got = date_markers(line, 0, &no_skip(), &re);
-            assert_eq!(got.first().map(|m| m.raw.as_str()), *want, "{line:?}");
+            let got = got.first().map(|m| (m.raw.as_str(), m.name()));
+            assert_eq!(
+                got.as_ref().map(|(raw, name)| (*raw, name.as_str())),
+                *want,
+                "{line:?}"
+            );
         }
     }
 
@@ -685,6 +787,79 @@ mod tests {
         let found = date_markers(text, 0, &no_skip(), &pattern);
         let got: Vec<&str> = found.iter().map(|m| m.raw.as_str()).collect();
         assert_eq!(got, ["2026-01-01", "2025-01-01"]);
+    }
+
+    #[test]
+    fn issue_28_a_date_may_end_a_sentence() {
+        let re = marker_regex(&["Updated".to_string(), "Last updated".to_string()]).unwrap();
+        // (line, the date text read, or `None` when the line is no marker)
+        let cases: &[(&str, Option<&str>)] = &[
+            ("*Updated 2026-03-04.*", Some("2026-03-04")),
+            ("Updated 2026-03-04.", Some("2026-03-04")),
+            (
+                "Updated 2026-03-04, after the funding round.",
+                Some("2026-03-04"),
+            ),
+            (
+                "_Last updated: 2026-03-04; figures from the filing_",
+                Some("2026-03-04"),
+            ),
+            ("> Updated 2026-03-04)", Some("2026-03-04")),
+            ("*Updated 2026-03-04).*", Some("2026-03-04")),
+            ("Updated 2026-01-01 10:00.", Some("2026-01-01 10:00")),
+            (
+                "Updated 2026-01-01T10:00:00Z, by Ana",
+                Some("2026-01-01T10:00:00Z"),
+            ),
+            (
+                "*Updated 2026-03-04 - headcount from LinkedIn*",
+                Some("2026-03-04"),
+            ),
+            (
+                "**Updated:** 2026-03-04 — funding round added",
+                Some("2026-03-04"),
+            ),
+            ("Updated 2026-03-04 – minor edits", Some("2026-03-04")),
+            ("Updated 2026-03-04—minor edits", Some("2026-03-04")),
+            // Still read, and still reported by `invalid-date`.
+            ("*Updated 2026-13-45.*", Some("2026-13-45")),
+            ("Updated 2026-3-4, from the blog", Some("2026-3-4")),
+            ("Updated 2026-3-4", Some("2026-3-4")),
+            ("Updated 2026-1-5x", Some("2026-1-5x")),
+            ("Updated 05/01/2026.", Some("05/01/2026")),
+            // Words without punctuation, a dash before a number, a number that is no date.
+            ("Updated 2026-03-04 by the research team", None),
+            ("Updated 2026-03-04 - 2026-03-05", None),
+            ("Updated 2026-03-04 -", None),
+            ("Updated 1.5 million times", None),
+            ("Updated 2026-03-04 (Q1 review)", None),
+        ];
+        for (line, want) in cases {
+            let got = date_markers(line, 0, &no_skip(), &re);
+            let raw = got.first().map(|m| m.raw.as_str());
+            assert_eq!(raw, *want, "{line:?}");
+            if let Some(m) = got.first() {
+                assert_eq!(&line[m.span.range()], m.raw, "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn field_dates_are_named_after_their_key() {
+        let named = |key: &str| {
+            DateMarker::new(
+                DateSource::Field(key.to_string()),
+                "2026-01-01".to_string(),
+                Span::new(0, 10),
+            )
+            .name()
+        };
+        assert_eq!(named("updated"), "Updated");
+        assert_eq!(named("last_updated"), "Last updated");
+        assert_eq!(named("last-updated"), "Last updated");
+        assert_eq!(named("modified"), "Modified");
+        assert_eq!(named("überprüft"), "Überprüft");
+        assert_eq!(named(""), "");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use std::io::{self, Write};
 
-use super::{Positions, human};
+use super::{Entry, Positions, entries, human};
 use crate::engine::Run;
 
 pub fn write(
@@ -21,38 +21,42 @@ pub fn write(
     positions: &Positions,
     prefix: &str,
 ) -> io::Result<()> {
-    for (i, f) in run.findings.iter().enumerate() {
-        let (start, end) = positions.of(i);
-        let mut message = f.diagnostic.message.to_string();
-        if let Some(help) = &f.diagnostic.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
+    for entry in entries(run, positions) {
+        match entry {
+            Entry::Finding(i, f) => {
+                let (start, end) = positions.of(i);
+                let mut message = f.diagnostic.message.to_string();
+                if let Some(help) = &f.diagnostic.help {
+                    message.push_str("\nhelp: ");
+                    message.push_str(help);
+                }
+                writeln!(
+                    out,
+                    "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                    f.severity.as_str(),
+                    escape_property(&format!("{prefix}{}", f.path)),
+                    start.line,
+                    start.column,
+                    end.line,
+                    end.column,
+                    escape_property(&format!("vaultlint({})", f.rule)),
+                    escape_data(&message)
+                )?;
+            }
+            Entry::Problem(p) => {
+                let message = format!(
+                    "{}\nhelp: Fix or remove the file; the rest of the vault was checked",
+                    p.message
+                );
+                writeln!(
+                    out,
+                    "::error file={},title={}::{}",
+                    escape_property(&format!("{prefix}{}", p.path)),
+                    escape_property("vaultlint(unreadable-note)"),
+                    escape_data(&message)
+                )?;
+            }
         }
-        writeln!(
-            out,
-            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            f.severity.as_str(),
-            escape_property(&format!("{prefix}{}", f.path)),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
-            escape_property(&format!("vaultlint({})", f.rule)),
-            escape_data(&message)
-        )?;
-    }
-    for p in &run.problems {
-        let message = format!(
-            "{}\nhelp: Fix or remove the file; the rest of the vault was checked",
-            p.message
-        );
-        writeln!(
-            out,
-            "::error file={},title={}::{}",
-            escape_property(&format!("{prefix}{}", p.path)),
-            escape_property("vaultlint(unreadable-note)"),
-            escape_data(&message)
-        )?;
     }
     // Plain text: shown in the log, never taken for a command (it cannot start with `::`).
     writeln!(out, "{}", human::summary(run))

@@ -14,7 +14,10 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::snippet::Snippet;
-use super::{HumanOptions, Pool, Recent, Sources, counts, neutralise_line, render_in_order};
+use super::{
+    FIRST, HumanOptions, Pool, Recent, Sources, counts, neutralise_line, problem_slots,
+    render_in_order,
+};
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::model::Span;
@@ -51,11 +54,21 @@ pub fn write(
             };
             render(&handler, &build(finding, &mut text_of, sources))
         };
+        let placed = Sources::new(root);
+        let start_of = |i: usize| run.findings.get(i).map(|f| placed.place(f).0);
+        let mut problems = problem_slots(run, |i| start_of(i).unwrap_or(FIRST))
+            .into_iter()
+            .peekable();
+        let mut next = 0;
         render_in_order(pool, &run.findings, init, render_one, |text| {
+            while let Some((_, p)) = problems.next_if(|(slot, _)| *slot == next) {
+                out.write_all(render(&handler, &problem_report(p)).as_bytes())?;
+            }
+            next += 1;
             out.write_all(text.as_bytes())
         })?;
-        for problem in &run.problems {
-            out.write_all(render(&handler, &problem_report(problem)).as_bytes())?;
+        for (_, p) in problems {
+            out.write_all(render(&handler, &problem_report(p)).as_bytes())?;
         }
         if options.verbose {
             for (path, why) in &run.skipped {

@@ -4,21 +4,20 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Positions, counts};
+use super::{Entry, FIRST, Positions, counts, entries};
 use crate::engine::Run;
 use crate::finding::Severity;
-use crate::model::LineCol;
 use crate::rules::unreadable_note;
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    diagnostics: Vec<Entry<'a>>,
+    diagnostics: Vec<Row<'a>>,
     summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
-struct Entry<'a> {
+struct Row<'a> {
     rule: &'a str,
     severity: &'a str,
     path: &'a str,
@@ -44,35 +43,39 @@ struct Summary<'a> {
 }
 
 pub fn write(out: &mut dyn Write, run: &Run, positions: &Positions) -> io::Result<()> {
-    let mut diagnostics = Vec::with_capacity(run.findings.len() + run.problems.len());
-    for (i, f) in run.findings.iter().enumerate() {
-        let (start, end) = positions.of(i);
-        diagnostics.push(Entry {
-            rule: f.rule,
-            severity: f.severity.as_str(),
-            path: &f.path,
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-            message: &f.diagnostic.message,
-            help: f.diagnostic.help.as_deref(),
-        });
-    }
-    for p in &run.problems {
-        let at = p.position.unwrap_or(LineCol { line: 1, column: 1 });
-        diagnostics.push(Entry {
-            rule: unreadable_note::ID,
-            severity: Severity::Error.as_str(),
-            path: &p.path,
-            line: at.line,
-            column: at.column,
-            end_line: at.line,
-            end_column: at.column,
-            message: &p.message,
-            help: Some(p.help()),
-        });
-    }
+    let diagnostics = entries(run, positions)
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Finding(i, f) => {
+                let (start, end) = positions.of(i);
+                Row {
+                    rule: f.rule,
+                    severity: f.severity.as_str(),
+                    path: &f.path,
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    message: &f.diagnostic.message,
+                    help: f.diagnostic.help.as_deref(),
+                }
+            }
+            Entry::Problem(p) => {
+                let at = p.position.unwrap_or(FIRST);
+                Row {
+                    rule: unreadable_note::ID,
+                    severity: Severity::Error.as_str(),
+                    path: &p.path,
+                    line: at.line,
+                    column: at.column,
+                    end_line: at.line,
+                    end_column: at.column,
+                    message: &p.message,
+                    help: Some(p.help()),
+                }
+            }
+        })
+        .collect();
     let c = counts(run);
     let doc = Document {
         version: 1,

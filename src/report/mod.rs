@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::discover::relative_name;
-use crate::engine::{self, Run};
+use crate::engine::{self, Problem, Run};
 use crate::finding::{Finding, Severity};
+use crate::rules::unreadable_note;
 
 use crate::model::{LineCol, LineIndex, Span};
 use rayon::prelude::*;
@@ -88,6 +89,14 @@ impl Sources {
         })
     }
 
+    /// Where a finding starts and ends: as the check placed it, else read from its note.
+    pub fn place(&self, f: &Finding) -> (LineCol, LineCol) {
+        match f.at {
+            Some(place) => place.range(),
+            None => self.range(&f.path, f.diagnostic.span),
+        }
+    }
+
     /// Start and end (exclusive) line/column of a span; 1:1 when the note cannot be read.
     pub fn range(&self, path: &str, span: Span) -> (LineCol, LineCol) {
         match self.get(path) {
@@ -154,6 +163,68 @@ pub fn counts(run: &Run) -> Counts {
     }
     c.errors += run.problems.len();
     c
+}
+
+/// One entry of a report, in output order.
+pub(crate) enum Entry<'a> {
+    /// A finding, with its index in the run (for its position).
+    Finding(usize, &'a Finding),
+    /// A note that could not be checked.
+    Problem(&'a Problem),
+}
+
+/// The run's findings and problems in one list, in output order (see [`problem_slots`]).
+pub(crate) fn entries<'a>(run: &'a Run, positions: &Positions) -> Vec<Entry<'a>> {
+    let mut slots = problem_slots(run, |i| positions.of(i).0)
+        .into_iter()
+        .peekable();
+    let mut out = Vec::with_capacity(run.findings.len() + run.problems.len());
+    for (i, f) in run.findings.iter().enumerate() {
+        while let Some((_, p)) = slots.next_if(|(slot, _)| *slot == i) {
+            out.push(Entry::Problem(p));
+        }
+        out.push(Entry::Finding(i, f));
+    }
+    out.extend(slots.map(|(_, p)| Entry::Problem(p)));
+    out
+}
+
+/// Where each problem goes among the findings, so that every format lists a note that could
+/// not be checked where its path, line, column and rule place it, as it would a finding:
+/// `(slot, problem)` pairs in output order, the problem coming just before finding `slot` (after
+/// the last finding when `slot` is their number). A problem without a position stands at 1:1.
+/// `start_of(i)` is where finding `i` starts; it is asked only of findings in a note that has a
+/// problem (findings are sorted by path, then offset, so their positions rise within a note).
+pub(crate) fn problem_slots(
+    run: &Run,
+    mut start_of: impl FnMut(usize) -> LineCol,
+) -> Vec<(usize, &Problem)> {
+    let at = |p: &Problem| {
+        let at = p.position.unwrap_or(FIRST);
+        (at.line, at.column)
+    };
+    let mut problems: Vec<&Problem> = run.problems.iter().collect();
+    problems.sort_by(|a, b| (&a.path, at(a), &a.message).cmp(&(&b.path, at(b), &b.message)));
+    let findings = &run.findings;
+    let mut slots = Vec::with_capacity(problems.len());
+    for p in problems {
+        let path = p.path.as_str();
+        let first = findings.partition_point(|f| &*f.path < path);
+        let end = findings.partition_point(|f| &*f.path <= path);
+        let mut slot = end;
+        for (i, f) in findings.iter().enumerate().take(end).skip(first) {
+            let start = start_of(i);
+            if ((start.line, start.column), f.rule) > (at(p), unreadable_note::ID) {
+                slot = i;
+                break;
+            }
+        }
+        slots.push((slot, p));
+    }
+    // Already in slot order but for a finding whose position falls behind its offset's; a
+    // stable sort keeps the problems' own order at one slot.
+    slots.sort_by_key(|(slot, _)| *slot);
+    slots
 }
 
 /// Writes the run in `format` to `out`, reading notes again on `threads` threads.
@@ -237,11 +308,11 @@ pub(crate) fn render_in_order<S, R: Send>(
     Ok(())
 }
 
+/// A note's first position, where what has no better place is shown.
+pub(crate) const FIRST: LineCol = LineCol { line: 1, column: 1 };
+
 /// Where a finding is shown when its note cannot be read again: 1:1.
-const UNKNOWN: (LineCol, LineCol) = (
-    LineCol { line: 1, column: 1 },
-    LineCol { line: 1, column: 1 },
-);
+const UNKNOWN: (LineCol, LineCol) = (FIRST, FIRST);
 
 /// Start and end line/column of every finding's span, by the finding's index in the run.
 pub struct Positions(Vec<(LineCol, LineCol)>);
@@ -262,10 +333,7 @@ pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Posit
         pool,
         findings,
         || &sources,
-        |sources, f| match f.at {
-            Some(place) => place.range(),
-            None => sources.range(&f.path, f.diagnostic.span),
-        },
+        |sources, f| sources.place(f),
         |at| {
             out.push(at);
             Ok(())
@@ -432,6 +500,66 @@ mod tests {
         let one = LineCol { line: 1, column: 1 };
         assert_eq!(at.0.len(), findings.len());
         assert!(at.0.iter().all(|p| *p == (one, one)));
+    }
+
+    #[test]
+    fn issue_28_problems_take_their_place_among_findings() {
+        let finding = |path: &str, start: usize, rule: &'static str| Finding {
+            rule,
+            severity: Severity::Error,
+            path: path.into(),
+            diagnostic: Diagnostic::new(Span::new(start, start + 1), "m", "l"),
+            at: None,
+        };
+        let problem = |path: &str, position: Option<LineCol>| Problem {
+            path: path.to_string(),
+            message: format!("cannot check {path}"),
+            position,
+            kind: engine::ProblemKind::Internal,
+        };
+        let run = Run {
+            findings: vec![
+                finding("A.md", 0, "broken-link"),
+                finding("B.md", 0, "broken-link"),
+                finding("B.md", 0, "unused-suppression"),
+                finding("B.md", 5, "broken-link"),
+                finding("C.md", 0, "broken-link"),
+            ],
+            notes_checked: 4,
+            notes_indexed: 4,
+            problems: vec![
+                problem("D.md", None),
+                problem("B.md", None),
+                problem("", None),
+                problem("B.md", Some(LineCol { line: 1, column: 4 })),
+                problem("Ab.md", Some(LineCol { line: 9, column: 1 })),
+            ],
+            skipped: Vec::new(),
+            rule_times: Vec::new(),
+            statistics: None,
+            baseline: None,
+        };
+        // Each finding starts at column `offset + 1` of line 1.
+        let start_of = |i: usize| LineCol {
+            line: 1,
+            column: run.findings.get(i).map_or(0, |f| f.diagnostic.span.start()) + 1,
+        };
+        let slots: Vec<(usize, &str, Option<LineCol>)> = problem_slots(&run, start_of)
+            .into_iter()
+            .map(|(slot, p)| (slot, p.path.as_str(), p.position))
+            .collect();
+        let at = |line, column| Some(LineCol { line, column });
+        assert_eq!(
+            slots,
+            [
+                (0, "", None),
+                (1, "Ab.md", at(9, 1)),
+                // At 1:1 after `broken-link`, before `unused-suppression`.
+                (2, "B.md", None),
+                (3, "B.md", at(1, 4)),
+                (5, "D.md", None),
+            ]
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Positions, SarifBase};
+use super::{Entry, FIRST, Positions, SarifBase, entries};
 use crate::engine::Run;
 use crate::finding::Severity;
 use crate::rules::REGISTRY;
@@ -33,42 +33,52 @@ pub fn write(
     positions: &Positions,
     base: &SarifBase,
 ) -> io::Result<()> {
-    let mut results = Vec::with_capacity(run.findings.len() + run.problems.len());
-    for (i, f) in run.findings.iter().enumerate() {
-        let (start, end) = positions.of(i);
-        results.push(json!({
-            "ruleId": f.rule,
-            "ruleIndex": rule_index(f.rule),
-            "level": level(f.severity),
-            "message": { "text": message(&f.diagnostic.message, f.diagnostic.help.as_deref()) },
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": artifact(base, &f.path),
-                    "region": {
-                        "startLine": start.line,
-                        "startColumn": start.column,
-                        "endLine": end.line,
-                        "endColumn": end.column,
-                    }
-                }
-            }]
-        }));
-    }
-    for p in &run.problems {
-        results.push(json!({
-            "ruleId": UNREADABLE,
-            "ruleIndex": REGISTRY.len(),
-            "level": "error",
-            "message": { "text": message(&p.message, Some(UNREADABLE_HELP)) },
-            // The note as a whole: its first position, as in the JSON output.
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": artifact(base, &p.path),
-                    "region": { "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1 },
-                }
-            }]
-        }));
-    }
+    let results: Vec<Value> = entries(run, positions)
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Finding(i, f) => {
+                let (start, end) = positions.of(i);
+                json!({
+                    "ruleId": f.rule,
+                    "ruleIndex": rule_index(f.rule),
+                    "level": level(f.severity),
+                    "message": { "text": message(&f.diagnostic.message, f.diagnostic.help.as_deref()) },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": artifact(base, &f.path),
+                            "region": {
+                                "startLine": start.line,
+                                "startColumn": start.column,
+                                "endLine": end.line,
+                                "endColumn": end.column,
+                            }
+                        }
+                    }]
+                })
+            }
+            Entry::Problem(p) => {
+                // Where the first bad byte is, when known, as in the JSON output.
+                let at = p.position.unwrap_or(FIRST);
+                json!({
+                    "ruleId": UNREADABLE,
+                    "ruleIndex": REGISTRY.len(),
+                    "level": "error",
+                    "message": { "text": message(&p.message, Some(UNREADABLE_HELP)) },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": artifact(base, &p.path),
+                            "region": {
+                                "startLine": at.line,
+                                "startColumn": at.column,
+                                "endLine": at.line,
+                                "endColumn": at.column,
+                            },
+                        }
+                    }]
+                })
+            }
+        })
+        .collect();
 
     let mut rules: Vec<Value> = REGISTRY
         .iter()

@@ -43,7 +43,8 @@ impl Rule for ConflictingDates {
             Diagnostic::new(
                 body.span,
                 format!(
-                    "Updated date {in_body} disagrees with front matter `{key}: {}`",
+                    "{} date {in_body} disagrees with front matter `{key}: {}`",
+                    body.name(),
                     field.raw
                 ),
                 "body date",

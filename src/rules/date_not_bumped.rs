@@ -36,17 +36,18 @@ impl Rule for DateNotBumped {
         let Some(date) = note.dates.first() else {
             return;
         };
+        let name = date.name();
         out.push(
             Diagnostic::new(
                 date.span,
                 format!(
-                    "Note changed since `{}` but its Updated date `{}` did not",
+                    "Note changed since `{}` but its {name} date `{}` did not",
                     changes.rev, date.raw
                 ),
                 "not bumped",
             )
             .with_help(format!(
-                "Set the Updated date to the day of this change (`{}`), so readers know how fresh the note is",
+                "Set the {name} date to the day of this change (`{}`), so readers know how fresh the note is",
                 cx.settings.today
             )),
         );

@@ -35,7 +35,10 @@ impl Rule for FutureDate {
             out.push(
                 Diagnostic::new(
                     marker.span,
-                    format!("Updated date {updated} is {ahead} {days} after today ({today})"),
+                    format!(
+                        "{} date {updated} is {ahead} {days} after today ({today})",
+                        marker.name()
+                    ),
                     "date in the future",
                 )
                 .with_help(format!(

@@ -28,7 +28,7 @@ impl Rule for InvalidDate {
         for marker in &note.dates {
             let Err(error) = &marker.date else { continue };
             let what = match &marker.source {
-                DateSource::Body => format!("Updated date `{}`", marker.raw),
+                DateSource::Body(_) => format!("{} date `{}`", marker.name(), marker.raw),
                 DateSource::Field(key) => format!("Front matter `{key}: {}`", marker.raw),
             };
             let label = match error {

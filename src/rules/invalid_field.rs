@@ -248,20 +248,8 @@ fn kind_name(kind: FieldKind) -> &'static str {
 
 fn declared(kind: &FieldType) -> String {
     match kind {
-        FieldType::Kind(k) => format!("`{}`", kind_key(*k)),
+        FieldType::Kind(k) => format!("`{}`", k.key()),
         FieldType::OneOf(values) => format!("one of {}", quoted(values)),
-    }
-}
-
-/// The type as written in `fields:`.
-fn kind_key(kind: FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Date => "date",
-        FieldKind::List => "list",
-        FieldKind::Url => "url",
-        FieldKind::Text => "text",
-        FieldKind::Number => "number",
-        FieldKind::Boolean => "boolean",
     }
 }
 

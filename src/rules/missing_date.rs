@@ -5,7 +5,8 @@ use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
-use crate::model::Note;
+use crate::model::{Note, ParseOptions, scan};
+use jiff::civil::Date;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-date",
@@ -34,19 +35,39 @@ impl Rule for MissingDate {
         else {
             return;
         };
+        let (name, help) = how_to_date(&cx.settings.parse, cx.settings.today);
         out.push(
             Diagnostic::new(
                 note.title_span(),
                 format!(
-                    "Note has no Updated date, which schema `{}` requires",
+                    "Note has no {name} date, which schema `{}` requires",
                     schema.name()
                 ),
-                "no Updated date in this note",
+                format!("no {name} date in this note"),
             )
-            .with_help(format!(
-                "Add a line such as `*Updated {}*` with the day the note was last reviewed",
-                cx.settings.today
-            )),
+            .with_help(help),
         );
+    }
+}
+
+/// What the vault calls its Updated date and how to add one: the first marker word
+/// (`stale-date.markers`) on a body line, else the first front matter key (`fields`). Advice
+/// to write `*Updated …*` would not help a vault whose marker is `Reviewed`.
+fn how_to_date(parse: &ParseOptions, today: Date) -> (String, String) {
+    let reviewed = "with the day the note was last reviewed";
+    if let Some(word) = parse.marker_words.first() {
+        let name = scan::marker_name(word);
+        let help = format!("Add a line such as `*{name} {today}*` {reviewed}");
+        (name, help)
+    } else if let Some(key) = parse.date_fields.first() {
+        let name = scan::field_name(key);
+        let help = format!("Add `{key}: {today}` to the front matter, {reviewed}");
+        (name, help)
+    } else {
+        (
+            "Updated".to_string(),
+            "No date can be read: set `stale-date.markers` or `stale-date.fields` in the config"
+                .to_string(),
+        )
     }
 }

@@ -33,6 +33,7 @@ mod missing_field;
 mod missing_section;
 mod stale_date;
 mod sum_mismatch;
+mod unescaped_table_pipe;
 pub mod unreadable_note;
 mod unused_suppression;
 
@@ -124,6 +125,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_link::META,
     &broken_anchor::META,
     &ambiguous_link::META,
+    &unescaped_table_pipe::META,
     &stale_date::META,
     &future_date::META,
     &invalid_date::META,

@@ -79,22 +79,24 @@ impl Rule for StaleDate {
         if age <= i64::from(limit) {
             return;
         }
+        // Named as the note names it (`Reviewed`, `Last updated`), not always "Updated".
+        let name = marker.name();
         out.push(
             Diagnostic::new(
                 marker.span,
                 self.texts
-                    .get(&format!("Updated {age} days ago, limit {limit}{from}")),
+                    .get(&format!("{name} {age} days ago, limit {limit}{from}")),
                 self.texts.get(&format!("{age} days old")),
             )
-            .with_help(self.help(cx.settings.today)),
+            .with_help(self.help(&name, cx.settings.today)),
         );
     }
 }
 
 impl StaleDate {
-    fn help(&self, today: Date) -> Arc<str> {
+    fn help(&self, name: &str, today: Date) -> Arc<str> {
         self.texts.get(&format!(
-            "Review the note, then set its Updated date to today ({today})"
+            "Review the note, then set its {name} date to today ({today})"
         ))
     }
 }
@@ -110,17 +112,22 @@ mod tests {
             texts: Texts::default(),
         };
         let today = jiff::civil::date(2026, 11, 26);
-        let (a, b) = (rule.help(today), rule.help(today));
+        let (a, b) = (rule.help("Updated", today), rule.help("Updated", today));
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(
             &*a,
             "Review the note, then set its Updated date to today (2026-11-26)"
         );
-        // Another day is never given the first day's text.
-        let other = rule.help(jiff::civil::date(2026, 12, 1));
+        // Another day, or another marker, is never given the first one's text.
+        let other = rule.help("Updated", jiff::civil::date(2026, 12, 1));
         assert_eq!(
             &*other,
             "Review the note, then set its Updated date to today (2026-12-01)"
+        );
+        let reviewed = rule.help("Reviewed", today);
+        assert_eq!(
+            &*reviewed,
+            "Review the note, then set its Reviewed date to today (2026-11-26)"
         );
     }
 }
