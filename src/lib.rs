@@ -1,14 +1,12 @@
 //! vaultlint: a linter for Markdown research vaults.
 //!
-//! The pipeline: [`discover`] the vault, parse each note once into the [`model`], build one
+//! The pipeline: [`vault::discover`] the vault, parse each note once into the [`model`], build one
 //! [`index::VaultIndex`], run every enabled rule ([`rules`]) through the [`engine`], and render
 //! the sorted [`finding::Finding`]s with [`report`].
 
 pub mod baseline;
-pub mod changes;
 pub mod cli;
 pub mod config;
-pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod index;
@@ -24,4 +22,4 @@ pub mod settings;
 pub mod stats;
 pub mod suggest;
 pub mod suppress;
-pub mod targets;
+pub mod vault;

@@ -12,7 +12,6 @@ use clap::Parser;
 use miette::IntoDiagnostic;
 
 use vaultlint::baseline::{self, Baseline};
-use vaultlint::changes::Changes;
 use vaultlint::cli::{
     BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, SchemaCommand,
 };
@@ -24,7 +23,8 @@ use vaultlint::report::{self, Format, HumanOptions};
 use vaultlint::rules;
 use vaultlint::settings::{self, Overrides, Settings};
 use vaultlint::stats;
-use vaultlint::targets::{self, Targets};
+use vaultlint::vault::changes::Changes;
+use vaultlint::vault::targets::{self, Targets};
 
 /// Parsing a vault allocates many small, short-lived strings on every worker thread; mimalloc's
 /// per-thread free lists serve them faster than the system allocator. Its v2 line keeps peak

@@ -8,7 +8,6 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 use serde_yaml::Value;
 
-use crate::changes::Changes;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
 use crate::model::ParseOptions;
@@ -16,6 +15,7 @@ use crate::model::figure_value::Synonyms;
 use crate::overrides::PathRules;
 use crate::rules::{self, Rule, RuleMeta, unreadable_note};
 use crate::schema::Schema;
+use crate::vault::changes::Changes;
 
 /// A rule switched on for this run.
 pub struct ActiveRule {

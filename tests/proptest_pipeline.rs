@@ -18,6 +18,7 @@ use vaultlint::engine::{self, Run};
 use vaultlint::model::{LineIndex, Span};
 use vaultlint::rules::REGISTRY;
 use vaultlint::settings::{Overrides, Settings};
+use vaultlint::vault::read;
 
 /// Every registered rule, selected, with default options.
 static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
@@ -226,7 +227,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_are_decoded_or_located(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        match engine::decode(bytes.clone()) {
+        match read::decode(bytes.clone()) {
             Ok(text) => {
                 prop_assert_eq!(text.as_bytes(), &bytes[..]);
                 check(&[("A.md", text)])?;
@@ -256,7 +257,7 @@ fn fuzz_regressions_stay_fixed() {
         let notes: Vec<(&str, String)> = data
             .split(|b| *b == 0)
             .zip(paths)
-            .filter_map(|(part, p)| engine::decode(part.to_vec()).ok().map(|t| (p, t)))
+            .filter_map(|(part, p)| read::decode(part.to_vec()).ok().map(|t| (p, t)))
             .collect();
         if let Err(e) = check(&notes) {
             panic!("{}: {e}", path.display());

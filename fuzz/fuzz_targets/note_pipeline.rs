@@ -14,6 +14,7 @@ use vaultlint::engine;
 use vaultlint::model::{LineIndex, Span};
 use vaultlint::rules::REGISTRY;
 use vaultlint::settings::{Overrides, Settings};
+use vaultlint::vault::read;
 
 static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
     let overrides = Overrides {
@@ -33,7 +34,7 @@ const FILES: &[&str] = &["img.png", "Sub/doc.pdf"];
 fuzz_target!(|data: &[u8]| {
     let mut notes: Vec<(&str, String)> = Vec::new();
     for (part, path) in data.split(|b| *b == 0).zip(PATHS) {
-        match engine::decode(part.to_vec()) {
+        match read::decode(part.to_vec()) {
             Ok(text) => notes.push((path, text)),
             Err(bad) => assert!(bad.offset <= part.len(), "offset past the end"),
         }

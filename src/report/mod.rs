@@ -11,10 +11,11 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use crate::discover::relative_name;
-use crate::engine::{self, Problem, Run};
+use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::rules::unreadable_note;
+use crate::vault::discover::relative_name;
+use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 
 use crate::model::{LineCol, LineIndex, Span};
 use rayon::prelude::*;
@@ -77,9 +78,9 @@ impl Sources {
 
     pub fn get(&self, path: &str) -> Option<Arc<Source>> {
         self.recent.get_or_insert_with(path, || {
-            engine::read_note(&self.root.join(path), engine::MAX_NOTE_BYTES)
+            read_note(&self.root.join(path), MAX_NOTE_BYTES)
                 .ok()
-                .and_then(|b| engine::decode(b).ok())
+                .and_then(|b| decode(b).ok())
                 .map(|text| {
                     Arc::new(Source {
                         lines: LineIndex::new(&text),
@@ -515,7 +516,7 @@ mod tests {
             path: path.to_string(),
             message: format!("cannot check {path}"),
             position,
-            kind: engine::ProblemKind::Internal,
+            kind: crate::engine::ProblemKind::Internal,
         };
         let run = Run {
             findings: vec![

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-use crate::changes::Revision;
 use crate::finding::{Diagnostic, Severity};
 use crate::index::{Resolution, VaultIndex};
 use crate::model::Note;
 use crate::settings::Settings;
+use crate::vault::changes::Revision;
 
 mod ambiguous_link;
 mod broken_anchor;

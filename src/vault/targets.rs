@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::discover::{find_vault_root, is_note, relative_name};
+use super::discover::{find_vault_root, is_note, relative_name};
 
 /// The vault root and the selection of reported notes.
 #[derive(Debug, Clone, PartialEq, Eq)]

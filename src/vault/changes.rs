@@ -18,7 +18,7 @@ use std::process::{Command, Output, Stdio};
 
 use rayon::prelude::*;
 
-use crate::discover::is_note;
+use super::discover::is_note;
 use crate::index::{Resolution, VaultIndex};
 use crate::model::scan::DateMarker;
 use crate::model::{Note, ParseOptions};
