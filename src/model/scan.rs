@@ -390,7 +390,7 @@ fn sentence_case<'a>(words: impl Iterator<Item = &'a str>) -> String {
 /// Compiles the body-marker pattern for the given marker words (`Updated`, `Last updated`).
 /// The line must start with the marker: emphasis and a colon may surround the words, and the
 /// value must start with a digit so that "Updated regularly" is prose, not a bad date. Words
-/// may follow the value; [`date_text`] says whether the line is still a marker.
+/// may follow the value; `date_text` says whether the line is still a marker.
 pub fn marker_regex(words: &[String]) -> Result<MarkerPattern, regex::Error> {
     let starts = marker_starts(words);
     let mut alternatives: Vec<String> = words
