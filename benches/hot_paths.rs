@@ -21,7 +21,7 @@ use vaultlint::config::LoadedConfig;
 use vaultlint::engine::{self, Run};
 use vaultlint::index::{AnchorCheck, Resolution, VaultIndex};
 use vaultlint::model::{Link, LinkKind, Note, ParseOptions, Span};
-use vaultlint::report::{self, Format, HumanOptions};
+use vaultlint::report::{self, Extras, Format, HumanOptions};
 use vaultlint::rules::REGISTRY;
 use vaultlint::settings::{Overrides, Settings};
 
@@ -139,6 +139,7 @@ fn report(bencher: Bencher, format: &str) {
             format,
             checked.dir.path(),
             &checked.run,
+            &Extras::default(),
             options,
             1,
         )

@@ -90,10 +90,6 @@ pub struct Run {
     /// Time each enabled rule took, summed over notes and threads, in registry order; empty
     /// unless [`Request::time_rules`].
     pub rule_times: Vec<(&'static str, Duration)>,
-    /// Findings per rule, when asked for (`check --statistics`).
-    pub statistics: Option<crate::stats::Statistics>,
-    /// What the baseline hid, when one was given (`check --baseline`).
-    pub baseline: Option<crate::baseline::Outcome>,
 }
 
 /// Runs a check.
@@ -185,8 +181,6 @@ fn run_in_pool(
         problems,
         skipped,
         rule_times,
-        statistics: None,
-        baseline: None,
     })
 }
 
@@ -230,8 +224,6 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
         problems: problems.into_iter().chain(more).collect(),
         skipped: Vec::new(),
         rule_times,
-        statistics: None,
-        baseline: None,
     }
 }
 

@@ -4,7 +4,6 @@
 //! [`index::VaultIndex`], run every enabled rule ([`rules`]) through the [`engine`], and render
 //! the sorted [`finding::Finding`]s with [`report`].
 
-pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod engine;
@@ -19,7 +18,6 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod settings;
-pub mod stats;
 pub mod suggest;
 pub mod suppress;
 pub mod vault;

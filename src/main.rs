@@ -11,7 +11,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use miette::IntoDiagnostic;
 
-use vaultlint::baseline::{self, Baseline};
 use vaultlint::cli::{
     BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, SchemaCommand,
 };
@@ -19,10 +18,11 @@ use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
 use vaultlint::infer::{self, Selection};
 use vaultlint::placeholder;
-use vaultlint::report::{self, Format, HumanOptions};
+use vaultlint::report::baseline::{self, Baseline};
+use vaultlint::report::stats;
+use vaultlint::report::{self, Extras, Format, HumanOptions};
 use vaultlint::rules;
 use vaultlint::settings::{self, Overrides, Settings};
-use vaultlint::stats;
 use vaultlint::vault::changes::Changes;
 use vaultlint::vault::targets::{self, Targets};
 
@@ -99,17 +99,22 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
         threads,
         time_rules: args.statistics,
     };
-    let mut run = engine::run(&settings, &request).into_diagnostic()?;
-    if let Some(file) = &args.baseline {
-        let recorded = Baseline::load(file).map_err(|e| error_chain(&e))?;
-        let sources = report::Sources::new(&targets.root);
-        let outcome = recorded.filter(&mut run, &sources, |path, rule| {
-            in_scope(&settings, &targets, path, rule)
-        });
-        run.baseline = Some(outcome);
-    }
+    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let mut extras = Extras::default();
+    let run = match &args.baseline {
+        Some(file) => {
+            let recorded = Baseline::load(file).map_err(|e| error_chain(&e))?;
+            let sources = report::Sources::new(&targets.root);
+            let (run, outcome) = recorded.filter(run, &sources, |path, rule| {
+                in_scope(&settings, &targets, path, rule)
+            });
+            extras.baseline = Some(outcome);
+            run
+        }
+        None => run,
+    };
     if args.statistics {
-        run.statistics = Some(stats::compute(&run));
+        extras.statistics = Some(stats::compute(&run));
     }
 
     let color = match args.color {
@@ -127,8 +132,16 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = report::write(&mut out, args.format, &targets.root, &run, human, threads)
-        .and_then(|()| out.flush());
+    let written = report::write(
+        &mut out,
+        args.format,
+        &targets.root,
+        &run,
+        &extras,
+        human,
+        threads,
+    )
+    .and_then(|()| out.flush());
     if let Err(err) = written
         && err.kind() != std::io::ErrorKind::BrokenPipe
     {
@@ -144,7 +157,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
         }
     }
 
-    if let Some(outcome) = run.baseline
+    if let Some(outcome) = extras.baseline
         && outcome.fixed > 0
         && args.format == Format::Human
     {

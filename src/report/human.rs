@@ -15,8 +15,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 use super::snippet::Snippet;
 use super::{
-    FIRST, HumanOptions, Pool, Recent, Sources, counts, neutralise_line, problem_slots,
-    render_in_order,
+    Extras, FIRST, HumanOptions, Pool, Recent, Sources, counts, neutralise_line, problem_slots,
+    render_in_order, stats,
 };
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
@@ -26,6 +26,7 @@ use crate::rules::unreadable_note;
 pub fn write(
     out: &mut dyn Write,
     run: &Run,
+    extras: &Extras,
     root: &Path,
     options: HumanOptions,
     pool: &Pool,
@@ -81,8 +82,8 @@ pub fn write(
             }
         }
     }
-    if let Some(stats) = &run.statistics {
-        out.write_all(crate::stats::table(stats).as_bytes())?;
+    if let Some(statistics) = &extras.statistics {
+        out.write_all(stats::table(statistics).as_bytes())?;
     }
     writeln!(out, "{}", summary(run))
 }

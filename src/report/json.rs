@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Entry, FIRST, Positions, counts, entries};
+use super::baseline::Outcome;
+use super::stats::Statistics;
+use super::{Entry, Extras, FIRST, Positions, counts, entries};
 use crate::engine::Run;
 use crate::finding::Severity;
 use crate::rules::unreadable_note;
@@ -36,13 +38,18 @@ struct Summary<'a> {
     warnings: usize,
     /// With `check --baseline` (an extension).
     #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<crate::baseline::Outcome>,
+    baseline: Option<Outcome>,
     /// With `check --statistics` (an extension).
     #[serde(skip_serializing_if = "Option::is_none")]
-    statistics: Option<&'a crate::stats::Statistics>,
+    statistics: Option<&'a Statistics>,
 }
 
-pub fn write(out: &mut dyn Write, run: &Run, positions: &Positions) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    run: &Run,
+    extras: &Extras,
+    positions: &Positions,
+) -> io::Result<()> {
     let diagnostics = entries(run, positions)
         .into_iter()
         .map(|entry| match entry {
@@ -84,8 +91,8 @@ pub fn write(out: &mut dyn Write, run: &Run, positions: &Positions) -> io::Resul
             notes: run.notes_checked,
             errors: c.errors,
             warnings: c.warnings,
-            baseline: run.baseline,
-            statistics: run.statistics.as_ref(),
+            baseline: extras.baseline,
+            statistics: extras.statistics.as_ref(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

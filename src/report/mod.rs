@@ -20,11 +20,13 @@ use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::model::{LineCol, LineIndex, Span};
 use rayon::prelude::*;
 
+pub mod baseline;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
 mod snippet;
+pub mod stats;
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,6 +45,16 @@ pub struct HumanOptions {
     pub color: bool,
     pub quiet: bool,
     pub verbose: bool,
+}
+
+/// What a report shows beyond the run, when asked for: what a baseline hid
+/// (`check --baseline`) and the findings per rule (`check --statistics`). Both are worked out
+/// from the engine's run by the functions of [`baseline`] and [`stats`]; the run itself is never
+/// filled in after the engine returns it.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub baseline: Option<baseline::Outcome>,
+    pub statistics: Option<stats::Statistics>,
 }
 
 /// One note's text and line index, loaded for rendering.
@@ -228,19 +240,21 @@ pub(crate) fn problem_slots(
     slots
 }
 
-/// Writes the run in `format` to `out`, reading notes again on `threads` threads.
+/// Writes the run in `format` to `out`, with the `extras` asked for, reading notes again on
+/// `threads` threads.
 pub fn write(
     out: &mut dyn Write,
     format: Format,
     root: &Path,
     run: &Run,
+    extras: &Extras,
     human: HumanOptions,
     threads: usize,
 ) -> io::Result<()> {
     let pool = Pool::new(threads);
     match format {
-        Format::Human => human::write(out, run, root, human, &pool),
-        Format::Json => json::write(out, run, &positions(root, &run.findings, &pool)),
+        Format::Human => human::write(out, run, extras, root, human, &pool),
+        Format::Json => json::write(out, run, extras, &positions(root, &run.findings, &pool)),
         Format::Github => github::write(
             out,
             run,
@@ -537,8 +551,6 @@ mod tests {
             ],
             skipped: Vec::new(),
             rule_times: Vec::new(),
-            statistics: None,
-            baseline: None,
         };
         // Each finding starts at column `offset + 1` of line 1.
         let start_of = |i: usize| LineCol {

@@ -8,17 +8,18 @@
 //! whose "days ago" grows every day stays the same entry. The hash is FNV-1a, written out here
 //! so that it never changes between Rust versions.
 //!
-//! Owns the file format, matching and pruning. Reading note texts for the fingerprints is the
-//! caller's (see [`Sources`]); writing the file is `main.rs`'s.
+//! Owns the file format, matching and pruning: a function over the engine's run, which it
+//! never changes. Reading note texts for the fingerprints is the caller's (see [`Sources`]);
+//! writing the file is the `baseline` command's.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Sources;
 use crate::engine::Run;
 use crate::finding::Finding;
-use crate::report::Sources;
 
 /// The file `vaultlint baseline` writes at the vault root unless told otherwise.
 pub const DEFAULT_FILE: &str = ".vaultlint-baseline.json";
@@ -125,16 +126,16 @@ impl Baseline {
         self.entries.iter().map(|e| e.count).sum()
     }
 
-    /// Removes from `run` the findings the baseline records, and counts the recorded ones
-    /// that are gone. `in_scope(path, rule)` says whether this run could have found a
-    /// recorded finding at all (its note reported, its rule on for the note); entries out of
-    /// scope are neither matched nor counted as fixed.
+    /// The run as reported: `run` without the findings the baseline records; and what that
+    /// hid, with the recorded findings that are gone. `in_scope(path, rule)` says whether this
+    /// run could have found a recorded finding at all (its note reported, its rule on for the
+    /// note); entries out of scope are neither matched nor counted as fixed.
     pub fn filter(
         &self,
-        run: &mut Run,
+        mut run: Run,
         sources: &Sources,
         in_scope: impl Fn(&str, &str) -> bool,
-    ) -> Outcome {
+    ) -> (Run, Outcome) {
         let mut left: BTreeMap<(String, String, String), usize> = self
             .entries
             .iter()
@@ -160,7 +161,7 @@ impl Baseline {
             .filter(|((path, rule, _), _)| in_scope(path, rule))
             .map(|(_, n)| *n)
             .sum();
-        Outcome { hidden, fixed }
+        (run, Outcome { hidden, fixed })
     }
 
     /// The entries still found in `current`, with counts no higher than today's: what
