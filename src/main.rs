@@ -16,8 +16,8 @@ use vaultlint::cli::{
 };
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
+use vaultlint::index::placeholder;
 use vaultlint::infer::{self, Selection};
-use vaultlint::placeholder;
 use vaultlint::report::baseline::{self, Baseline};
 use vaultlint::report::stats;
 use vaultlint::report::{self, Extras, Format, HumanOptions};
@@ -303,7 +303,7 @@ fn placeholders(args: PlaceholdersArgs) -> miette::Result<ExitCode> {
     let (index, problems) = engine::load_index(&settings, &root, threads).into_diagnostic()?;
     warn_skipped(&problems);
     let wanted = placeholder::list(&index, |path| !settings.exclude.is_match(path));
-    let text = placeholder::table(&wanted);
+    let text = report::placeholders::table(&wanted);
     let mut out = std::io::stdout().lock();
     if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
         && err.kind() != std::io::ErrorKind::BrokenPipe

@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 
 use crate::finding::{Diagnostic, Finding};
 use crate::index::VaultIndex;
+use crate::index::suggest;
 use crate::model::Note;
 use crate::model::directive::{DirectiveProblem, Form, ProblemKind, Suppression};
 use crate::rules;
 use crate::settings::Settings;
-use crate::suggest;
 
 /// The rule that reports directives hiding nothing.
 pub const UNUSED: &str = "unused-suppression";

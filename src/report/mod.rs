@@ -24,6 +24,7 @@ pub mod baseline;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod placeholders;
 pub mod sarif;
 mod snippet;
 pub mod stats;

@@ -6,9 +6,9 @@ use serde_yaml::Value;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
+use crate::index::suggest;
 use crate::index::{AnchorCheck, Resolution, github_slug, heading_key};
 use crate::model::{Anchor, Link, Note};
-use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
     id: "broken-anchor",

@@ -7,11 +7,11 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
+use crate::index::placeholder;
+use crate::index::suggest;
 use crate::index::{NameOf, Resolution};
 use crate::model::link::relative_href;
 use crate::model::{Link, LinkKind, Note};
-use crate::placeholder;
-use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
     id: "broken-link",

@@ -6,9 +6,9 @@ use serde_yaml::Value;
 use super::{NoteContext, Rule, RuleMeta};
 use crate::config::{FieldKind, FieldType};
 use crate::finding::{Diagnostic, Severity};
+use crate::index::suggest;
 use crate::model::Note;
 use crate::model::frontmatter::scalar_string;
-use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-field",

@@ -6,10 +6,10 @@ use serde_yaml::Value;
 use super::{NoteContext, Rule, RuleMeta};
 use crate::config::SectionSpec;
 use crate::finding::{Diagnostic, Severity};
+use crate::index::suggest;
 use crate::model::markdown::Heading;
 use crate::model::{Note, Span};
 use crate::schema::{self, Schema};
-use crate::suggest;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-section",

@@ -18,9 +18,15 @@ use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::keytable::{KeyTable, folds_to};
 use crate::model::{Anchor, Chain, Link, Note};
-use crate::suggest::{NameTable, Suggestion};
+use keytable::{KeyTable, folds_to};
+use suggest::{NameTable, Suggestion};
+
+pub mod keytable;
+pub mod placeholder;
+pub mod suggest;
+
+pub use keytable::fold;
 
 /// A file a link can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -197,20 +203,6 @@ fn key_hash(key: &str) -> u64 {
     const STATE: foldhash::quality::FixedState =
         foldhash::quality::FixedState::with_seed(0x7661_756c_746c_696e);
     STATE.hash_one(key)
-}
-
-/// Lower-cased NFC form used for every name and path comparison.
-pub fn fold(s: &str) -> String {
-    // Most names are ASCII or already composed: skip the normalisation pass for them.
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else if unicode_normalization::is_nfc_quick(s.chars())
-        == unicode_normalization::IsNormalized::Yes
-    {
-        s.to_lowercase()
-    } else {
-        s.nfc().collect::<String>().to_lowercase()
-    }
 }
 
 impl VaultIndex {

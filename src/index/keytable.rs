@@ -1,4 +1,4 @@
-//! Ids looked up by a folded key (lower-cased NFC, see [`crate::index::fold`]) that the table
+//! Ids looked up by a folded key (lower-cased NFC, see [`fold`]) that the table
 //! does not store. The caller derives an id's key from what it already holds, a path or a
 //! name, so each of a vault's hundred thousand keys costs a few bytes in the table instead
 //! of a string of its own.
@@ -7,8 +7,21 @@ use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
+use unicode_normalization::UnicodeNormalization;
 
-use crate::index::fold;
+/// Lower-cased NFC form used for every name and path comparison.
+pub fn fold(s: &str) -> String {
+    // Most names are ASCII or already composed: skip the normalisation pass for them.
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else if unicode_normalization::is_nfc_quick(s.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        s.to_lowercase()
+    } else {
+        s.nfc().collect::<String>().to_lowercase()
+    }
+}
 
 /// A multimap from folded keys to `u32` ids. Several ids may share a key; lookups compare
 /// the caller's key of every id whose hash matches, so hash collisions never mix keys up.
