@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod figures;
 pub mod finding;
 pub mod index;
 pub mod infer;

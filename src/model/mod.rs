@@ -3,10 +3,6 @@
 
 pub mod date;
 pub mod directive;
-pub mod figure;
-mod figure_quick;
-mod figure_text;
-pub mod figure_value;
 pub mod frontmatter;
 pub mod line_index;
 pub mod link;

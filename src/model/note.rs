@@ -9,14 +9,14 @@ use std::sync::Arc;
 use thin_vec::ThinVec;
 
 use super::directive::{self, Directives};
-use super::figure::{self, Figure, QuotedFigure, SumClaim};
-use super::figure_value::Synonyms;
 use super::frontmatter::{self, Frontmatter};
 use super::link::{Link, LinkKind};
 use super::markdown::{self, Heading};
 use super::scan::{self, BlockId, DateMarker, DateSource, Tag};
 use super::span::Span;
 use super::table_link::TablePipe;
+use crate::figures::extract::{self as figure, Figure, QuotedFigure, SumClaim};
+use crate::figures::value::Synonyms;
 
 /// What parsing needs from the configuration.
 #[derive(Debug, Clone)]

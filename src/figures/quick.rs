@@ -1,18 +1,18 @@
 //! Where the next plain figure of a line starts and ends, read by hand.
 //!
 //! Owns: finding, from a position in a line, the match that the quantity pattern of
-//! [`super::figure_value`] would find there, when that match is sure to be a plain figure
+//! [`super::value`] would find there, when that match is sure to be a plain figure
 //! (`$4.5B`, `1,200`, `-3%`, `478,000+`): signs, one currency symbol, the number, then a scale
 //! word or `%`, then `+`. Such a match needs no regex: the text around the number decides it.
 //!
-//! Does not own: what the figure means ([`super::figure_value`] splits and reads it), and any
+//! Does not own: what the figure means ([`super::value`] splits and reads it), and any
 //! match the pattern may read in more than one way. Whenever a marker (`about`, `over`, `~`),
 //! a currency code, a spaced scale or percent word, `or more` or a case-folding letter (`ſ`,
 //! the Kelvin sign) could take part, the answer is "not sure" and the pattern decides.
 //! Every function is total: no input makes it panic.
 
-use super::figure_value::is_plain_number;
-use super::scan::find_digit;
+use super::value::is_plain_number;
+use crate::model::scan::find_digit;
 
 /// A part of a figure that may be missing, as a byte range of the line.
 pub(crate) type Part = Option<(usize, usize)>;

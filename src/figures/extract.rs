@@ -5,7 +5,7 @@
 //! plus the column header unless it is a generic "Value"), bold-label lines and a few prose
 //! patterns (see `figure_text.rs`), and stated totals. Also what a note says about other
 //! notes (a table row whose first cell links to a note: [`QuotedFigure`]) and what a table
-//! claims to add up to ([`SumClaim`]). Does not own reading a value ([`super::figure_value`]),
+//! claims to add up to ([`SumClaim`]). Does not own reading a value ([`super::value`]),
 //! resolving links (`index.rs`) or deciding what disagrees (the rules).
 //!
 //! The bias is towards silence: a cell or sentence that could belong to another entity, another
@@ -13,13 +13,13 @@
 
 use std::collections::BTreeMap;
 
-use super::figure_text::{self, Line};
-use super::figure_value::{Quantity, Synonyms, Unit, find_period, find_quantities};
-use super::figure_value::{normalize_label, parse_quantity, split_qualifier};
-use super::link::{Link, LinkKind};
-use super::markdown::{Cell, Heading, Table};
-use super::scan::{self, SkipSet};
-use super::span::Span;
+use super::text::{self, Line};
+use super::value::{Quantity, Synonyms, Unit, find_period, find_quantities};
+use super::value::{normalize_label, parse_quantity, split_qualifier};
+use crate::model::link::{Link, LinkKind};
+use crate::model::markdown::{Cell, Heading, Table};
+use crate::model::scan::{self, SkipSet};
+use crate::model::span::Span;
 
 /// One metric stated by the note.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,7 +243,7 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
             text,
             section: input.section_of(span.start()),
         };
-        figure_text::read_line(input, &line, &mut out.own, &mut stated);
+        text::read_line(input, &line, &mut out.own, &mut stated);
     }
     stated_totals(input, stated, &mut out);
     // Per heading, read once: whether its section is about others, and the period it names.
@@ -850,7 +850,7 @@ mod tests {
         let note = Note::parse("Acme.md", text, &ParseOptions::default());
         let links: Vec<crate::model::Link> = note.links.to_vec();
         let skip = super::SkipSet::new(vec![]);
-        let synonyms = crate::model::figure_value::Synonyms::default();
+        let synonyms = crate::figures::value::Synonyms::default();
         let input = super::Input::new(text, 0, &[], &[], &links, &skip, &synonyms, vec![]);
         let free: Vec<bool> = text
             .lines()

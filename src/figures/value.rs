@@ -26,8 +26,8 @@ use hashbrown::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::figure_quick::{Plain, plain_match};
-use super::scan::has_digit;
+use super::quick::{Plain, plain_match};
+use crate::model::scan::has_digit;
 
 /// ISO 4217 code such as `"USD"`.
 pub type Currency = &'static str;
