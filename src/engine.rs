@@ -836,8 +836,8 @@ fn read_and_parse_text(
     })?;
     catch_unwind(AssertUnwindSafe(|| match depth {
         Depth::Whole => Note::parse(Arc::clone(&shared), &text, &settings.parse),
-        Depth::Index => Note::parse_for_index(Arc::clone(&shared), &text, &settings.parse),
-        Depth::Names => Note::parse_names(Arc::clone(&shared), &text, &settings.parse),
+        Depth::Index => Note::parse_for_index(Arc::clone(&shared), &text, &settings.parse.dates),
+        Depth::Names => Note::parse_names(Arc::clone(&shared), &text, &settings.parse.dates),
     }))
     .map(|note| (note, text))
     .map_err(|_| {

@@ -329,10 +329,10 @@ fn list(out: &mut String, key: &str, items: &[Item], notes: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ParseOptions;
+    use crate::model::DateOptions;
 
     fn note(path: &str, text: &str) -> Note {
-        Note::parse(path, text, &ParseOptions::default())
+        Note::parse_all_but_figures(path, text, &DateOptions::default()).0
     }
 
     fn vault() -> Vec<Note> {

@@ -117,7 +117,7 @@ pub fn section_headings<'n>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ParseOptions;
+    use crate::model::DateOptions;
 
     fn schema(tags: &[&str], folders: &[&str]) -> Schema {
         Schema::new(SchemaConfig {
@@ -130,7 +130,7 @@ mod tests {
     }
 
     fn note(path: &str, text: &str) -> Note {
-        Note::parse(path, text, &ParseOptions::default())
+        Note::parse_all_but_figures(path, text, &DateOptions::default()).0
     }
 
     #[test]

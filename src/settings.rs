@@ -9,9 +9,9 @@ use jiff::civil::Date;
 use serde_yaml::Value;
 
 use crate::config::{ConfigError, LoadedConfig};
+use crate::figures::ParseOptions;
 use crate::figures::value::Synonyms;
 use crate::finding::Severity;
-use crate::model::ParseOptions;
 use crate::overrides::PathRules;
 use crate::rules::{self, Rule, RuleMeta, unreadable_note};
 use crate::schema::Schema;

@@ -1,104 +1,28 @@
-//! Figures: the metrics a note states (valuation, total raised, employees …), read once at
-//! parse time, with their label, period qualifier, value and span.
+//! Reading figures: the metrics a note states (valuation, total raised, employees …), read once
+//! at parse time, with their label, period qualifier, value and span.
 //!
 //! Owns which text counts as a figure and under which label: table cells (label = row label,
 //! plus the column header unless it is a generic "Value"), bold-label lines and a few prose
-//! patterns (see `figure_text.rs`), and stated totals. Also what a note says about other
-//! notes (a table row whose first cell links to a note: [`QuotedFigure`]) and what a table
-//! claims to add up to ([`SumClaim`]). Does not own reading a value ([`super::value`]),
-//! resolving links (`index.rs`) or deciding what disagrees (the rules).
+//! patterns (see `text.rs`), and stated totals. Also what a note says about other notes (a
+//! table row whose first cell links to a note: [`QuotedFigure`]) and what a table claims to
+//! add up to ([`SumClaim`]). Does not own the figure types (the note model's), reading a value
+//! ([`super::value`]), resolving links (the index) or deciding what disagrees (the rules).
 //!
 //! The bias is towards silence: a cell or sentence that could belong to another entity, another
 //! period or another round is not a figure of the note.
 
 use std::collections::BTreeMap;
 
+use super::input::{Input, Stated, is_total_label};
 use super::text::{self, Line};
-use super::value::{Quantity, Synonyms, Unit, find_period, find_quantities};
-use super::value::{normalize_label, parse_quantity, split_qualifier};
+use super::value::{
+    find_period, find_quantities, normalize_label, parse_quantity, split_qualifier,
+};
+use crate::model::figure::{Amount, Figure, FigureSource, QuotedFigure, SumClaim, SumSource, Unit};
 use crate::model::link::{Link, LinkKind};
-use crate::model::markdown::{Cell, Heading, Table};
-use crate::model::scan::{self, SkipSet};
+use crate::model::markdown::{Cell, Table};
+use crate::model::scan;
 use crate::model::span::Span;
-
-/// One metric stated by the note.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    /// Canonical label (`valuation`, `total raised`, `series d amount`).
-    pub label: String,
-    /// Period the figure is for (`2024`, `q3 2025`, `fy2025 est`), normalised.
-    pub qualifier: Option<String>,
-    pub quantity: Quantity,
-    /// The value as written (`$4.5B`), for messages.
-    pub text: String,
-    /// The value.
-    pub span: Span,
-    pub source: FigureSource,
-    /// Index in `Note::headings` of the heading the figure sits under.
-    pub section: Option<usize>,
-}
-
-/// Where a figure was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FigureSource {
-    /// A table cell (indices into `Note::tables`, its rows and columns).
-    Table {
-        table: usize,
-        row: usize,
-        column: usize,
-    },
-    /// A sentence such as `$4.5B valuation` or `valued at $4.5B`.
-    Prose,
-    /// `**Employees:** 600`.
-    BoldLabel,
-    /// `**$396M total:**` in a funding section: the total raised.
-    StatedTotal,
-}
-
-/// A figure of another note, quoted in a table row whose first cell links to it
-/// (`| [[Cohere]] | $4.5B |` under a `Valuation` column).
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuotedFigure {
-    /// The link's path as written; resolved by the rule through the index.
-    pub target: String,
-    /// Canonical label of the column (always a known metric).
-    pub label: String,
-    pub qualifier: Option<String>,
-    pub quantity: Quantity,
-    pub text: String,
-    pub span: Span,
-}
-
-/// A value with where it is written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Amount {
-    pub quantity: Quantity,
-    pub text: String,
-    pub span: Span,
-}
-
-/// What makes a table claim a sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SumSource {
-    /// A row whose first cell is `Total` or `Sum`.
-    TotalRow,
-    /// A line such as `**$396M total:**` right before the table.
-    StatedTotal,
-}
-
-/// A table column whose rows should add up to a total.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SumClaim {
-    pub source: SumSource,
-    /// Index in `Note::tables`.
-    pub table: usize,
-    /// The column's header as written, and where.
-    pub column: String,
-    pub column_span: Span,
-    pub total: Amount,
-    /// Every other row of the column (each one holds exactly one value).
-    pub parts: Vec<Amount>,
-}
 
 /// Everything figure-related read from one note.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -106,115 +30,6 @@ pub struct Figures {
     pub own: Vec<Figure>,
     pub quoted: Vec<QuotedFigure>,
     pub sums: Vec<SumClaim>,
-}
-
-/// What extraction reads; the text is not kept.
-pub(crate) struct Input<'a> {
-    pub source: &'a str,
-    pub body_start: usize,
-    pub headings: &'a [Heading],
-    pub tables: &'a [Table],
-    pub links: &'a [Link],
-    pub skip: &'a SkipSet,
-    pub synonyms: &'a Synonyms,
-    /// The note's name and aliases, lower-cased: `Cohere's valuation` is the note's own.
-    pub names: Vec<String>,
-    /// Where links, tables and headings are, for lookups in logarithmic time: a long note
-    /// has thousands of lines and links, and a scan of every link per line is quadratic.
-    pub link_set: SkipSet,
-    pub table_set: SkipSet,
-    pub heading_set: SkipSet,
-    /// Links by start offset, for "which links lie in this cell".
-    pub links_by_start: Vec<(Span, usize)>,
-    /// Per heading, the nearest heading above it at a higher level (its parent section).
-    pub parents: Vec<Option<usize>>,
-}
-
-impl<'a> Input<'a> {
-    /// Builds the lookup sets from the model parts.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        source: &'a str,
-        body_start: usize,
-        headings: &'a [Heading],
-        tables: &'a [Table],
-        links: &'a [Link],
-        skip: &'a SkipSet,
-        synonyms: &'a Synonyms,
-        names: Vec<String>,
-    ) -> Self {
-        let mut links_by_start: Vec<(Span, usize)> =
-            links.iter().enumerate().map(|(i, l)| (l.span, i)).collect();
-        links_by_start.sort();
-        Input {
-            source,
-            body_start,
-            headings,
-            tables,
-            links,
-            skip,
-            synonyms,
-            names,
-            link_set: SkipSet::new(links.iter().map(|l| l.span).collect()),
-            table_set: SkipSet::new(tables.iter().map(|t| t.span).collect()),
-            heading_set: SkipSet::new(headings.iter().map(|h| h.span).collect()),
-            links_by_start,
-            parents: heading_parents(headings),
-        }
-    }
-
-    /// Links lying inside `span`.
-    pub(crate) fn links_within(&self, span: Span) -> impl Iterator<Item = &Link> {
-        let from = self
-            .links_by_start
-            .partition_point(|(s, _)| s.start < span.start);
-        self.links_by_start
-            .get(from..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(move |(s, _)| s.start < span.end)
-            .filter(move |(s, _)| span.contains(*s))
-            .filter_map(|(_, i)| self.links.get(*i))
-    }
-}
-
-impl Input<'_> {
-    /// Index of the heading `offset` sits under.
-    pub(crate) fn section_of(&self, offset: usize) -> Option<usize> {
-        self.headings
-            .partition_point(|h| h.span.start() <= offset)
-            .checked_sub(1)
-    }
-
-    /// The heading of `section` and every heading above it (`### Series B` in `## Funding`),
-    /// by index.
-    fn ancestry(&self, section: Option<usize>) -> impl Iterator<Item = usize> {
-        std::iter::successors(section, |i| self.parents.get(*i).copied().flatten())
-    }
-
-    fn heading_text(&self, section: Option<usize>) -> &str {
-        section
-            .and_then(|i| self.headings.get(i))
-            .map_or("", |h| h.text.as_str())
-    }
-}
-
-/// For each heading, the index of its parent: the nearest earlier heading of a lower level.
-fn heading_parents(headings: &[Heading]) -> Vec<Option<usize>> {
-    let mut stack: Vec<usize> = Vec::new();
-    let mut out = Vec::with_capacity(headings.len());
-    for (i, h) in headings.iter().enumerate() {
-        while stack
-            .last()
-            .and_then(|top| headings.get(*top))
-            .is_some_and(|top| top.level >= h.level)
-        {
-            stack.pop();
-        }
-        out.push(stack.last().copied());
-        stack.push(i);
-    }
-    out
 }
 
 /// Reads every figure, quoted figure and sum claim of a note.
@@ -281,15 +96,6 @@ fn has_free_digit(input: &Input<'_>, start: usize, text: &str) -> bool {
     text.bytes().enumerate().any(|(i, b)| {
         b.is_ascii_digit() && !input.link_set.contains(start + i) && !input.skip.contains(start + i)
     })
-}
-
-/// A stated total (`**$396M total:**`, `Total: $396M`) found on a line ending at `line_end`.
-pub(crate) struct Stated {
-    pub amount: Amount,
-    pub line_end: usize,
-    pub section: Option<usize>,
-    /// `**Total raised:** $1.8B` is a figure already; it still introduces a table.
-    pub is_figure: bool,
 }
 
 /// Stated totals introduce the table right below them, and in a funding section (one stated
@@ -459,14 +265,6 @@ fn amount(cell: &Cell) -> Option<Amount> {
 
 fn is_total_row(row: &[Cell]) -> bool {
     row.first().is_some_and(|c| is_total_label(&c.text))
-}
-
-/// `Total`, `**Sum**`, `Grand total`, `Total ($M)`, `Total (2024)`.
-pub(crate) fn is_total_label(text: &str) -> bool {
-    matches!(
-        split_qualifier(text).0.as_str(),
-        "total" | "sum" | "grand total"
-    )
 }
 
 /// Column headers that name no metric: the label is the row label alone.
@@ -683,7 +481,8 @@ pub(crate) fn join_qualifiers<'a>(
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Note, ParseOptions};
+    use crate::figures::ParseOptions;
+    use crate::model::Note;
 
     fn figures(text: &str) -> Vec<(String, Option<String>, String)> {
         let note = Note::parse("Acme.md", text, &ParseOptions::default());
@@ -734,7 +533,7 @@ mod tests {
     #[test]
     fn quoted_and_sums() {
         let text = "## Valuations\n\n| Lab | Valuation (2025) | Focus |\n|-|-|-|\n| [[OpenAI\\|OAI]] | $500B | x |\n| **[[Cohere]]** | $4.5B | y |\n| [[A]] and [[B]] | $1B | z |\n\n## Funding\n\n**$396M total:**\n\n| Round | Amount | Post-money |\n|-|-|-|\n| D | $235M | $4.5B |\n| Earlier | $161M | $2B |\n\n| Lab | Raised |\n|-|-|\n| X | $1B |\n| Y | 2 |\n| Total | $3B |\n";
-        let note = crate::model::Note::parse("T.md", text, &crate::model::ParseOptions::default());
+        let note = crate::model::Note::parse("T.md", text, &ParseOptions::default());
         let quoted: Vec<(&str, &str, Option<&str>, &str)> = note
             .quoted_figures
             .iter()
@@ -849,9 +648,10 @@ mod tests {
         assert_eq!(labels(text), ["valuation = $5B"]);
         let note = Note::parse("Acme.md", text, &ParseOptions::default());
         let links: Vec<crate::model::Link> = note.links.to_vec();
-        let skip = super::SkipSet::new(vec![]);
+        let skip = crate::model::scan::SkipSet::new(vec![]);
         let synonyms = crate::figures::value::Synonyms::default();
-        let input = super::Input::new(text, 0, &[], &[], &links, &skip, &synonyms, vec![]);
+        let input =
+            crate::figures::input::Input::new(text, 0, &[], &[], &links, &skip, &synonyms, vec![]);
         let free: Vec<bool> = text
             .lines()
             .filter(|l| super::scan::has_digit(l))

@@ -2,11 +2,18 @@
 //! figures it quotes from other notes and the sums its tables claim, read from the parts of a
 //! parsed note; and the values themselves (money, counts, percentages), compared and summed.
 //!
-//! [`extract`] reads labelled figures from tables, bold labels and stated totals, with `text`
-//! for the figures of running prose; [`value`] reads and compares quantities, with `quick` for
-//! the plain figures read by hand.
+//! Sits above the note model: the figure types a note holds are the model's
+//! ([`crate::model::figure`]); reading them is done here, by the whole parse of a note
+//! ([`parse`]: `Note::parse` and its [`ParseOptions`]). [`extract`] reads labelled figures from
+//! tables, bold labels and stated totals, with `text` for the figures of running prose, both
+//! over one `input`; [`value`] reads, compares and sums quantities, with `quick` for the plain
+//! figures read by hand.
 
 pub mod extract;
+mod input;
+pub mod parse;
 mod quick;
 mod text;
 pub mod value;
+
+pub use parse::ParseOptions;

@@ -11,7 +11,6 @@
 //! the Kelvin sign) could take part, the answer is "not sure" and the pattern decides.
 //! Every function is total: no input makes it panic.
 
-use super::value::is_plain_number;
 use crate::model::scan::find_digit;
 
 /// A part of a figure that may be missing, as a byte range of the line.
@@ -305,6 +304,32 @@ fn is_tail_word(word: &str) -> bool {
         || lowered_is(word, |w| {
             matches!(w, b"percent" | b"per" | b"or" | b"dollars" | b"euros")
         })
+}
+
+/// `NUM` as a whole: `1,234,567.5` (groups of three) or `1234.5`.
+pub(crate) fn is_plain_number(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let (int, frac) = match bytes.iter().position(|&b| b == b'.') {
+        Some(dot) => (bytes.get(..dot).unwrap_or(&[]), bytes.get(dot + 1..)),
+        None => (bytes, None),
+    };
+    if frac.is_some_and(|f| f.is_empty() || !f.iter().all(u8::is_ascii_digit)) {
+        return false;
+    }
+    // Digits since the last comma; every group after a comma has three.
+    let mut run = 0;
+    let mut grouped = false;
+    for &b in int {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else if b == b',' && run > 0 && run <= 3 && (!grouped || run == 3) {
+            grouped = true;
+            run = 0;
+        } else {
+            return false;
+        }
+    }
+    run > 0 && (!grouped || run == 3)
 }
 
 #[cfg(test)]

@@ -16,8 +16,9 @@ use std::sync::LazyLock;
 use hashbrown::HashSet;
 use regex::Regex;
 
-use super::extract::{Amount, Figure, FigureSource, Input, Stated, is_total_label};
-use super::value::{Found, Synonyms, Unit, find_periods, find_quantities, split_qualifier};
+use super::input::{Input, Stated, is_total_label};
+use super::value::{Found, Synonyms, find_periods, find_quantities, split_qualifier};
+use crate::model::figure::{Amount, Figure, FigureSource, Unit};
 use crate::model::span::Span;
 
 /// One line of the body, outside tables and headings.

@@ -26,55 +26,9 @@ use hashbrown::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::quick::{Plain, plain_match};
+use super::quick::{Plain, is_plain_number, plain_match};
+use crate::model::figure::{Currency, Kind, Quantity, Unit};
 use crate::model::scan::has_digit;
-
-/// ISO 4217 code such as `"USD"`.
-pub type Currency = &'static str;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    Money(Currency),
-    Count,
-    /// Percentage points: `12.5%` has value 12.5. Never comparable to absolutes.
-    Percent,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Kind {
-    Exact,
-    /// `120k+`, `over`, `more than`, `>`, `at least`, `or more`.
-    AtLeast,
-    /// `<`, `under`, `less than`, `up to`, `or less`.
-    AtMost,
-    /// `$4–5B`, `4 to 5 billion`: `value` is the low end.
-    Range {
-        high: f64,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Quantity {
-    pub unit: Unit,
-    /// Base units; the low end for [`Kind::Range`].
-    pub value: f64,
-    /// Half a unit of the last stated digit, in base units (`$4.5B` → 0.05e9).
-    pub tolerance: f64,
-    pub kind: Kind,
-    /// `~`, `about`, `approx.`, `c.` …: tolerance widens to 10 % of the value.
-    pub approximate: bool,
-}
-
-impl Quantity {
-    /// Tolerance actually used for comparisons (precision or 10 % if approximate).
-    pub fn effective_tolerance(&self) -> f64 {
-        if self.approximate {
-            self.tolerance.max(0.1 * self.value.abs())
-        } else {
-            self.tolerance
-        }
-    }
-}
 
 /// A figure found in prose; `span` is a byte range on char boundaries.
 #[derive(Clone, Debug, PartialEq)]
@@ -366,32 +320,6 @@ fn approximate_marker(m: &str) -> Option<(usize, usize)> {
     };
     let rest = m.get(marker..)?;
     Some((marker, marker + rest.len() - rest.trim_start().len()))
-}
-
-/// `NUM` as a whole: `1,234,567.5` (groups of three) or `1234.5`.
-pub(crate) fn is_plain_number(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let (int, frac) = match bytes.iter().position(|&b| b == b'.') {
-        Some(dot) => (bytes.get(..dot).unwrap_or(&[]), bytes.get(dot + 1..)),
-        None => (bytes, None),
-    };
-    if frac.is_some_and(|f| f.is_empty() || !f.iter().all(u8::is_ascii_digit)) {
-        return false;
-    }
-    // Digits since the last comma; every group after a comma has three.
-    let mut run = 0;
-    let mut grouped = false;
-    for &b in int {
-        if b.is_ascii_digit() {
-            run += 1;
-        } else if b == b',' && run > 0 && run <= 3 && (!grouped || run == 3) {
-            grouped = true;
-            run = 0;
-        } else {
-            return false;
-        }
-    }
-    run > 0 && (!grouped || run == 3)
 }
 
 /// One number with its own decorations, before markers and ranges apply.

@@ -1000,7 +1000,7 @@ fn walk_chain(headings: &[HeadingKey], chain: &Chain) -> AnchorCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ParseOptions;
+    use crate::figures::ParseOptions;
 
     #[test]
     fn special_chars_are_exactly_the_listed_ones() {

@@ -92,7 +92,8 @@ fn has_extension(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Note, ParseOptions};
+    use crate::figures::ParseOptions;
+    use crate::model::Note;
 
     fn index(notes: &[(&str, &str)]) -> VaultIndex {
         let notes = notes

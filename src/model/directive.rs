@@ -375,12 +375,14 @@ fn next_line(source: &str, lines: &LineIndex, span: Span, directives: &[Span]) -
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Note, ParseOptions};
+    use crate::model::{DateOptions, Note};
 
     use super::*;
 
     fn parse(text: &str) -> Directives {
-        Note::parse("n.md", text, &ParseOptions::default()).directives
+        Note::parse_all_but_figures("n.md", text, &DateOptions::default())
+            .0
+            .directives
     }
 
     /// Each suppression as (rule or `*`, covered text).

@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod directive;
+pub mod figure;
 pub mod frontmatter;
 pub mod line_index;
 pub mod link;
@@ -14,5 +15,5 @@ pub mod table_link;
 
 pub use line_index::{LineCol, LineCursor, LineIndex};
 pub use link::{Anchor, Chain, Link, LinkKind};
-pub use note::{Note, ParseOptions};
+pub use note::{DateOptions, Note};
 pub use span::Span;

@@ -2,6 +2,11 @@
 //!
 //! A `Note` keeps spans and the small facts rules read, not the text: findings are rendered by
 //! re-reading the file, which keeps memory flat on large vaults.
+//!
+//! The whole parse, `Note::parse`, is figure reading's (`src/figures/parse.rs`): figure
+//! reading sits above the model, so the model parses everything but the figures
+//! ([`Note::parse_all_but_figures`]) and hands figure reading the parts it needs that the note
+//! does not keep ([`Unkept`]).
 
 use jiff::civil::Date;
 use std::sync::Arc;
@@ -9,35 +14,31 @@ use std::sync::Arc;
 use thin_vec::ThinVec;
 
 use super::directive::{self, Directives};
+use super::figure::{Figure, QuotedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
 use super::link::{Link, LinkKind};
-use super::markdown::{self, Heading};
-use super::scan::{self, BlockId, DateMarker, DateSource, Tag};
+use super::markdown::{self, Heading, Table};
+use super::scan::{self, BlockId, DateMarker, DateSource, SkipSet, Tag};
 use super::span::Span;
 use super::table_link::TablePipe;
-use crate::figures::extract::{self as figure, Figure, QuotedFigure, SumClaim};
-use crate::figures::value::Synonyms;
 
-/// What parsing needs from the configuration.
+/// What the note model needs from the configuration: which Updated dates it reads.
 #[derive(Debug, Clone)]
-pub struct ParseOptions {
+pub struct DateOptions {
     /// Body "Updated" line pattern (see [`scan::marker_regex`]).
     pub marker: scan::MarkerPattern,
     /// The marker words it was built from, as configured (`Updated`, `Last updated`).
     pub marker_words: Vec<String>,
     /// Front matter keys that hold the Updated date.
     pub date_fields: Vec<String>,
-    /// Figure labels that mean the same metric (built-ins plus config `figures.synonyms`).
-    pub synonyms: Synonyms,
 }
 
-impl ParseOptions {
+impl DateOptions {
     pub fn new(marker_words: &[String], date_fields: &[String]) -> Result<Self, regex::Error> {
-        Ok(ParseOptions {
+        Ok(DateOptions {
             marker: scan::marker_regex(marker_words)?,
             marker_words: marker_words.to_vec(),
             date_fields: date_fields.to_vec(),
-            synonyms: Synonyms::default(),
         })
     }
 }
@@ -47,13 +48,22 @@ pub const DEFAULT_MARKERS: [&str; 2] = ["Updated", "Last updated"];
 /// The default front matter keys that hold the Updated date.
 pub const DEFAULT_DATE_FIELDS: [&str; 4] = ["updated", "last-updated", "last_updated", "modified"];
 
-impl Default for ParseOptions {
+impl Default for DateOptions {
     fn default() -> Self {
         let words = DEFAULT_MARKERS.map(String::from);
         let fields = DEFAULT_DATE_FIELDS.map(String::from);
         #[allow(clippy::expect_used)]
-        ParseOptions::new(&words, &fields).expect("the default marker words form a valid pattern")
+        DateOptions::new(&words, &fields).expect("the default marker words form a valid pattern")
     }
+}
+
+/// What a whole parse found that the note does not keep, for reading its figures: the
+/// tables (figures are read from their cells) and the ranges that are not content (code,
+/// comments, math).
+#[derive(Debug)]
+pub struct Unkept {
+    pub tables: Vec<Table>,
+    pub skip: SkipSet,
 }
 
 /// The length of the byte order mark `source` starts with, if any.
@@ -127,8 +137,15 @@ pub struct Note {
 }
 
 impl Note {
-    /// Parses `source`, the full text of the note at `path`.
-    pub fn parse(path: impl Into<Arc<str>>, source: &str, options: &ParseOptions) -> Note {
+    /// Parses `source`, the full text of the note at `path`, except for its figures; with
+    /// the parts figure reading needs that the note does not keep. The note says it is
+    /// complete, but its figure lists are empty until figure reading fills them: `Note::parse`
+    /// does both, and is what the rest of the program calls.
+    pub fn parse_all_but_figures(
+        path: impl Into<Arc<str>>,
+        source: &str,
+        options: &DateOptions,
+    ) -> (Note, Unkept) {
         Note::parse_with(path, source, options, true)
     }
 
@@ -136,19 +153,15 @@ impl Note {
     /// suppressions) and skips or drops what only its own checks read: figures and date
     /// markers (the larger part of parsing), front matter values, tags, comment links. For the notes a narrowed run (one file, `--changed-since`)
     /// indexes but does not report.
-    pub fn parse_for_index(
-        path: impl Into<Arc<str>>,
-        source: &str,
-        options: &ParseOptions,
-    ) -> Note {
-        Note::parse_with(path, source, options, false)
+    pub fn parse_for_index(path: impl Into<Arc<str>>, source: &str, options: &DateOptions) -> Note {
+        Note::parse_with(path, source, options, false).0
     }
 
     /// Reads only the names a note adds to the index, its aliases, from its front matter. The
     /// body is not parsed: no headings, block ids, links or suppressions. For the notes a
     /// narrowed run neither reports nor needs the anchors of.
-    pub fn parse_names(path: impl Into<Arc<str>>, source: &str, options: &ParseOptions) -> Note {
-        let mut note = Note::parse_with(path, "", options, false);
+    pub fn parse_names(path: impl Into<Arc<str>>, source: &str, options: &DateOptions) -> Note {
+        let (mut note, _) = Note::parse_with(path, "", options, false);
         let base = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let text = source.get(base..).unwrap_or("");
         if let Some((span, body)) = frontmatter::split(text, base) {
@@ -162,7 +175,7 @@ impl Note {
     /// Where the body of `source` starts and its Updated dates (front matter fields, then body
     /// markers), as [`Note::parse`] reads them into [`Note::body_start`] and [`Note::dates`],
     /// without reading anything else: for comparing two versions of a note.
-    pub fn dates_in(source: &str, options: &ParseOptions) -> (usize, Vec<DateMarker>) {
+    pub fn dates_in(source: &str, options: &DateOptions) -> (usize, Vec<DateMarker>) {
         let frontmatter = read_frontmatter(source);
         let body_start = frontmatter
             .as_ref()
@@ -184,11 +197,10 @@ impl Note {
     fn parse_with(
         path: impl Into<Arc<str>>,
         source: &str,
-        options: &ParseOptions,
+        options: &DateOptions,
         complete: bool,
-    ) -> Note {
+    ) -> (Note, Unkept) {
         let shared: Arc<str> = path.into();
-        let path = &*shared;
         let frontmatter = read_frontmatter(source);
         let body_start = frontmatter
             .as_ref()
@@ -238,23 +250,6 @@ impl Note {
             &body.html_comments,
             frontmatter.as_ref(),
         );
-        let figures = if complete {
-            let mut names = vec![file_stem(path).to_lowercase()];
-            names.extend(aliases.iter().map(|a| a.to_lowercase()));
-            figure::extract(&figure::Input::new(
-                source,
-                body_start,
-                &body.headings,
-                &body.tables,
-                &links,
-                &body.skip,
-                &options.synonyms,
-                names,
-            ))
-        } else {
-            figure::Figures::default()
-        };
-
         let mut note = Note {
             path: Arc::clone(&shared),
             len: source.len(),
@@ -269,9 +264,9 @@ impl Note {
             comment_links: body.comment_links.into(),
             dates: dates.into(),
             directives,
-            figures: figures.own.into(),
-            quoted_figures: figures.quoted.into(),
-            sum_claims: figures.sums.into(),
+            figures: ThinVec::new(),
+            quoted_figures: ThinVec::new(),
+            sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
             is_complete: complete,
             frontmatter: frontmatter.map(Box::new),
@@ -280,7 +275,11 @@ impl Note {
             note.drop_note_local();
         }
         note.shrink_to_fit();
-        note
+        let unkept = Unkept {
+            tables: body.tables,
+            skip: body.skip,
+        };
+        (note, unkept)
     }
 
     /// Drops what only the note's own checks read, once they have run: figures, sum claims,
@@ -455,7 +454,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Note {
-        Note::parse("Folder/My Note.md", text, &ParseOptions::default())
+        Note::parse_all_but_figures("Folder/My Note.md", text, &DateOptions::default()).0
     }
 
     #[test]
@@ -512,7 +511,7 @@ mod tests {
     #[test]
     fn reduced_models_keep_what_other_notes_read() {
         let text = "\u{feff}---\naliases: [MN, Mine]\n---\n# My Note\n\n## Funding\n\nSee [[Other#Sec]] and [[Gone]] ^blk\n\n| Metric | Value |\n|---|---|\n| Valuation | $2B |\n";
-        let opts = ParseOptions::default();
+        let opts = DateOptions::default();
         let names = Note::parse_names("My Note.md", text, &opts);
         assert_eq!(names.aliases, ["MN", "Mine"]);
         assert_eq!(names.len, text.len());
@@ -523,11 +522,11 @@ mod tests {
                 .is_empty()
         );
 
-        let mut kept = Note::parse("My Note.md", text, &opts);
-        assert!(!kept.figures.is_empty());
+        let (mut kept, _) = Note::parse_all_but_figures("My Note.md", text, &opts);
+        assert!(kept.frontmatter.is_some() && kept.is_complete);
         kept.keep_for_index();
         kept.compact_headings();
-        assert!(kept.figures.is_empty() && kept.frontmatter.is_none() && !kept.is_complete);
+        assert!(kept.frontmatter.is_none() && !kept.is_complete);
         assert_eq!(kept.aliases, ["MN", "Mine"]);
         assert_eq!(kept.links.len(), 2);
         assert_eq!(kept.block_ids[0].id, "blk");

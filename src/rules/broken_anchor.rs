@@ -189,8 +189,8 @@ fn list_headings(headings: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::figures::ParseOptions;
     use crate::index::VaultIndex;
-    use crate::model::ParseOptions;
     use crate::settings::{Overrides, Settings};
 
     fn help_for(target: Note) -> Option<String> {

@@ -8,11 +8,11 @@ use serde::Deserialize;
 use serde_yaml::Value;
 
 use super::{Context, NoteContext, NoteDiagnostic, Rule, RuleMeta};
-use crate::figures::extract::Figure;
-use crate::figures::value::{Agreement, Kind, Quantity, Unit, agreement};
+use crate::figures::value::{Agreement, agreement};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
+use crate::model::figure::{Figure, Kind, Quantity, Unit};
 
 pub static META: RuleMeta = RuleMeta {
     id: "inconsistent-figure",
@@ -279,8 +279,8 @@ fn place(note: &Note, section: Option<usize>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figures::extract::FigureSource;
     use crate::model::Span;
+    use crate::model::figure::FigureSource;
     use proptest::prelude::*;
 
     fn figure(quantity: Quantity) -> Figure {

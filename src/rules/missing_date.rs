@@ -5,7 +5,7 @@ use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
-use crate::model::{Note, ParseOptions, scan};
+use crate::model::{DateOptions, Note, scan};
 use jiff::civil::Date;
 
 pub static META: RuleMeta = RuleMeta {
@@ -35,7 +35,7 @@ impl Rule for MissingDate {
         else {
             return;
         };
-        let (name, help) = how_to_date(&cx.settings.parse, cx.settings.today);
+        let (name, help) = how_to_date(&cx.settings.parse.dates, cx.settings.today);
         out.push(
             Diagnostic::new(
                 note.title_span(),
@@ -53,7 +53,7 @@ impl Rule for MissingDate {
 /// What the vault calls its Updated date and how to add one: the first marker word
 /// (`stale-date.markers`) on a body line, else the first front matter key (`fields`). Advice
 /// to write `*Updated …*` would not help a vault whose marker is `Reviewed`.
-fn how_to_date(parse: &ParseOptions, today: Date) -> (String, String) {
+fn how_to_date(parse: &DateOptions, today: Date) -> (String, String) {
     let reviewed = "with the day the note was last reviewed";
     if let Some(word) = parse.marker_words.first() {
         let name = scan::marker_name(word);

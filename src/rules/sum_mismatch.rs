@@ -5,10 +5,10 @@
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
-use crate::figures::extract::SumSource;
 use crate::figures::value::{Agreement, check_sum, display, sum};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::model::Note;
+use crate::model::figure::SumSource;
 
 pub static META: RuleMeta = RuleMeta {
     id: "sum-mismatch",

@@ -19,9 +19,10 @@ use std::process::{Command, Output, Stdio};
 use rayon::prelude::*;
 
 use super::discover::is_note;
+use crate::figures::ParseOptions;
 use crate::index::{Resolution, VaultIndex};
+use crate::model::Note;
 use crate::model::scan::DateMarker;
-use crate::model::{Note, ParseOptions};
 
 /// What changed since a revision.
 #[derive(Debug)]
@@ -246,7 +247,7 @@ struct Digest {
 
 impl Digest {
     fn of(text: &str, parse: &ParseOptions) -> Digest {
-        let (body_start, dates) = Note::dates_in(text, parse);
+        let (body_start, dates) = Note::dates_in(text, &parse.dates);
         Digest::from_parts(text, body_start, &dates)
     }
 

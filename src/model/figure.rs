@@ -1,0 +1,135 @@
+//! The figures a note states, as data: what [`Note`](super::Note) holds of the metrics it
+//! states (valuation, total raised, employees …), the figures it quotes from other notes and the
+//! sums its tables claim, each with its value (a [`Quantity`]) and span.
+//!
+//! Only the types live here, below the note that holds them. Reading them from a note, and
+//! comparing and summing their values, is figure reading's, in `src/figures/`, which sits above
+//! the model and fills these in when a note is parsed whole.
+
+use super::span::Span;
+
+/// One metric stated by the note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Canonical label (`valuation`, `total raised`, `series d amount`).
+    pub label: String,
+    /// Period the figure is for (`2024`, `q3 2025`, `fy2025 est`), normalised.
+    pub qualifier: Option<String>,
+    pub quantity: Quantity,
+    /// The value as written (`$4.5B`), for messages.
+    pub text: String,
+    /// The value.
+    pub span: Span,
+    pub source: FigureSource,
+    /// Index in `Note::headings` of the heading the figure sits under.
+    pub section: Option<usize>,
+}
+
+/// Where a figure was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureSource {
+    /// A table cell (indices into `Note::tables`, its rows and columns).
+    Table {
+        table: usize,
+        row: usize,
+        column: usize,
+    },
+    /// A sentence such as `$4.5B valuation` or `valued at $4.5B`.
+    Prose,
+    /// `**Employees:** 600`.
+    BoldLabel,
+    /// `**$396M total:**` in a funding section: the total raised.
+    StatedTotal,
+}
+
+/// A figure of another note, quoted in a table row whose first cell links to it
+/// (`| [[Cohere]] | $4.5B |` under a `Valuation` column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotedFigure {
+    /// The link's path as written; resolved by the rule through the index.
+    pub target: String,
+    /// Canonical label of the column (always a known metric).
+    pub label: String,
+    pub qualifier: Option<String>,
+    pub quantity: Quantity,
+    pub text: String,
+    pub span: Span,
+}
+
+/// A value with where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    pub quantity: Quantity,
+    pub text: String,
+    pub span: Span,
+}
+
+/// What makes a table claim a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SumSource {
+    /// A row whose first cell is `Total` or `Sum`.
+    TotalRow,
+    /// A line such as `**$396M total:**` right before the table.
+    StatedTotal,
+}
+
+/// A table column whose rows should add up to a total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumClaim {
+    pub source: SumSource,
+    /// Index in `Note::tables`.
+    pub table: usize,
+    /// The column's header as written, and where.
+    pub column: String,
+    pub column_span: Span,
+    pub total: Amount,
+    /// Every other row of the column (each one holds exactly one value).
+    pub parts: Vec<Amount>,
+}
+
+/// ISO 4217 code such as `"USD"`.
+pub type Currency = &'static str;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Money(Currency),
+    Count,
+    /// Percentage points: `12.5%` has value 12.5. Never comparable to absolutes.
+    Percent,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    Exact,
+    /// `120k+`, `over`, `more than`, `>`, `at least`, `or more`.
+    AtLeast,
+    /// `<`, `under`, `less than`, `up to`, `or less`.
+    AtMost,
+    /// `$4–5B`, `4 to 5 billion`: `value` is the low end.
+    Range {
+        high: f64,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quantity {
+    pub unit: Unit,
+    /// Base units; the low end for [`Kind::Range`].
+    pub value: f64,
+    /// Half a unit of the last stated digit, in base units (`$4.5B` → 0.05e9).
+    pub tolerance: f64,
+    pub kind: Kind,
+    /// `~`, `about`, `approx.`, `c.` …: tolerance widens to 10 % of the value.
+    pub approximate: bool,
+}
+
+impl Quantity {
+    /// Tolerance actually used for comparisons (precision or 10 % if approximate).
+    pub fn effective_tolerance(&self) -> f64 {
+        if self.approximate {
+            self.tolerance.max(0.1 * self.value.abs())
+        } else {
+            self.tolerance
+        }
+    }
+}
