@@ -24,7 +24,7 @@ use vaultlint::index::{AnchorCheck, Resolution, VaultIndex};
 use vaultlint::model::{Link, LinkKind, Note, Span};
 use vaultlint::report::{self, Extras, Format, HumanOptions};
 use vaultlint::rules::REGISTRY;
-use vaultlint::settings::{Overrides, Settings};
+use vaultlint::rules::settings::{Overrides, Settings};
 
 fn main() {
     divan::main();

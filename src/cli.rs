@@ -163,5 +163,5 @@ fn parse_threshold(s: &str) -> Result<f64, String> {
 }
 
 fn parse_today(s: &str) -> Result<Date, String> {
-    crate::settings::parse_date(s).map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+    crate::rules::settings::parse_date(s).map_err(|e| format!("expected YYYY-MM-DD: {e}"))
 }

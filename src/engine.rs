@@ -15,8 +15,8 @@ use rayon::prelude::*;
 use crate::finding::{Diagnostic, Finding, Place, Severity};
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::{LineCol, LineCursor, LineIndex, Link, Note};
+use crate::rules::settings::{ActiveRule, Settings};
 use crate::rules::{Context, NoteContext, Rule};
-use crate::settings::{ActiveRule, Settings};
 use crate::vault::discover::{self, DiscoverError};
 use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
@@ -861,7 +861,7 @@ mod tests {
         std::fs::write(dir.path().join("A.md"), text).unwrap();
         let settings = Settings::new(
             crate::config::LoadedConfig::defaults(),
-            &crate::settings::Overrides::default(),
+            &crate::rules::settings::Overrides::default(),
         )
         .unwrap();
         let request = Request {
@@ -902,7 +902,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let settings = Settings::new(
             crate::config::LoadedConfig::defaults(),
-            &crate::settings::Overrides::default(),
+            &crate::rules::settings::Overrides::default(),
         )
         .unwrap();
         let problem = read_and_parse(dir.path(), "Gone.md", &settings, Depth::Whole).unwrap_err();
@@ -923,7 +923,7 @@ mod tests {
         std::fs::write(dir.path().join("Source.md"), "See [[Target#Fundng]].\n").unwrap();
         let settings = Settings::new(
             crate::config::LoadedConfig::defaults(),
-            &crate::settings::Overrides::default(),
+            &crate::rules::settings::Overrides::default(),
         )
         .unwrap();
         let (index, problems) = load_index(&settings, dir.path(), 1).unwrap();

@@ -14,15 +14,15 @@ use miette::IntoDiagnostic;
 use vaultlint::cli::{
     BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, SchemaCommand,
 };
+use vaultlint::config::infer::{self, Selection};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{self, Request};
 use vaultlint::index::placeholder;
-use vaultlint::infer::{self, Selection};
 use vaultlint::report::baseline::{self, Baseline};
 use vaultlint::report::stats;
 use vaultlint::report::{self, Extras, Format, HumanOptions};
 use vaultlint::rules;
-use vaultlint::settings::{self, Overrides, Settings};
+use vaultlint::rules::settings::{self, Overrides, Settings};
 use vaultlint::vault::changes::Changes;
 use vaultlint::vault::targets::{self, Targets};
 

@@ -20,7 +20,7 @@ use crate::index::suggest;
 use crate::model::Note;
 use crate::model::directive::{DirectiveProblem, Form, ProblemKind, Suppression};
 use crate::rules;
-use crate::settings::Settings;
+use crate::rules::settings::Settings;
 
 /// The rule that reports directives hiding nothing.
 pub const UNUSED: &str = "unused-suppression";

@@ -17,7 +17,7 @@ use vaultlint::config::LoadedConfig;
 use vaultlint::engine::{self, Run};
 use vaultlint::model::{LineIndex, Span};
 use vaultlint::rules::REGISTRY;
-use vaultlint::settings::{Overrides, Settings};
+use vaultlint::rules::settings::{Overrides, Settings};
 use vaultlint::vault::read;
 
 /// Every registered rule, selected, with default options.

@@ -13,7 +13,7 @@ use vaultlint::config::LoadedConfig;
 use vaultlint::engine;
 use vaultlint::model::{LineIndex, Span};
 use vaultlint::rules::REGISTRY;
-use vaultlint::settings::{Overrides, Settings};
+use vaultlint::rules::settings::{Overrides, Settings};
 use vaultlint::vault::read;
 
 static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {

@@ -191,7 +191,7 @@ mod tests {
     use super::*;
     use crate::figures::ParseOptions;
     use crate::index::VaultIndex;
-    use crate::settings::{Overrides, Settings};
+    use crate::rules::settings::{Overrides, Settings};
 
     fn help_for(target: Note) -> Option<String> {
         let opts = ParseOptions::default();

@@ -4,9 +4,9 @@
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
+use crate::config::schema;
 use crate::finding::{Diagnostic, Severity};
 use crate::model::Note;
-use crate::schema;
 
 pub static META: RuleMeta = RuleMeta {
     id: "empty-section",

@@ -4,11 +4,11 @@
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
+use crate::config::schema::Schema;
 use crate::config::{FieldKind, FieldType};
 use crate::finding::{Diagnostic, Severity};
 use crate::model::frontmatter::is_blank;
 use crate::model::{Note, Span};
-use crate::schema::Schema;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-field",

@@ -5,11 +5,11 @@ use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
 use crate::config::SectionSpec;
+use crate::config::schema::{self, Schema};
 use crate::finding::{Diagnostic, Severity};
 use crate::index::suggest;
 use crate::model::markdown::Heading;
 use crate::model::{Note, Span};
-use crate::schema::{self, Schema};
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-section",

@@ -14,7 +14,6 @@ use serde_yaml::Value;
 use crate::finding::{Diagnostic, Severity};
 use crate::index::{Resolution, VaultIndex};
 use crate::model::Note;
-use crate::settings::Settings;
 use crate::vault::changes::Revision;
 
 mod ambiguous_link;
@@ -36,6 +35,10 @@ mod sum_mismatch;
 mod unescaped_table_pipe;
 pub mod unreadable_note;
 mod unused_suppression;
+
+pub mod settings;
+
+use settings::Settings;
 
 /// What a note-local check sees besides the note. Note-local checks run as each note is
 /// parsed, before the vault is indexed, so they cannot look at other notes.

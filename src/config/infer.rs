@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use super::schema::{Schema, section_key, section_label};
 use crate::config::SchemaConfig;
 use crate::model::Note;
 use crate::model::frontmatter::{is_blank, scalar_string};
-use crate::schema::{Schema, section_key, section_label};
 
 /// Which notes the schema is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,18 +3,22 @@
 //! Owns precedence (`--today` over config `today` over the clock; `--select`/`--ignore` over
 //! config severities) and builds every enabled rule with its options. Errors point into the
 //! config file.
+//!
+//! Lives with the rules, not with the config file: the settings hold the rules they build
+//! (from the registry, with their options), and every rule reads the settings through its
+//! context. What the config file says, its overrides and schemas are `config/`'s, below.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 use serde_yaml::Value;
 
+use super::{self as rules, Rule, RuleMeta, unreadable_note};
+use crate::config::overrides::{PathRules, parse_severity};
+use crate::config::schema::Schema;
 use crate::config::{ConfigError, LoadedConfig};
 use crate::figures::ParseOptions;
 use crate::figures::value::Synonyms;
 use crate::finding::Severity;
-use crate::overrides::PathRules;
-use crate::rules::{self, Rule, RuleMeta, unreadable_note};
-use crate::schema::Schema;
 use crate::vault::changes::Changes;
 
 /// A rule switched on for this run.
@@ -72,7 +76,8 @@ impl Settings {
             }
         }
 
-        let mut path_rules = PathRules::new(&config)?;
+        let ids: Vec<&'static str> = rules::REGISTRY.iter().map(|m| m.id).collect();
+        let mut path_rules = PathRules::new(&config, &ids)?;
         let mut active = Vec::new();
         for meta in rules::REGISTRY.iter().copied() {
             let entry = config.file.rules.get(meta.id);
@@ -153,6 +158,20 @@ impl Settings {
         note: &'a crate::model::Note,
     ) -> impl Iterator<Item = &'a Schema> {
         self.schemas.iter().filter(move |s| s.matches(note))
+    }
+
+    /// The severity `active` has for the note at `path`, `None` when an override turns it off.
+    pub fn severity_for(&self, active: &ActiveRule, path: &str) -> Option<Severity> {
+        self.path_rules
+            .severity(active.meta.id, active.severity, path)
+    }
+
+    /// True when the rule `id` runs in this run and is on for the note at `path`.
+    pub fn is_on_for(&self, id: &str, path: &str) -> bool {
+        self.rules
+            .iter()
+            .find(|a| a.meta.id == id)
+            .is_some_and(|a| self.severity_for(a, path).is_some())
     }
 }
 
@@ -273,16 +292,6 @@ fn rule_entry(
             Ok((sev, Value::Mapping(options)))
         }
         Some(other) => Err(bad_severity(&format!("{other:?}"))),
-    }
-}
-
-/// `off`, `warning` or `error` (and their synonyms); `Some(None)` is off.
-pub(crate) fn parse_severity(s: &str) -> Option<Option<Severity>> {
-    match s.trim().to_lowercase().as_str() {
-        "off" | "none" | "allow" => Some(None),
-        "warning" | "warn" => Some(Some(Severity::Warning)),
-        "error" | "deny" => Some(Some(Severity::Error)),
-        _ => None,
     }
 }
 

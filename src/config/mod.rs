@@ -1,7 +1,7 @@
 //! `.vaultlint.yaml`: its schema, loading, and pointed errors.
 //!
 //! Owns the file format only. Turning rule entries into enabled rules (severity, options) is
-//! `settings.rs`'s job; each rule validates its own options. Every error carries the config
+//! the settings' job (`rules/settings.rs`); each rule validates its own options. Every error carries the config
 //! source and a span, so miette can point at the offending key.
 
 use std::collections::BTreeMap;
@@ -15,6 +15,10 @@ use serde_yaml::Value;
 
 use crate::model::LineIndex;
 use crate::model::frontmatter::MAX_FLOW_NESTING;
+
+pub mod infer;
+pub mod overrides;
+pub mod schema;
 
 /// The config file, as written.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -9,16 +9,14 @@
 //! Each entry whose globs match a note's path sets the severity of the rules it names for that
 //! note, on top of the top-level `rules:`; entries apply in order, so a later one wins.
 //! Overrides set severities only: a rule's options are the same everywhere (one built rule per
-//! run). Owns validation of the section and the per-path lookup; which rules run at all is
-//! `settings.rs`'s decision.
+//! run). Owns validation of the section and the per-path lookup; which rules run at all is the
+//! settings' decision (`rules/settings.rs`), which also names the rule ids there are.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde_yaml::Value;
 
-use crate::config::{ConfigError, LoadedConfig};
+use super::{ConfigError, LoadedConfig};
 use crate::finding::Severity;
-use crate::rules;
-use crate::settings::{ActiveRule, Settings, known_rules, parse_severity};
 
 /// The `overrides:` section, ready to ask.
 #[derive(Debug, Clone, Default)]
@@ -35,8 +33,9 @@ struct Entry {
 }
 
 impl PathRules {
-    /// Reads and checks `overrides:`: known rule ids, severities only, valid globs.
-    pub fn new(config: &LoadedConfig) -> Result<PathRules, ConfigError> {
+    /// Reads and checks `overrides:`: rule ids among `known` (every rule id, in the order
+    /// help texts list them), severities only, valid globs.
+    pub fn new(config: &LoadedConfig, known: &[&'static str]) -> Result<PathRules, ConfigError> {
         let mut entries = Vec::new();
         for o in &config.file.overrides {
             let mut builder = GlobSetBuilder::new();
@@ -55,11 +54,11 @@ impl PathRules {
             })?;
             let mut rules = Vec::new();
             for (id, value) in &o.rules {
-                let Some(meta) = rules::find(id) else {
+                let Some(known_id) = known.iter().copied().find(|k| k == id) else {
                     return Err(config.error_at_key(
                         id,
                         format!("Unknown rule `{id}` in `overrides`"),
-                        Some(format!("Known rules: {}", known_rules())),
+                        Some(format!("Known rules: {}", known.join(", "))),
                     ));
                 };
                 let severity = match value {
@@ -76,7 +75,7 @@ impl PathRules {
                         ),
                     ));
                 };
-                rules.push((meta.id, severity));
+                rules.push((known_id, severity));
             }
             entries.push(Entry { files, rules });
         }
@@ -118,19 +117,13 @@ impl PathRules {
     }
 }
 
-impl Settings {
-    /// The severity `active` has for the note at `path`, `None` when an override turns it off.
-    pub fn severity_for(&self, active: &ActiveRule, path: &str) -> Option<Severity> {
-        self.path_rules
-            .severity(active.meta.id, active.severity, path)
-    }
-
-    /// True when the rule `id` runs in this run and is on for the note at `path`.
-    pub fn is_on_for(&self, id: &str, path: &str) -> bool {
-        self.rules
-            .iter()
-            .find(|a| a.meta.id == id)
-            .is_some_and(|a| self.severity_for(a, path).is_some())
+/// `off`, `warning` or `error` (and their synonyms); `Some(None)` is off.
+pub(crate) fn parse_severity(s: &str) -> Option<Option<Severity>> {
+    match s.trim().to_lowercase().as_str() {
+        "off" | "none" | "allow" => Some(None),
+        "warning" | "warn" => Some(Some(Severity::Warning)),
+        "error" | "deny" => Some(Some(Severity::Error)),
+        _ => None,
     }
 }
 
@@ -142,9 +135,12 @@ mod tests {
     use super::*;
     use crate::config;
 
+    /// A few rule ids, as the settings would pass every registered one.
+    const KNOWN: &[&str] = &["broken-link", "ambiguous-link", "stale-date"];
+
     fn rules(yaml: &str) -> Result<PathRules, ConfigError> {
         let loaded = config::parse(Path::new(".vaultlint.yaml"), Arc::new(yaml.to_string()))?;
-        PathRules::new(&loaded)
+        PathRules::new(&loaded, KNOWN)
     }
 
     #[test]
