@@ -13,5 +13,4 @@ pub mod index;
 pub mod model;
 pub mod report;
 pub mod rules;
-pub mod suppress;
 pub mod vault;

@@ -34,7 +34,7 @@ mod stale_date;
 mod sum_mismatch;
 mod unescaped_table_pipe;
 pub mod unreadable_note;
-mod unused_suppression;
+pub mod unused_suppression;
 
 pub mod settings;
 

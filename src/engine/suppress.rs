@@ -21,9 +21,7 @@ use crate::model::Note;
 use crate::model::directive::{DirectiveProblem, Form, ProblemKind, Suppression};
 use crate::rules;
 use crate::rules::settings::Settings;
-
-/// The rule that reports directives hiding nothing.
-pub const UNUSED: &str = "unused-suppression";
+use crate::rules::unused_suppression::ID as UNUSED;
 
 /// Removes the findings that directives hide from `findings`, and returns the
 /// `unused-suppression` findings for the reported notes.

@@ -1,8 +1,10 @@
 //! The engine: discover, parse in parallel, index, run every enabled rule in parallel, and
 //! stamp and sort what they report.
 //!
-//! Owns policy (severity, which notes are reported, order) and containment: a note that cannot
-//! be read, or a rule that panics on one note, becomes a recorded problem and the run goes on.
+//! Owns policy (severity, which notes are reported, order, suppressions: `suppress.rs`) and
+//! containment: a note that cannot be read, or a rule that panics on one note, becomes a
+//! recorded problem and the run goes on. Returns the run as data; what a baseline hides and
+//! the statistics are worked out from it by the report.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -20,6 +22,8 @@ use crate::rules::{Context, NoteContext, Rule};
 use crate::vault::discover::{self, DiscoverError};
 use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
+
+mod suppress;
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -357,7 +361,7 @@ fn check_index(
             findings.extend(stamp(settings, active, note, diagnostic));
         }
     }
-    let unused = crate::suppress::apply(settings, index, reported, &mut findings);
+    let unused = suppress::apply(settings, index, reported, &mut findings);
     findings.extend(unused);
     findings.sort_unstable_by(Finding::output_order);
     findings.dedup();
