@@ -3,7 +3,7 @@
 //! Takes parsed notes (no rule runs), keeps those a tag or folder selects, and finds the
 //! sections and front matter fields that at least a threshold share of them have, in the
 //! order they usually appear. Owns the statistics and the YAML text; reading the vault is the
-//! engine's job and printing is `main.rs`'s.
+//! engine's job and printing is the command's (`cli/schema.rs`).
 
 use std::collections::BTreeMap;
 

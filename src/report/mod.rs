@@ -1,5 +1,6 @@
-//! Rendering a run: human (miette), JSON (the contract), GitHub workflow commands, SARIF. The
-//! only place besides `main.rs` that writes to the terminal.
+//! Rendering a run: human (miette), JSON (the contract), GitHub workflow commands, SARIF; the
+//! baseline and the statistics, worked out from the run; the `placeholders` table. With the
+//! commands (`cli/`), the only place that writes to the terminal.
 //!
 //! Notes are re-read here, only when they have findings that need their text: the model keeps
 //! spans, not text, and most findings come placed (line and column) from the check. They are

@@ -1,4 +1,5 @@
-//! The command line: `check`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`.
+//! The arguments of every command: `check`, `baseline`, `placeholders`, `rules`, `explain`,
+//! `schema infer`.
 
 use std::path::PathBuf;
 

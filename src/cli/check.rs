@@ -1,0 +1,151 @@
+//! `vaultlint check`: check a vault, or some notes of it, and report the findings; exit code
+//! 0 (clean), 1 (errors found, or more warnings than `--max-warnings`) or 2 (a note could
+//! not be checked).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use miette::IntoDiagnostic;
+
+use super::{CheckArgs, ColorChoice, default_threads, error_chain, load_config};
+use crate::engine::{self, Request};
+use crate::report::baseline::Baseline;
+use crate::report::stats;
+use crate::report::{self, Extras, Format, HumanOptions};
+use crate::rules::settings::{self, Overrides, Settings};
+use crate::vault::changes::Changes;
+use crate::vault::targets::{self, Targets};
+
+/// Runs `vaultlint check`.
+pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
+    for list in [
+        args.select.iter().flatten().collect::<Vec<_>>(),
+        args.ignore.iter().collect(),
+    ] {
+        if let Some(bad) = settings::unknown_rule(list) {
+            return Err(miette::miette!(
+                help = format!("Known rules: {}", settings::known_rules()),
+                "Unknown rule `{bad}` in --select or --ignore"
+            ));
+        }
+    }
+    if let Some(id) = settings::always_on_rule(&args.ignore) {
+        return Err(miette::miette!(
+            help =
+                "A note that cannot be read is always reported (exit 2); exclude the file instead",
+            "`{id}` cannot be ignored"
+        ));
+    }
+    let targets =
+        targets::resolve(&args.paths, args.vault.as_deref()).map_err(|e| miette::miette!("{e}"))?;
+    for p in &targets.ignored {
+        eprintln!("vaultlint: skipping `{}`: not a note (.md)", p.display());
+    }
+    let loaded = load_config(args.config.as_deref(), &targets.root)?;
+    let overrides = Overrides {
+        today: args.today,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let mut settings = Settings::new(loaded, &overrides)?;
+    if let Some(rev) = &args.changed_since {
+        let changes = Changes::collect(&targets.root, rev, &settings.parse)
+            .map_err(|e| miette::miette!("{e}"))?;
+        settings.changes = Some(changes);
+    }
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let request = Request {
+        targets: targets.clone(),
+        threads,
+        time_rules: args.statistics,
+    };
+    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let mut extras = Extras::default();
+    let run = match &args.baseline {
+        Some(file) => {
+            let recorded = Baseline::load(file).map_err(|e| error_chain(&e))?;
+            let sources = report::Sources::new(&targets.root);
+            let (run, outcome) = recorded.filter(run, &sources, |path, rule| {
+                in_scope(&settings, &targets, path, rule)
+            });
+            extras.baseline = Some(outcome);
+            run
+        }
+        None => run,
+    };
+    if args.statistics {
+        extras.statistics = Some(stats::compute(&run));
+    }
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let human = HumanOptions {
+        color,
+        quiet: args.quiet,
+        verbose: args.verbose,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = report::write(
+        &mut out,
+        args.format,
+        &targets.root,
+        &run,
+        &extras,
+        human,
+        threads,
+    )
+    .and_then(|()| out.flush());
+    if let Err(err) = written
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(miette::miette!("cannot write the report: {err}"));
+    }
+    if args.format == Format::Human && args.quiet && !run.problems.is_empty() {
+        for p in &run.problems {
+            eprintln!(
+                "vaultlint: {}: {}",
+                report::neutralise_line(&p.path),
+                report::neutralise_line(&p.message)
+            );
+        }
+    }
+
+    if let Some(outcome) = extras.baseline
+        && outcome.fixed > 0
+        && args.format == Format::Human
+    {
+        eprintln!(
+            "vaultlint: {} fixed since the baseline: run `vaultlint baseline --prune`",
+            outcome.fixed
+        );
+    }
+
+    let counts = report::counts(&run);
+    let too_many_warnings = args.max_warnings.is_some_and(|max| counts.warnings > max);
+    if too_many_warnings {
+        eprintln!(
+            "vaultlint: {} warnings, more than --max-warnings {}",
+            counts.warnings,
+            args.max_warnings.unwrap_or_default()
+        );
+    }
+    Ok(if !run.problems.is_empty() {
+        ExitCode::from(2)
+    } else if counts.errors > 0 || too_many_warnings {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// True when this run could have found a baseline entry for `rule` in the note at `path`.
+fn in_scope(settings: &Settings, targets: &Targets, path: &str, rule: &str) -> bool {
+    targets.selects(path) && !settings.exclude.is_match(path) && settings.is_on_for(rule, path)
+}
