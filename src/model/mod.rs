@@ -1,5 +1,6 @@
 //! The typed model of a note, built in one parse: front matter, headings, links, tags, tables,
-//! block ids, date markers, comments, figures. Rules read this model; they never parse text.
+//! block ids, date markers, comments; and the figure types a note holds, which figure reading
+//! (`src/figures/`, above the model) fills in. Rules read this model; they never parse text.
 
 pub mod date;
 pub mod directive;
