@@ -1,8 +1,8 @@
 //! `.vaultlint.yaml`: its schema, loading, and pointed errors.
 //!
 //! Owns the file format only. Turning rule entries into enabled rules (severity, options) is
-//! the settings' job (`rules/settings.rs`); each rule validates its own options. Every error carries the config
-//! source and a span, so miette can point at the offending key.
+//! the settings' job (`rules/settings.rs`); each rule validates its own options. Every error
+//! carries the config source and a span, so miette can point at the offending key.
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -6,7 +6,7 @@
 //! Owns the sentence-level heuristics that keep prose quiet: a sentence that compares, links to
 //! another note, names another entity's possession, speaks of a target or a rumour, or states
 //! the same label twice (a change over time) yields no prose figure. Does not own tables or
-//! how stated totals become figures (`figure.rs`).
+//! how stated totals become figures (`extract.rs`).
 
 use std::borrow::Cow;
 use std::cell::OnceCell;

@@ -3,7 +3,7 @@
 //!
 //! Owns the syntax and the byte range each directive covers, computed here, at parse time,
 //! while the text is at hand. Does not know which rule ids exist, nor which findings a
-//! directive hides: the engine applies them after every rule ran (see `suppress.rs`).
+//! directive hides: the engine applies them after every rule ran (see `engine/suppress.rs`).
 //!
 //! The forms:
 //! - `vaultlint-disable-next-line RULE[, RULE]`: the next line that is not blank and not only

@@ -1,7 +1,7 @@
 //! Links as written in a note: their kind, spans, and the target split into path and anchor.
 //!
 //! This module only describes what the note says. Whether a target exists is decided by
-//! `index.rs`, the one place that resolves links.
+//! `index/mod.rs`, the one place that resolves links.
 
 use super::line_index::{LineCol, LineCursor};
 use super::span::Span;

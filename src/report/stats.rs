@@ -1,8 +1,9 @@
 //! `check --statistics`: findings per rule, and the rule that took longest.
 //!
 //! Counts what is reported (after suppressions and the baseline), so the table is the to-do
-//! list of the run: a function over the run as reported, which it never changes. Rendered as a table in human output and under `summary.statistics` in
-//! JSON. Times are summed over notes and threads, so they measure work, not wall time.
+//! list of the run: a function over the run as reported, which it never changes. Rendered as a
+//! table in human output and under `summary.statistics` in JSON. Times are summed over notes
+//! and threads, so they measure work, not wall time.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -30,7 +30,7 @@ struct Options {
     placeholders: Placeholders,
 }
 
-/// What to do with links to notes not written yet (see `placeholder.rs`).
+/// What to do with links to notes not written yet (see `index/placeholder.rs`).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Placeholders {

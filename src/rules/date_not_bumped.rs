@@ -1,7 +1,7 @@
 //! `date-not-bumped`: with `--changed-since REV`, a note whose body changed since REV while its
 //! Updated date did not.
 //!
-//! The before/after comparison is made by `changes.rs` (it reads the old version from git);
+//! The before/after comparison is made by `vault/changes.rs` (it reads the old version from git);
 //! this rule only reads its verdict, so without `--changed-since` it is silent.
 
 use serde_yaml::Value;

@@ -2,9 +2,9 @@
 //! or cannot be understood.
 //!
 //! The rule has no check of its own: whether a directive hid something is only known once
-//! every other rule ran and the engine applied the directives, so the engine's
-//! `suppress.rs` produces its findings and the engine stamps them with this rule's id and configured severity. Listing it
-//! here gives it what every rule has: an id, a doc page, a severity users configure, and a
+//! every other rule ran and the engine applied the directives, so the engine's `suppress.rs`
+//! produces its findings and stamps them with this rule's id and configured severity. Listing
+//! it here gives it what every rule has: an id, a doc page, a severity users configure, and a
 //! place in `--select`/`--ignore`.
 
 use serde_yaml::Value;
