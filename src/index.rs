@@ -586,6 +586,20 @@ impl Paths {
             .map(|t| Packed(t).target())
     }
 
+    /// Whether more than one note or attachment goes by `name` (or, for a note, by
+    /// `note_name`, the name without `.md`): without counting them all.
+    fn has_several_named(&self, name: &str, note_name: Option<&str>) -> bool {
+        [Some(name), note_name]
+            .into_iter()
+            .flatten()
+            .flat_map(|probe| {
+                self.by_name
+                    .get(probe, move |t| self.is_named(Packed(t).target(), probe))
+            })
+            .nth(1)
+            .is_some()
+    }
+
     /// The vault paths of the notes, by id.
     pub fn notes(&self) -> &[Arc<str>] {
         &self.notes
@@ -649,10 +663,18 @@ impl Paths {
             Some((d, n)) => (Some(d), n),
             None => (None, key),
         };
-        // Most links have one candidate: it is kept apart, and a list is made for the others.
-        let mut only: Option<Target> = None;
-        let mut others: Vec<Target> = Vec::new();
         let note_name = name.strip_suffix(".md");
+        // Many notes may share a name: the one in the linking note's own folder wins outright
+        // (step 4), found by its path rather than by ranking every note of that name.
+        if dir.is_none() && self.has_several_named(name, note_name) {
+            let folder = fold(from_folder());
+            for probe in [key, with_md] {
+                if let Some(t) = self.at_path(&format!("{folder}/{probe}")) {
+                    return self.target_resolution(t, Vec::new());
+                }
+            }
+        }
+        let mut candidates: Vec<Target> = Vec::new();
         for probe in [Some(name), note_name].into_iter().flatten() {
             let named = self
                 .by_name
@@ -673,23 +695,20 @@ impl Paths {
                         parent == d || parent.ends_with(&format!("/{d}"))
                     }
                 };
-                if matches_name && in_dir && only != Some(t) && !others.contains(&t) {
-                    match only {
-                        None => only = Some(t),
-                        Some(_) => others.push(t),
-                    }
+                if matches_name && in_dir {
+                    candidates.push(t);
                 }
             }
         }
         // One candidate (most links): nothing to rank, no other to name.
-        let mut candidates = match (only, others.is_empty()) {
-            (None, _) => return Resolution::Missing,
-            (Some(t), true) => return self.target_resolution(t, Vec::new()),
-            (Some(t), false) => {
-                others.insert(0, t);
-                others
+        match candidates.as_slice() {
+            [] => return Resolution::Missing,
+            [t] => return self.target_resolution(*t, Vec::new()),
+            _ => {
+                candidates.sort_unstable();
+                candidates.dedup();
             }
-        };
+        }
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
         let from_key = fold(from_folder());
@@ -1016,6 +1035,46 @@ mod tests {
         for c in (0..=0x2FFF_u32).filter_map(char::from_u32) {
             assert_eq!(is_special(c), listed.contains(c), "{c:?}");
         }
+    }
+
+    /// Issue 26: among many notes of one name, the linking note's own folder wins, found by
+    /// its path; from elsewhere the shortest path wins and the rest are named.
+    #[test]
+    fn issue_26_many_notes_of_one_name_resolve_from_their_folder() {
+        let mut notes: Vec<String> = (0..50).map(|i| format!("f{i}/Same.md")).collect();
+        notes.push("g/X.md".into());
+        notes.sort();
+        let paths = Paths::new(notes.clone(), vec!["f3/Same".into()]);
+        let id = |p: &str| notes.iter().position(|n| n == p).unwrap();
+        let note_of = |r: Resolution| match r {
+            Resolution::Note { id, .. } => Some(id),
+            _ => None,
+        };
+        assert_eq!(
+            paths.resolve("Same", "f7/Other.md"),
+            Resolution::Note {
+                id: id("f7/Same.md"),
+                others: Vec::new()
+            }
+        );
+        assert_eq!(
+            note_of(paths.resolve("same.md", "f12/Other.md")),
+            Some(id("f12/Same.md"))
+        );
+        // An attachment named `Same` in the folder is shorter than the note: it wins there.
+        assert_eq!(paths.resolve("Same", "f3/Other.md"), Resolution::File(0));
+        // From elsewhere the shortest path wins: that attachment, else the first note.
+        assert_eq!(paths.resolve("Same", "g/X.md"), Resolution::File(0));
+        let paths = Paths::new(notes.clone(), Vec::new());
+        let Resolution::Note { id: first, others } = paths.resolve("Same", "g/X.md") else {
+            panic!("a note of that name");
+        };
+        assert_eq!(first, id("f0/Same.md"));
+        assert_eq!(others.len(), 49);
+        assert_eq!(
+            note_of(paths.resolve("f9/Same", "g/X.md")),
+            Some(id("f9/Same.md"))
+        );
     }
 
     proptest::proptest! {
