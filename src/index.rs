@@ -13,14 +13,14 @@
 //! hash-map probes, never a scan of the vault.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::keytable::{KeyTable, folds_to};
 use crate::model::{Anchor, Chain, Link, Note};
-use crate::suggest::{NameTable, Suggestion};
+use crate::suggest::{self, NameTable, Suggestion};
 
 /// A file a link can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,6 +78,9 @@ pub struct VaultIndex {
     /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
     anchors: Vec<NoteAnchors>,
     heading_reader: Option<HeadingReader>,
+    /// Per note whose headings a broken anchor asked for: what finds the help among them,
+    /// made once however many links miss a heading of that note.
+    heading_hints: Mutex<HashMap<usize, Option<Arc<HeadingHints>>>>,
 }
 
 /// Reads the text of the note at a vault path from its file.
@@ -409,6 +412,31 @@ impl VaultIndex {
         }
     }
 
+    /// The headings of note `id`, indexed for the help of links that miss one of them (see
+    /// [`HeadingHints`]); made on first use and kept. `None` when they cannot be known.
+    pub fn heading_hints(&self, id: usize) -> Option<Arc<HeadingHints>> {
+        let cached = |hints: &Mutex<HashMap<usize, Option<Arc<HeadingHints>>>>| {
+            hints
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&id)
+                .cloned()
+        };
+        if let Some(known) = cached(&self.heading_hints) {
+            return known;
+        }
+        // Made outside the lock: two threads may both make it, and one copy is kept.
+        let made = self
+            .headings(id)
+            .map(|texts| Arc::new(HeadingHints::new(texts)));
+        self.heading_hints
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(id)
+            .or_insert(made)
+            .clone()
+    }
+
     /// Sets where the heading texts of notes that dropped them
     /// ([`Note::drop_heading_texts`]) are read from: `read` gets a note's vault path and
     /// gives its text.
@@ -465,6 +493,118 @@ impl VaultIndex {
             _ => None,
         };
         (resolution, anchor)
+    }
+}
+
+/// A note's heading texts, indexed for the help of a link that misses one: by key, by GitHub
+/// slug, by edit distance and by words, so that each broken anchor costs about the same
+/// however many headings its note has (a note of 20,000 headings and as many links to
+/// missing ones was quadratic).
+#[derive(Debug)]
+pub struct HeadingHints {
+    texts: Vec<String>,
+    keys: HashSet<String>,
+    /// GitHub slug → headings having it, in order.
+    slugs: HashMap<String, Vec<usize>>,
+    names: NameTable<usize>,
+    /// Lower-cased word → headings holding it, in order.
+    words: HashMap<String, Vec<usize>>,
+    /// A heading's words joined by one space → headings with exactly those words, in order.
+    phrases: HashMap<String, Vec<usize>>,
+}
+
+impl HeadingHints {
+    pub fn new(texts: Vec<String>) -> HeadingHints {
+        let mut slugs: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut words: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut phrases: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, text) in texts.iter().enumerate() {
+            slugs.entry(github_slug(text)).or_default().push(i);
+            let own = suggest::words(text);
+            for word in &own {
+                let list = words.entry(word.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+            if !own.is_empty() {
+                phrases.entry(own.join(" ")).or_default().push(i);
+            }
+        }
+        HeadingHints {
+            keys: texts.iter().map(|t| heading_key(t)).collect(),
+            names: NameTable::from_names(texts.iter().enumerate().map(|(i, t)| (t.as_str(), i))),
+            texts,
+            slugs,
+            words,
+            phrases,
+        }
+    }
+
+    /// The heading texts, in order.
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// Whether a heading has this key (see [`heading_key`]).
+    pub fn has_key(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// The headings whose GitHub slug is `slug`, in order.
+    pub fn with_slug(&self, slug: &str) -> impl Iterator<Item = &str> {
+        self.slugs
+            .get(slug)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.texts.get(i).map(String::as_str))
+    }
+
+    /// What [`suggest::closest`] says of these headings.
+    pub fn closest(&self, wanted: &str, max: usize) -> Vec<&str> {
+        let ranked = self.names.closest(wanted, usize::MAX);
+        suggest::suggestable(
+            wanted,
+            ranked
+                .iter()
+                .filter_map(|s| self.texts.get(*s.value).map(String::as_str)),
+            max,
+        )
+    }
+
+    /// What [`suggest::overlapping`] says of these headings: the first `max`, in order, whose
+    /// words are a run of the wanted words, or hold them as a run.
+    pub fn overlapping(&self, wanted: &str, max: usize) -> Vec<&str> {
+        let want = suggest::words(wanted);
+        if want.is_empty() || max == 0 {
+            return Vec::new();
+        }
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        // Headings that are a run of the wanted words: every run, looked up whole.
+        for start in 0..want.len() {
+            for end in start + 1..=want.len() {
+                let run = want.get(start..end).unwrap_or(&[]).join(" ");
+                found.extend(self.phrases.get(&run).into_iter().flatten().take(max));
+            }
+        }
+        // Headings that hold the wanted words as a run: among those holding its rarest word.
+        let rarest = want
+            .iter()
+            .map(|w| self.words.get(w).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|list| list.len())
+            .unwrap_or(&[]);
+        let holds = |i: usize| {
+            self.texts.get(i).is_some_and(|t| {
+                let words = suggest::words(t);
+                words.windows(want.len()).any(|w| w == want.as_slice())
+            })
+        };
+        found.extend(rarest.iter().copied().filter(|&i| holds(i)).take(max));
+        found
+            .into_iter()
+            .take(max)
+            .filter_map(|i| self.texts.get(i).map(String::as_str))
+            .collect()
     }
 }
 
@@ -1075,6 +1215,31 @@ mod tests {
             note_of(paths.resolve("f9/Same", "g/X.md")),
             Some(id("f9/Same.md"))
         );
+    }
+
+    proptest::proptest! {
+        /// Indexed headings suggest what measuring every heading suggests, in the same order.
+        #[test]
+        fn heading_hints_suggest_as_a_scan_does(
+            texts in proptest::collection::vec("[ab é-]{0,10}", 0..24),
+            wanted in "[ab é-]{0,10}",
+            max in 0usize..5,
+        ) {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let hints = HeadingHints::new(texts.clone());
+            proptest::prop_assert_eq!(
+                hints.closest(&wanted, max),
+                suggest::closest(&wanted, refs.iter().copied(), max)
+            );
+            proptest::prop_assert_eq!(
+                hints.overlapping(&wanted, max),
+                suggest::overlapping(&wanted, refs.iter().copied(), max)
+            );
+            for t in &texts {
+                proptest::prop_assert!(hints.has_key(&heading_key(t)));
+                proptest::prop_assert!(hints.with_slug(&github_slug(t)).any(|h| h == t));
+            }
+        }
     }
 
     proptest::proptest! {

@@ -700,7 +700,7 @@ where
 
 /// Up to `max` of `ranked` (best first) worth suggesting for `wanted`: each once, and none
 /// equal to `wanted` but for case and Unicode form.
-fn suggestable<'a>(
+pub fn suggestable<'a>(
     wanted: &str,
     ranked: impl IntoIterator<Item = &'a str>,
     max: usize,
@@ -726,12 +726,6 @@ pub fn overlapping<'a, I>(wanted: &str, candidates: I, max: usize) -> Vec<&'a st
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
     let wanted = words(wanted);
     let contains = |outer: &[String], inner: &[String]| {
         !inner.is_empty() && outer.windows(inner.len()).any(|w| w == inner)
@@ -743,6 +737,15 @@ where
             contains(&wanted, &c_words) || contains(&c_words, &wanted)
         })
         .take(max)
+        .collect()
+}
+
+/// The words of a name as [`overlapping`] compares them: runs of letters and digits,
+/// lower-cased.
+pub fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
         .collect()
 }
 
