@@ -9,9 +9,10 @@
 For each input shape, a vault is generated at 4-5 doubling sizes: a small ordinary vault
 (`genvault.py --notes 100`) plus the hostile note or notes of that shape. Each size is checked
 with `vaultlint check DIR --format json --threads T`: one untimed warm-up run, then RUNS timed
-runs (wall time median; peak RSS from GNU time's `%M`, median). A shape passes when every
-doubling costs at most 2.5x the time and 2.5x the memory of the size before. The
-`changed-since` shape also times a full check of each vault and must stay within 1.2x of it.
+runs (wall time median; peak RSS from GNU time's `%M`, median; CPU time from its `%U %S`,
+shown to tell growth from a busy machine). A shape passes when every doubling costs at most
+2.5x the time and 2.5x the memory of the size before. The `changed-since` shape also times a
+full check of each vault and must stay within 1.2x of it.
 
 A run over TIMEOUT seconds is killed (with its process group) and shown as `timeout`; the
 shape fails and its larger sizes are skipped. A size whose warm-up takes SLOW seconds or more
@@ -332,18 +333,22 @@ def makedirs(root, rel):
 
 
 def write_files(root, files):
+    """Writes (path, text) pairs below root: the number of notes and their bytes."""
     made = set()
-    count = 0
+    notes = size = 0
     for rel, text in files:
         full = os.path.join(root, rel)
         folder = os.path.dirname(rel)
         if folder and folder not in made:
             makedirs(root, folder)
             made.add(folder)
-        with open(full, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        count += 1
-    return count
+        data = text.encode("utf-8")
+        with open(full, "wb") as fh:
+            fh.write(data)
+        if rel.endswith(".md"):
+            notes += 1
+            size += len(data)
+    return notes, size
 
 
 def git(vault, *args):
@@ -377,15 +382,23 @@ def make_vault(work, sh, n):
     want = f"generator={generator_hash(sh)} shape={sh.name} n={n}"
     if stamp_ok(path, want):
         return path
-    remove(path)
-    if os.path.exists(path + ".stamp"):
-        os.remove(path + ".stamp")
     t0 = time.perf_counter()
+    remove(path)
+    for stale in (path + ".stamp", path + ".size"):
+        if os.path.exists(stale):
+            os.remove(stale)
     if sh.git:
         make_git_vault(path, n)
+        size = vault_size(path)
     else:
-        shutil.copytree(base_vault(work), path)
-        write_files(path, sh.gen(n))
+        base = base_vault(work)
+        shutil.copytree(base, path)
+        base_notes, base_mb = vault_size(base)
+        notes, written = write_files(path, sh.gen(n))
+        size = (base_notes + notes, base_mb + written / 1e6)
+    # Walking a deep vault again costs more than checking it: its size is kept.
+    with open(path + ".size", "w", encoding="utf-8") as fh:
+        fh.write(f"{size[0]} {size[1]}\n")
     write_stamp(path, want)
     log(f"{sh.name} {n}: generated in {time.perf_counter() - t0:.1f} s")
     return path
@@ -408,7 +421,13 @@ def notes_below(path):
 
 
 def vault_size(path):
-    """(notes, MB of .md) below path."""
+    """(notes, MB of .md) below path: as recorded when it was made, else counted."""
+    try:
+        with open(path + ".size", encoding="utf-8") as fh:
+            notes, mb = fh.read().split()
+        return int(notes), float(mb)
+    except (OSError, ValueError):
+        pass
     n = total = 0
     for note in notes_below(path):
         n += 1
@@ -425,14 +444,15 @@ def remove(path):
 # ---------------------------------------------------------------- measuring
 
 class Sample:
-    def __init__(self, secs, rc, rss_kb):
-        self.secs, self.rc, self.rss_kb = secs, rc, rss_kb
+    def __init__(self, secs, rc, rss_kb=None, cpu=None):
+        self.secs, self.rc, self.rss_kb, self.cpu = secs, rc, rss_kb, cpu
 
 
 def run_once(cmd, out_path, err_path, timeout, time_bin, cwd=None):
-    """One run: wall seconds, exit code (None on timeout), peak RSS in KB (None unknown)."""
+    """One run: wall seconds, exit code (None on timeout), and from GNU time the peak RSS in
+    KB and the CPU seconds (user + system, child processes included); None when unknown."""
     rss_file = out_path + ".rss"
-    full = [time_bin, "-f", "%M", "-o", rss_file, *cmd] if time_bin else list(cmd)
+    full = [time_bin, "-f", "%M %U %S", "-o", rss_file, *cmd] if time_bin else list(cmd)
     with open(out_path, "wb") as out, open(err_path, "ab") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(full, stdout=out, stderr=err, cwd=cwd, start_new_session=True)
@@ -441,16 +461,18 @@ def run_once(cmd, out_path, err_path, timeout, time_bin, cwd=None):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            return Sample(time.perf_counter() - t0, None, None)
+            return Sample(time.perf_counter() - t0, None)
         secs = time.perf_counter() - t0
-    rss = None
+    rss = cpu = None
     if time_bin:
         try:
+            # The last line; a "Command exited with non-zero status" line may come before.
             with open(rss_file, encoding="utf-8") as fh:
-                rss = int(fh.read().split()[-1])
+                kb, user, system = fh.read().splitlines()[-1].split()
+            rss, cpu = int(kb), float(user) + float(system)
         except (OSError, ValueError, IndexError):
-            rss = None
-    return Sample(secs, rc, rss)
+            pass
+    return Sample(secs, rc, rss, cpu)
 
 
 class Result:
@@ -467,6 +489,11 @@ class Result:
     @property
     def rss_kb(self):
         v = [s.rss_kb for s in self.samples if s.rss_kb is not None]
+        return statistics.median(v) if self.ok and v else None
+
+    @property
+    def cpu(self):
+        v = [s.cpu for s in self.samples if s.cpu is not None]
         return statistics.median(v) if self.ok and v else None
 
     @property
@@ -599,7 +626,8 @@ def run_shape(sh, args):
 
     times = [row["res"].secs if row["res"] and row["res"].ok else None for row in rows]
     mems = [row["res"].rss_kb if row["res"] and row["res"].ok else None for row in rows]
-    t_ratios, m_ratios = ratios(times), ratios(mems)
+    cpus = [row["res"].cpu if row["res"] and row["res"].ok else None for row in rows]
+    t_ratios, m_ratios, c_ratios = ratios(times), ratios(mems), ratios(cpus)
     problems = []
     for row in rows:
         if row["res"] is None:
@@ -610,6 +638,12 @@ def run_shape(sh, args):
     worst_m = max((x for x in m_ratios if x is not None), default=None)
     if worst_t is not None and worst_t > BOUND:
         problems.append(f"time ×{worst_t:.2f} per doubling")
+        # Wall time over the bound where CPU time is not: other work on the machine, most
+        # likely (a run waiting for the CPU takes longer without doing more).
+        cpu_at = [c for t, c in zip(t_ratios, c_ratios) if t is not None and t > BOUND]
+        if cpu_at and all(c is not None and c <= BOUND for c in cpu_at):
+            problems.append(f"CPU time ×{max(cpu_at):.2f} there: the machine was busy? "
+                            "run it again alone")
     if worst_m is not None and worst_m > BOUND:
         problems.append(f"memory ×{worst_m:.2f} per doubling")
     changed = None
@@ -623,7 +657,8 @@ def run_shape(sh, args):
     measured = [t for t in times if t is not None]
     return {
         "shape": sh, "rows": rows, "times": times, "mems": mems,
-        "t_ratios": t_ratios, "m_ratios": m_ratios, "worst_t": worst_t, "worst_m": worst_m,
+        "t_ratios": t_ratios, "m_ratios": m_ratios, "c_ratios": c_ratios,
+        "worst_t": worst_t, "worst_m": worst_m,
         "changed": changed, "problems": problems, "passed": not problems and len(measured) >= 2,
         "noisy": bool(measured) and measured[0] < NOISY,
     }
@@ -666,8 +701,8 @@ def detail_tables(results):
     for r in results:
         sh = r["shape"]
         lines += ["", f"### {sh.name}: {sh.title}", ""]
-        head = "| N | notes / MB | findings | time | × | peak RSS | × |"
-        rule = "|---|---|---|---|---|---|---|"
+        head = "| N | notes / MB | findings | time | × | CPU time | × | peak RSS | × |"
+        rule = "|---|---|---|---|---|---|---|---|---|"
         if sh.git:
             head += " full check | changed ÷ full |"
             rule += "---|---|"
@@ -675,16 +710,18 @@ def detail_tables(results):
         for i, row in enumerate(r["rows"]):
             res = row["res"]
             if res is None:
-                lines.append(f"| {fmt_n(row['n'])} | — | — | {row.get('skipped', '—')} | — | — | — |"
+                lines.append(f"| {fmt_n(row['n'])} | — | — | {row.get('skipped', '—')} | — | — | — | — | — |"
                              + (" — | — |" if sh.git else ""))
                 continue
             size = (f"{row['notes']:,} / {row['mb']:.1f}" if "notes" in row else "—")
             tr = fmt_ratio(r["t_ratios"][i - 1]) if i else ""
             mr = fmt_ratio(r["m_ratios"][i - 1]) if i else ""
+            cr = fmt_ratio(r["c_ratios"][i - 1]) if i else ""
             f = row.get("findings")
             line = (f"| {fmt_n(row['n'])} | {size} | {'—' if f is None else f'{f:,}'} | "
                     f"{cell_of(res)}{' s' if res.ok else ''}"
                     f"{'' if not res.ok or len(res.samples) > 1 else ' (1 run)'} | {tr} | "
+                    f"{fmt_secs(res.cpu)}{' s' if res.cpu is not None else ''} | {cr} | "
                     f"{fmt_mib(res.rss_kb)}{' MiB' if res.rss_kb else ''} | {mr} |")
             if sh.git:
                 full = row.get("full")
@@ -727,7 +764,9 @@ def cmd_run(args):
 
     results = []
     for name in names:
+        t0 = time.perf_counter()
         results.append(run_shape(SHAPES[name], args))
+        log(f"{name}: done in {time.perf_counter() - t0:.0f} s")
     elapsed = time.perf_counter() - started
 
     version = subprocess.run([args.vaultlint, "--version"], capture_output=True,
