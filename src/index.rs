@@ -136,6 +136,70 @@ pub struct NoteAnchors {
     slugs: Box<[u64]>,
     /// Block ids, lower-cased.
     blocks: Box<[u64]>,
+    /// The same hashes sorted, for a note with many anchors: each link into it is then
+    /// answered by binary search, not by a scan (a note of 400,000 headings linking each to
+    /// the next was quadratic). `None` for the many notes with few anchors.
+    sorted: Option<Box<SortedAnchors>>,
+}
+
+/// [`NoteAnchors`] sorted for lookup.
+#[derive(Debug, Default)]
+struct SortedAnchors {
+    /// Heading key hashes, without levels.
+    keys: Box<[u64]>,
+    slugs: Box<[u64]>,
+    blocks: Box<[u64]>,
+}
+
+/// How many anchors a note has before they are also kept sorted.
+const SORTED_FROM: usize = 32;
+
+impl SortedAnchors {
+    fn of(headings: &[HeadingKey], slugs: &[u64], blocks: &[u64]) -> Option<Box<SortedAnchors>> {
+        if headings.len() + blocks.len() <= SORTED_FROM {
+            return None;
+        }
+        let sorted = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            v.into_boxed_slice()
+        };
+        Some(Box::new(SortedAnchors {
+            keys: sorted(headings.iter().map(|h| h.0 & HeadingKey::HASH).collect()),
+            slugs: sorted(slugs.to_vec()),
+            blocks: sorted(blocks.to_vec()),
+        }))
+    }
+}
+
+impl NoteAnchors {
+    /// Whether a block id's hash is among the note's.
+    fn has_block(&self, hash: u64) -> bool {
+        match &self.sorted {
+            Some(s) => s.blocks.binary_search(&hash).is_ok(),
+            None => self.blocks.contains(&hash),
+        }
+    }
+
+    /// Whether a GitHub slug's hash is among the note's.
+    fn has_slug(&self, hash: u64) -> bool {
+        match &self.sorted {
+            Some(s) => s.slugs.binary_search(&hash).is_ok(),
+            None => self.slugs.contains(&hash),
+        }
+    }
+
+    /// Whether `#A#B…` leads to a heading: one heading by lookup, a chain by a walk.
+    fn check_chain(&self, chain: &Chain) -> AnchorCheck {
+        if let (Some(s), Some(one)) = (&self.sorted, chain.single()) {
+            let key = heading_key_hash(one) & HeadingKey::HASH;
+            return if s.keys.binary_search(&key).is_ok() {
+                AnchorCheck::Found
+            } else {
+                AnchorCheck::MissingHeading(one.to_string())
+            };
+        }
+        walk_chain(&self.headings, chain)
+    }
 }
 
 impl NoteAnchors {
@@ -155,18 +219,22 @@ impl NoteAnchors {
 
     /// The anchors of a note: its headings' keys and slugs, and its block ids.
     pub fn of(note: &Note) -> Self {
+        let headings: Box<[HeadingKey]> = note
+            .headings
+            .iter()
+            .map(|h| HeadingKey::new(h.level, heading_key_hash(&h.text)))
+            .collect();
+        let slugs: Box<[u64]> = note.headings.iter().map(|h| slug_hash(&h.text)).collect();
+        let blocks: Box<[u64]> = note
+            .block_ids
+            .iter()
+            .map(|b| key_hash(&b.id.to_lowercase()))
+            .collect();
         NoteAnchors {
-            headings: note
-                .headings
-                .iter()
-                .map(|h| HeadingKey::new(h.level, heading_key_hash(&h.text)))
-                .collect(),
-            slugs: note.headings.iter().map(|h| slug_hash(&h.text)).collect(),
-            blocks: note
-                .block_ids
-                .iter()
-                .map(|b| key_hash(&b.id.to_lowercase()))
-                .collect(),
+            sorted: SortedAnchors::of(&headings, &slugs, &blocks),
+            headings,
+            slugs,
+            blocks,
         }
     }
 }
@@ -378,7 +446,7 @@ impl VaultIndex {
         };
         match anchor {
             Anchor::Block(block) => {
-                if anchors.blocks.contains(&key_hash(&block.to_lowercase())) {
+                if anchors.has_block(key_hash(&block.to_lowercase())) {
                     AnchorCheck::Found
                 } else {
                     AnchorCheck::MissingBlock(block.to_string())
@@ -387,11 +455,11 @@ impl VaultIndex {
             Anchor::Heading(chain) => {
                 if markdown_slugs
                     && let Some(one) = chain.single()
-                    && anchors.slugs.contains(&key_hash(&one.to_lowercase()))
+                    && anchors.has_slug(key_hash(&one.to_lowercase()))
                 {
                     return AnchorCheck::Found;
                 }
-                walk_chain(&anchors.headings, chain)
+                anchors.check_chain(chain)
             }
         }
     }
@@ -806,10 +874,15 @@ impl Paths {
         let note_name = name.strip_suffix(".md");
         // Many notes may share a name: the one in the linking note's own folder wins outright
         // (step 4), found by its path rather than by ranking every note of that name.
-        if dir.is_none() && self.has_several_named(name, note_name) {
+        if self.has_several_named(name, note_name) {
             let folder = fold(from_folder());
-            for probe in [key, with_md] {
-                if let Some(t) = self.at_path(&format!("{folder}/{probe}")) {
+            // With a folder in the link (`[[Deals/Note]]`), the own folder must end with it.
+            let own = match dir {
+                None => true,
+                Some(d) => folder == d || folder.ends_with(&format!("/{d}")),
+            };
+            for probe in [name, with_md.rsplit('/').next().unwrap_or(with_md)] {
+                if own && let Some(t) = self.at_path(&format!("{folder}/{probe}")) {
                     return self.target_resolution(t, Vec::new());
                 }
             }
@@ -1177,6 +1250,47 @@ mod tests {
         }
     }
 
+    /// Issue 26: a note of many anchors answers by lookup what a scan of them answers.
+    #[test]
+    fn issue_26_many_anchors_are_found_by_lookup_as_by_scan() {
+        let mut text = String::new();
+        for i in 0..60 {
+            text.push_str(&format!("## Part {i}\n\nText {i} ^b{i}\n\n### Sub {i}\n\n"));
+        }
+        let note = Note::parse("Big.md", &text, &ParseOptions::default());
+        let sorted = NoteAnchors::of(&note);
+        assert!(sorted.sorted.is_some());
+        let scanned = NoteAnchors {
+            sorted: None,
+            headings: sorted.headings.clone(),
+            slugs: sorted.slugs.clone(),
+            blocks: sorted.blocks.clone(),
+        };
+        for wanted in [
+            "Part 7",
+            "part 59",
+            "Sub 3",
+            "Part 60",
+            "Nope",
+            "part-7",
+            "Part 7#Sub 7",
+        ] {
+            let chain = Chain::new(wanted.split('#'));
+            assert_eq!(
+                sorted.check_chain(&chain),
+                scanned.check_chain(&chain),
+                "{wanted}"
+            );
+            let slug = key_hash(&wanted.to_lowercase());
+            assert_eq!(sorted.has_slug(slug), scanned.has_slug(slug), "{wanted}");
+        }
+        for block in ["b0", "B59", "b60"] {
+            let hash = key_hash(&block.to_lowercase());
+            assert_eq!(sorted.has_block(hash), scanned.has_block(hash), "{block}");
+        }
+        assert!(sorted.has_block(key_hash("b59")) && !sorted.has_block(key_hash("b60")));
+    }
+
     /// Issue 26: among many notes of one name, the linking note's own folder wins, found by
     /// its path; from elsewhere the shortest path wins and the rest are named.
     #[test]
@@ -1215,6 +1329,12 @@ mod tests {
             note_of(paths.resolve("f9/Same", "g/X.md")),
             Some(id("f9/Same.md"))
         );
+        // A folder in the link that the linking note's own folder ends with: that folder's
+        // note; from elsewhere the shortest path (an exact vault path wins before either).
+        let nested: Vec<String> = vec!["a/d/Same.md".into(), "b/d/Same.md".into()];
+        let paths = Paths::new(nested, Vec::new());
+        assert_eq!(note_of(paths.resolve("d/Same", "b/d/X.md")), Some(1));
+        assert_eq!(note_of(paths.resolve("d/Same", "c/X.md")), Some(0));
     }
 
     proptest::proptest! {
