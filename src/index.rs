@@ -117,6 +117,10 @@ pub struct Paths {
     /// Lower-cased NFC name → targets, packed. Notes by name without `.md`; attachments by
     /// full file name.
     by_name: KeyTable,
+    /// The same name after its parent folder's name (`deals/acme`), for the targets in a
+    /// folder: a link that names a folder (`[[Deals/Acme]]`) finds its candidates here when
+    /// many targets share the name.
+    by_parent_name: KeyTable,
     /// Lower-cased NFC file name without its extension → attachments, for "only `.md` may
     /// be left out" hints.
     by_stem: HashMap<String, Vec<usize>>,
@@ -696,6 +700,7 @@ impl Paths {
         let mut by_path = KeyTable::with_capacity(targets - at_root);
         let mut by_root_path = KeyTable::with_capacity(at_root);
         let mut by_name = KeyTable::with_capacity(targets);
+        let mut by_parent_name = KeyTable::with_capacity(targets - at_root);
         for (id, path) in paths.notes.iter().enumerate() {
             let packed = Packed::new(Target::Note(id));
             let table = if path.contains('/') {
@@ -705,6 +710,13 @@ impl Paths {
             };
             table.insert(&fold(path), packed.0, |t| paths.path_key(t));
             by_name.insert(&fold(note_name(path)), packed.0, |t| paths.name_key(t));
+            if let Some(key) = paths.parent_name_key(packed.0) {
+                by_parent_name.insert(&key, packed.0, |t| {
+                    paths
+                        .parent_name_key(t)
+                        .map_or(Cow::Borrowed(""), Cow::Owned)
+                });
+            }
         }
         for (id, path) in paths.files.iter().enumerate() {
             let packed = Packed::new(Target::File(id));
@@ -721,6 +733,13 @@ impl Paths {
                 paths.by_stem.entry(fold(stem)).or_default().push(id);
             }
             by_name.insert(&fold(name), packed.0, |t| paths.name_key(t));
+            if let Some(key) = paths.parent_name_key(packed.0) {
+                by_parent_name.insert(&key, packed.0, |t| {
+                    paths
+                        .parent_name_key(t)
+                        .map_or(Cow::Borrowed(""), Cow::Owned)
+                });
+            }
         }
         for path in paths
             .notes
@@ -735,7 +754,17 @@ impl Paths {
         paths.by_path = by_path;
         paths.by_root_path = by_root_path;
         paths.by_name = by_name;
+        paths.by_parent_name = by_parent_name;
         paths
+    }
+
+    /// The folded key `by_parent_name` holds a packed target under: its parent folder's name,
+    /// `/`, its name. `None` for a target at the vault's root.
+    fn parent_name_key(&self, packed: u32) -> Option<String> {
+        let t = Packed(packed).target();
+        let (parent, _) = self.target_path(t).rsplit_once('/')?;
+        let folder = parent.rsplit('/').next().unwrap_or(parent);
+        Some(fold(&format!("{folder}/{}", self.target_name(t))))
     }
 
     /// The folded key `by_path` and `by_root_path` hold a packed target under.
@@ -887,13 +916,14 @@ impl Paths {
                 }
             }
         }
+        // A folder in the link narrows the candidates to those under a folder of its last
+        // name: looked up by that folder and the name when many targets share the name.
+        let last_folder = dir
+            .filter(|_| self.has_several_named(name, note_name))
+            .map(|d| d.rsplit('/').next().unwrap_or(d));
         let mut candidates: Vec<Target> = Vec::new();
         for probe in [Some(name), note_name].into_iter().flatten() {
-            let named = self
-                .by_name
-                .get(probe, |t| self.is_named(Packed(t).target(), probe));
-            for t in named.map(|t| Packed(t).target()) {
-                let full = self.target_path(t);
+            let mut consider = |t: Target| {
                 let matches_name = match t {
                     // Notes are indexed without `.md`: `[[Note]]` and `[[Note.md]]` both match.
                     Target::Note(_) => true,
@@ -903,7 +933,7 @@ impl Paths {
                 let in_dir = match dir {
                     None => true,
                     Some(d) => {
-                        let full = fold(full);
+                        let full = fold(self.target_path(t));
                         let parent = full.rsplit_once('/').map_or("", |(p, _)| p);
                         parent == d || parent.ends_with(&format!("/{d}"))
                     }
@@ -911,6 +941,18 @@ impl Paths {
                 if matches_name && in_dir {
                     candidates.push(t);
                 }
+            };
+            match last_folder {
+                Some(folder) => {
+                    let key = format!("{folder}/{probe}");
+                    self.by_parent_name
+                        .get(&key, |t| self.parent_name_key(t).as_deref() == Some(&key))
+                        .for_each(|t| consider(Packed(t).target()));
+                }
+                None => self
+                    .by_name
+                    .get(probe, |t| self.is_named(Packed(t).target(), probe))
+                    .for_each(|t| consider(Packed(t).target())),
             }
         }
         // One candidate (most links): nothing to rank, no other to name.
@@ -1335,6 +1377,20 @@ mod tests {
         let paths = Paths::new(nested, Vec::new());
         assert_eq!(note_of(paths.resolve("d/Same", "b/d/X.md")), Some(1));
         assert_eq!(note_of(paths.resolve("d/Same", "c/X.md")), Some(0));
+        // A folder path in the link: among the notes under a folder of its last name, those
+        // under the whole path.
+        let deep: Vec<String> = vec![
+            "x/F1/Same.md".into(),
+            "x/F2/Same.md".into(),
+            "y/F1/Same.md".into(),
+            "y/F1/Sub/Same.md".into(),
+        ];
+        let paths = Paths::new(deep, vec!["z/F1/Same".into()]);
+        assert_eq!(paths.resolve("F1/Same", "q/A.md"), Resolution::File(0));
+        assert_eq!(note_of(paths.resolve("y/f1/same", "q/A.md")), Some(2));
+        assert_eq!(note_of(paths.resolve("F2/Same.md", "q/A.md")), Some(1));
+        assert_eq!(note_of(paths.resolve("F1/Sub/Same", "q/A.md")), Some(3));
+        assert_eq!(paths.resolve("F3/Same", "q/A.md"), Resolution::Missing);
     }
 
     proptest::proptest! {
