@@ -25,6 +25,46 @@ use crate::rules::unused_suppression::ID as UNUSED;
 
 /// Removes the findings that directives hide from `findings`, and returns the
 /// `unused-suppression` findings for the reported notes.
+/// A note's suppressions by the bytes they cover, so that a finding is matched against the
+/// few that can hold it: a note of thousands of suppressions and findings stays linear.
+struct Covers {
+    /// Suppression indices, by where their cover starts.
+    order: Vec<usize>,
+    /// `(start, end)` of each cover in that order, and the largest end up to it.
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl Covers {
+    fn new(suppressions: &[Suppression]) -> Covers {
+        let mut order: Vec<usize> = (0..suppressions.len()).collect();
+        order.sort_by_key(|&i| suppressions.get(i).map(|s| s.covers.start()));
+        let mut reach = 0;
+        let spans = order
+            .iter()
+            .filter_map(|&i| suppressions.get(i))
+            .map(|s| {
+                reach = reach.max(s.covers.end());
+                (s.covers.start(), s.covers.end(), reach)
+            })
+            .collect();
+        Covers { order, spans }
+    }
+
+    /// The suppressions whose cover holds `offset`: among those starting at or before it,
+    /// from the last back while an earlier one may still reach it.
+    fn holding(&self, offset: usize) -> impl Iterator<Item = usize> + '_ {
+        let before = self.spans.partition_point(|(start, _, _)| *start <= offset);
+        (0..before)
+            .rev()
+            .map_while(move |k| {
+                let (_, end, reach) = *self.spans.get(k)?;
+                (reach > offset).then_some((k, end))
+            })
+            .filter(move |(_, end)| offset < *end)
+            .filter_map(|(k, _)| self.order.get(k).copied())
+    }
+}
+
 pub(crate) fn apply(
     settings: &Settings,
     index: &VaultIndex,
@@ -36,8 +76,8 @@ pub(crate) fn apply(
     if !index.notes().iter().any(has_directives) {
         return Vec::new();
     }
-    // Per note id: which of its suppressions hid something.
-    let mut used: BTreeMap<usize, Vec<bool>> = BTreeMap::new();
+    // Per note id: which of its suppressions hid something, and where they lie.
+    let mut used: BTreeMap<usize, (Vec<bool>, Covers)> = BTreeMap::new();
     findings.retain(|f| {
         let Some(id) = index.note_id(&f.path) else {
             return true;
@@ -45,12 +85,16 @@ pub(crate) fn apply(
         let Some(note) = index.note(id) else {
             return true;
         };
-        let marks = used
+        let suppressions = &note.directives.suppressions;
+        let (marks, covers) = used
             .entry(id)
-            .or_insert_with(|| vec![false; note.directives.suppressions.len()]);
+            .or_insert_with(|| (vec![false; suppressions.len()], Covers::new(suppressions)));
+        let offset = f.diagnostic.span.start();
         let mut hidden = false;
-        for (s, mark) in note.directives.suppressions.iter().zip(marks.iter_mut()) {
-            if s.hides(f.rule, f.diagnostic.span.start()) {
+        for i in covers.holding(offset) {
+            if let (Some(s), Some(mark)) = (suppressions.get(i), marks.get_mut(i))
+                && s.hides(f.rule, offset)
+            {
                 *mark = true;
                 hidden = true;
             }
@@ -69,7 +113,7 @@ pub(crate) fn apply(
         let Some(severity) = settings.severity_for(active, &note.path) else {
             continue;
         };
-        let marks = used.get(&id);
+        let marks = used.get(&id).map(|(marks, _)| marks);
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         for (i, s) in note.directives.suppressions.iter().enumerate() {
             let is_used = marks.and_then(|m| m.get(i)).copied().unwrap_or(false);
@@ -214,5 +258,36 @@ fn problem(p: &DirectiveProblem) -> Diagnostic {
             "not understood",
         )
         .with_help("Write `vaultlint: {disable: [RULE, ...]}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+
+    proptest::proptest! {
+        /// Issue 26: the covers holding an offset are those a scan of every suppression finds.
+        #[test]
+        fn covers_hold_what_a_scan_finds(
+            spans in proptest::collection::vec((0usize..60, 0usize..30), 0..20),
+            offset in 0usize..100,
+        ) {
+            let suppressions: Vec<Suppression> = spans
+                .iter()
+                .map(|&(start, len)| Suppression {
+                    form: Form::NextLine,
+                    rule: None,
+                    span: Span::new(start, start),
+                    covers: Span::new(start, start + len),
+                })
+                .collect();
+            let mut got: Vec<usize> = Covers::new(&suppressions).holding(offset).collect();
+            got.sort_unstable();
+            let want: Vec<usize> = (0..suppressions.len())
+                .filter(|&i| suppressions[i].hides("any-rule", offset))
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }

@@ -13,8 +13,8 @@
 //! hash-map probes, never a scan of the vault.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -84,6 +84,9 @@ pub struct VaultIndex {
     /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
     anchors: Vec<NoteAnchors>,
     heading_reader: Option<HeadingReader>,
+    /// Per note whose headings a broken anchor asked for: what finds the help among them,
+    /// made once however many links miss a heading of that note.
+    heading_hints: Mutex<HashMap<usize, Option<Arc<HeadingHints>>>>,
 }
 
 /// Reads the text of the note at a vault path from its file.
@@ -120,6 +123,10 @@ pub struct Paths {
     /// Lower-cased NFC name → targets, packed. Notes by name without `.md`; attachments by
     /// full file name.
     by_name: KeyTable,
+    /// The same name after its parent folder's name (`deals/acme`), for the targets in a
+    /// folder: a link that names a folder (`[[Deals/Acme]]`) finds its candidates here when
+    /// many targets share the name.
+    by_parent_name: KeyTable,
     /// Lower-cased NFC file name without its extension → attachments, for "only `.md` may
     /// be left out" hints.
     by_stem: HashMap<String, Vec<usize>>,
@@ -139,6 +146,70 @@ pub struct NoteAnchors {
     slugs: Box<[u64]>,
     /// Block ids, lower-cased.
     blocks: Box<[u64]>,
+    /// The same hashes sorted, for a note with many anchors: each link into it is then
+    /// answered by binary search, not by a scan (a note of 400,000 headings linking each to
+    /// the next was quadratic). `None` for the many notes with few anchors.
+    sorted: Option<Box<SortedAnchors>>,
+}
+
+/// [`NoteAnchors`] sorted for lookup.
+#[derive(Debug, Default)]
+struct SortedAnchors {
+    /// Heading key hashes, without levels.
+    keys: Box<[u64]>,
+    slugs: Box<[u64]>,
+    blocks: Box<[u64]>,
+}
+
+/// How many anchors a note has before they are also kept sorted.
+const SORTED_FROM: usize = 32;
+
+impl SortedAnchors {
+    fn of(headings: &[HeadingKey], slugs: &[u64], blocks: &[u64]) -> Option<Box<SortedAnchors>> {
+        if headings.len() + blocks.len() <= SORTED_FROM {
+            return None;
+        }
+        let sorted = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            v.into_boxed_slice()
+        };
+        Some(Box::new(SortedAnchors {
+            keys: sorted(headings.iter().map(|h| h.0 & HeadingKey::HASH).collect()),
+            slugs: sorted(slugs.to_vec()),
+            blocks: sorted(blocks.to_vec()),
+        }))
+    }
+}
+
+impl NoteAnchors {
+    /// Whether a block id's hash is among the note's.
+    fn has_block(&self, hash: u64) -> bool {
+        match &self.sorted {
+            Some(s) => s.blocks.binary_search(&hash).is_ok(),
+            None => self.blocks.contains(&hash),
+        }
+    }
+
+    /// Whether a GitHub slug's hash is among the note's.
+    fn has_slug(&self, hash: u64) -> bool {
+        match &self.sorted {
+            Some(s) => s.slugs.binary_search(&hash).is_ok(),
+            None => self.slugs.contains(&hash),
+        }
+    }
+
+    /// Whether `#A#B…` leads to a heading: one heading by lookup, a chain by a walk.
+    fn check_chain(&self, chain: &Chain) -> AnchorCheck {
+        if let (Some(s), Some(one)) = (&self.sorted, chain.single()) {
+            let key = heading_key_hash(one) & HeadingKey::HASH;
+            return if s.keys.binary_search(&key).is_ok() {
+                AnchorCheck::Found
+            } else {
+                AnchorCheck::MissingHeading(one.to_string())
+            };
+        }
+        walk_chain(&self.headings, chain)
+    }
 }
 
 impl NoteAnchors {
@@ -158,18 +229,22 @@ impl NoteAnchors {
 
     /// The anchors of a note: its headings' keys and slugs, and its block ids.
     pub fn of(note: &Note) -> Self {
+        let headings: Box<[HeadingKey]> = note
+            .headings
+            .iter()
+            .map(|h| HeadingKey::new(h.level, heading_key_hash(&h.text)))
+            .collect();
+        let slugs: Box<[u64]> = note.headings.iter().map(|h| slug_hash(&h.text)).collect();
+        let blocks: Box<[u64]> = note
+            .block_ids
+            .iter()
+            .map(|b| key_hash(&b.id.to_lowercase()))
+            .collect();
         NoteAnchors {
-            headings: note
-                .headings
-                .iter()
-                .map(|h| HeadingKey::new(h.level, heading_key_hash(&h.text)))
-                .collect(),
-            slugs: note.headings.iter().map(|h| slug_hash(&h.text)).collect(),
-            blocks: note
-                .block_ids
-                .iter()
-                .map(|b| key_hash(&b.id.to_lowercase()))
-                .collect(),
+            sorted: SortedAnchors::of(&headings, &slugs, &blocks),
+            headings,
+            slugs,
+            blocks,
         }
     }
 }
@@ -367,7 +442,7 @@ impl VaultIndex {
         };
         match anchor {
             Anchor::Block(block) => {
-                if anchors.blocks.contains(&key_hash(&block.to_lowercase())) {
+                if anchors.has_block(key_hash(&block.to_lowercase())) {
                     AnchorCheck::Found
                 } else {
                     AnchorCheck::MissingBlock(block.to_string())
@@ -376,11 +451,11 @@ impl VaultIndex {
             Anchor::Heading(chain) => {
                 if markdown_slugs
                     && let Some(one) = chain.single()
-                    && anchors.slugs.contains(&key_hash(&one.to_lowercase()))
+                    && anchors.has_slug(key_hash(&one.to_lowercase()))
                 {
                     return AnchorCheck::Found;
                 }
-                walk_chain(&anchors.headings, chain)
+                anchors.check_chain(chain)
             }
         }
     }
@@ -399,6 +474,31 @@ impl VaultIndex {
                 }))
             }
         }
+    }
+
+    /// The headings of note `id`, indexed for the help of links that miss one of them (see
+    /// [`HeadingHints`]); made on first use and kept. `None` when they cannot be known.
+    pub fn heading_hints(&self, id: usize) -> Option<Arc<HeadingHints>> {
+        let cached = |hints: &Mutex<HashMap<usize, Option<Arc<HeadingHints>>>>| {
+            hints
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&id)
+                .cloned()
+        };
+        if let Some(known) = cached(&self.heading_hints) {
+            return known;
+        }
+        // Made outside the lock: two threads may both make it, and one copy is kept.
+        let made = self
+            .headings(id)
+            .map(|texts| Arc::new(HeadingHints::new(texts)));
+        self.heading_hints
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(id)
+            .or_insert(made)
+            .clone()
     }
 
     /// Sets where the heading texts of notes that dropped them
@@ -460,6 +560,118 @@ impl VaultIndex {
     }
 }
 
+/// A note's heading texts, indexed for the help of a link that misses one: by key, by GitHub
+/// slug, by edit distance and by words, so that each broken anchor costs about the same
+/// however many headings its note has (a note of 20,000 headings and as many links to
+/// missing ones was quadratic).
+#[derive(Debug)]
+pub struct HeadingHints {
+    texts: Vec<String>,
+    keys: HashSet<String>,
+    /// GitHub slug → headings having it, in order.
+    slugs: HashMap<String, Vec<usize>>,
+    names: NameTable<usize>,
+    /// Lower-cased word → headings holding it, in order.
+    words: HashMap<String, Vec<usize>>,
+    /// A heading's words joined by one space → headings with exactly those words, in order.
+    phrases: HashMap<String, Vec<usize>>,
+}
+
+impl HeadingHints {
+    pub fn new(texts: Vec<String>) -> HeadingHints {
+        let mut slugs: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut words: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut phrases: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, text) in texts.iter().enumerate() {
+            slugs.entry(github_slug(text)).or_default().push(i);
+            let own = suggest::words(text);
+            for word in &own {
+                let list = words.entry(word.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+            if !own.is_empty() {
+                phrases.entry(own.join(" ")).or_default().push(i);
+            }
+        }
+        HeadingHints {
+            keys: texts.iter().map(|t| heading_key(t)).collect(),
+            names: NameTable::from_names(texts.iter().enumerate().map(|(i, t)| (t.as_str(), i))),
+            texts,
+            slugs,
+            words,
+            phrases,
+        }
+    }
+
+    /// The heading texts, in order.
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// Whether a heading has this key (see [`heading_key`]).
+    pub fn has_key(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// The headings whose GitHub slug is `slug`, in order.
+    pub fn with_slug(&self, slug: &str) -> impl Iterator<Item = &str> {
+        self.slugs
+            .get(slug)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.texts.get(i).map(String::as_str))
+    }
+
+    /// What [`suggest::closest`] says of these headings.
+    pub fn closest(&self, wanted: &str, max: usize) -> Vec<&str> {
+        let ranked = self.names.closest(wanted, usize::MAX);
+        suggest::suggestable(
+            wanted,
+            ranked
+                .iter()
+                .filter_map(|s| self.texts.get(*s.value).map(String::as_str)),
+            max,
+        )
+    }
+
+    /// What [`suggest::overlapping`] says of these headings: the first `max`, in order, whose
+    /// words are a run of the wanted words, or hold them as a run.
+    pub fn overlapping(&self, wanted: &str, max: usize) -> Vec<&str> {
+        let want = suggest::words(wanted);
+        if want.is_empty() || max == 0 {
+            return Vec::new();
+        }
+        let mut found: BTreeSet<usize> = BTreeSet::new();
+        // Headings that are a run of the wanted words: every run, looked up whole.
+        for start in 0..want.len() {
+            for end in start + 1..=want.len() {
+                let run = want.get(start..end).unwrap_or(&[]).join(" ");
+                found.extend(self.phrases.get(&run).into_iter().flatten().take(max));
+            }
+        }
+        // Headings that hold the wanted words as a run: among those holding its rarest word.
+        let rarest = want
+            .iter()
+            .map(|w| self.words.get(w).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|list| list.len())
+            .unwrap_or(&[]);
+        let holds = |i: usize| {
+            self.texts.get(i).is_some_and(|t| {
+                let words = suggest::words(t);
+                words.windows(want.len()).any(|w| w == want.as_slice())
+            })
+        };
+        found.extend(rarest.iter().copied().filter(|&i| holds(i)).take(max));
+        found
+            .into_iter()
+            .take(max)
+            .filter_map(|i| self.texts.get(i).map(String::as_str))
+            .collect()
+    }
+}
+
 impl Paths {
     /// Indexes the paths of a vault's notes and attachments. Both lists must be sorted (the
     /// walk sorts them), so ties between candidates break the same way on every run.
@@ -480,6 +692,7 @@ impl Paths {
         let mut by_path = KeyTable::with_capacity(targets - at_root);
         let mut by_root_path = KeyTable::with_capacity(at_root);
         let mut by_name = KeyTable::with_capacity(targets);
+        let mut by_parent_name = KeyTable::with_capacity(targets - at_root);
         for (id, path) in paths.notes.iter().enumerate() {
             let packed = Packed::new(Target::Note(id));
             let table = if path.contains('/') {
@@ -489,6 +702,13 @@ impl Paths {
             };
             table.insert(&fold(path), packed.0, |t| paths.path_key(t));
             by_name.insert(&fold(note_name(path)), packed.0, |t| paths.name_key(t));
+            if let Some(key) = paths.parent_name_key(packed.0) {
+                by_parent_name.insert(&key, packed.0, |t| {
+                    paths
+                        .parent_name_key(t)
+                        .map_or(Cow::Borrowed(""), Cow::Owned)
+                });
+            }
         }
         for (id, path) in paths.files.iter().enumerate() {
             let packed = Packed::new(Target::File(id));
@@ -505,6 +725,13 @@ impl Paths {
                 paths.by_stem.entry(fold(stem)).or_default().push(id);
             }
             by_name.insert(&fold(name), packed.0, |t| paths.name_key(t));
+            if let Some(key) = paths.parent_name_key(packed.0) {
+                by_parent_name.insert(&key, packed.0, |t| {
+                    paths
+                        .parent_name_key(t)
+                        .map_or(Cow::Borrowed(""), Cow::Owned)
+                });
+            }
         }
         for path in paths
             .notes
@@ -519,7 +746,17 @@ impl Paths {
         paths.by_path = by_path;
         paths.by_root_path = by_root_path;
         paths.by_name = by_name;
+        paths.by_parent_name = by_parent_name;
         paths
+    }
+
+    /// The folded key `by_parent_name` holds a packed target under: its parent folder's name,
+    /// `/`, its name. `None` for a target at the vault's root.
+    fn parent_name_key(&self, packed: u32) -> Option<String> {
+        let t = Packed(packed).target();
+        let (parent, _) = self.target_path(t).rsplit_once('/')?;
+        let folder = parent.rsplit('/').next().unwrap_or(parent);
+        Some(fold(&format!("{folder}/{}", self.target_name(t))))
     }
 
     /// The folded key `by_path` and `by_root_path` hold a packed target under.
@@ -576,6 +813,20 @@ impl Paths {
             .get(key, |t| folds_to(self.target_path(Packed(t).target()), key))
             .next()
             .map(|t| Packed(t).target())
+    }
+
+    /// Whether more than one note or attachment goes by `name` (or, for a note, by
+    /// `note_name`, the name without `.md`): without counting them all.
+    fn has_several_named(&self, name: &str, note_name: Option<&str>) -> bool {
+        [Some(name), note_name]
+            .into_iter()
+            .flatten()
+            .flat_map(|probe| {
+                self.by_name
+                    .get(probe, move |t| self.is_named(Packed(t).target(), probe))
+            })
+            .nth(1)
+            .is_some()
     }
 
     /// The vault paths of the notes, by id.
@@ -641,16 +892,30 @@ impl Paths {
             Some((d, n)) => (Some(d), n),
             None => (None, key),
         };
-        // Most links have one candidate: it is kept apart, and a list is made for the others.
-        let mut only: Option<Target> = None;
-        let mut others: Vec<Target> = Vec::new();
         let note_name = name.strip_suffix(".md");
+        // Many notes may share a name: the one in the linking note's own folder wins outright
+        // (step 4), found by its path rather than by ranking every note of that name.
+        if self.has_several_named(name, note_name) {
+            let folder = fold(from_folder());
+            // With a folder in the link (`[[Deals/Note]]`), the own folder must end with it.
+            let own = match dir {
+                None => true,
+                Some(d) => folder == d || folder.ends_with(&format!("/{d}")),
+            };
+            for probe in [name, with_md.rsplit('/').next().unwrap_or(with_md)] {
+                if own && let Some(t) = self.at_path(&format!("{folder}/{probe}")) {
+                    return self.target_resolution(t, Vec::new());
+                }
+            }
+        }
+        // A folder in the link narrows the candidates to those under a folder of its last
+        // name: looked up by that folder and the name when many targets share the name.
+        let last_folder = dir
+            .filter(|_| self.has_several_named(name, note_name))
+            .map(|d| d.rsplit('/').next().unwrap_or(d));
+        let mut candidates: Vec<Target> = Vec::new();
         for probe in [Some(name), note_name].into_iter().flatten() {
-            let named = self
-                .by_name
-                .get(probe, |t| self.is_named(Packed(t).target(), probe));
-            for t in named.map(|t| Packed(t).target()) {
-                let full = self.target_path(t);
+            let mut consider = |t: Target| {
                 let matches_name = match t {
                     // Notes are indexed without `.md`: `[[Note]]` and `[[Note.md]]` both match.
                     Target::Note(_) => true,
@@ -660,28 +925,37 @@ impl Paths {
                 let in_dir = match dir {
                     None => true,
                     Some(d) => {
-                        let full = fold(full);
+                        let full = fold(self.target_path(t));
                         let parent = full.rsplit_once('/').map_or("", |(p, _)| p);
                         parent == d || parent.ends_with(&format!("/{d}"))
                     }
                 };
-                if matches_name && in_dir && only != Some(t) && !others.contains(&t) {
-                    match only {
-                        None => only = Some(t),
-                        Some(_) => others.push(t),
-                    }
+                if matches_name && in_dir {
+                    candidates.push(t);
                 }
+            };
+            match last_folder {
+                Some(folder) => {
+                    let key = format!("{folder}/{probe}");
+                    self.by_parent_name
+                        .get(&key, |t| self.parent_name_key(t).as_deref() == Some(&key))
+                        .for_each(|t| consider(Packed(t).target()));
+                }
+                None => self
+                    .by_name
+                    .get(probe, |t| self.is_named(Packed(t).target(), probe))
+                    .for_each(|t| consider(Packed(t).target())),
             }
         }
         // One candidate (most links): nothing to rank, no other to name.
-        let mut candidates = match (only, others.is_empty()) {
-            (None, _) => return Resolution::Missing,
-            (Some(t), true) => return self.target_resolution(t, Vec::new()),
-            (Some(t), false) => {
-                others.insert(0, t);
-                others
+        match candidates.as_slice() {
+            [] => return Resolution::Missing,
+            [t] => return self.target_resolution(*t, Vec::new()),
+            _ => {
+                candidates.sort_unstable();
+                candidates.dedup();
             }
-        };
+        }
         // 4. The source's own folder, then the shortest path (then the path itself, for a
         //    stable order).
         let from_key = fold(from_folder());
@@ -1007,6 +1281,132 @@ mod tests {
         let listed = "!\"#$%&()*+,.:;<=>?@^`{|}~/[]\\";
         for c in (0..=0x2FFF_u32).filter_map(char::from_u32) {
             assert_eq!(is_special(c), listed.contains(c), "{c:?}");
+        }
+    }
+
+    /// Issue 26: a note of many anchors answers by lookup what a scan of them answers.
+    #[test]
+    fn issue_26_many_anchors_are_found_by_lookup_as_by_scan() {
+        let mut text = String::new();
+        for i in 0..60 {
+            text.push_str(&format!("## Part {i}\n\nText {i} ^b{i}\n\n### Sub {i}\n\n"));
+        }
+        let note = Note::parse("Big.md", &text, &ParseOptions::default());
+        let sorted = NoteAnchors::of(&note);
+        assert!(sorted.sorted.is_some());
+        let scanned = NoteAnchors {
+            sorted: None,
+            headings: sorted.headings.clone(),
+            slugs: sorted.slugs.clone(),
+            blocks: sorted.blocks.clone(),
+        };
+        for wanted in [
+            "Part 7",
+            "part 59",
+            "Sub 3",
+            "Part 60",
+            "Nope",
+            "part-7",
+            "Part 7#Sub 7",
+        ] {
+            let chain = Chain::new(wanted.split('#'));
+            assert_eq!(
+                sorted.check_chain(&chain),
+                scanned.check_chain(&chain),
+                "{wanted}"
+            );
+            let slug = key_hash(&wanted.to_lowercase());
+            assert_eq!(sorted.has_slug(slug), scanned.has_slug(slug), "{wanted}");
+        }
+        for block in ["b0", "B59", "b60"] {
+            let hash = key_hash(&block.to_lowercase());
+            assert_eq!(sorted.has_block(hash), scanned.has_block(hash), "{block}");
+        }
+        assert!(sorted.has_block(key_hash("b59")) && !sorted.has_block(key_hash("b60")));
+    }
+
+    /// Issue 26: among many notes of one name, the linking note's own folder wins, found by
+    /// its path; from elsewhere the shortest path wins and the rest are named.
+    #[test]
+    fn issue_26_many_notes_of_one_name_resolve_from_their_folder() {
+        let mut notes: Vec<String> = (0..50).map(|i| format!("f{i}/Same.md")).collect();
+        notes.push("g/X.md".into());
+        notes.sort();
+        let paths = Paths::new(notes.clone(), vec!["f3/Same".into()]);
+        let id = |p: &str| notes.iter().position(|n| n == p).unwrap();
+        let note_of = |r: Resolution| match r {
+            Resolution::Note { id, .. } => Some(id),
+            _ => None,
+        };
+        assert_eq!(
+            paths.resolve("Same", "f7/Other.md"),
+            Resolution::Note {
+                id: id("f7/Same.md"),
+                others: Vec::new()
+            }
+        );
+        assert_eq!(
+            note_of(paths.resolve("same.md", "f12/Other.md")),
+            Some(id("f12/Same.md"))
+        );
+        // An attachment named `Same` in the folder is shorter than the note: it wins there.
+        assert_eq!(paths.resolve("Same", "f3/Other.md"), Resolution::File(0));
+        // From elsewhere the shortest path wins: that attachment, else the first note.
+        assert_eq!(paths.resolve("Same", "g/X.md"), Resolution::File(0));
+        let paths = Paths::new(notes.clone(), Vec::new());
+        let Resolution::Note { id: first, others } = paths.resolve("Same", "g/X.md") else {
+            panic!("a note of that name");
+        };
+        assert_eq!(first, id("f0/Same.md"));
+        assert_eq!(others.len(), 49);
+        assert_eq!(
+            note_of(paths.resolve("f9/Same", "g/X.md")),
+            Some(id("f9/Same.md"))
+        );
+        // A folder in the link that the linking note's own folder ends with: that folder's
+        // note; from elsewhere the shortest path (an exact vault path wins before either).
+        let nested: Vec<String> = vec!["a/d/Same.md".into(), "b/d/Same.md".into()];
+        let paths = Paths::new(nested, Vec::new());
+        assert_eq!(note_of(paths.resolve("d/Same", "b/d/X.md")), Some(1));
+        assert_eq!(note_of(paths.resolve("d/Same", "c/X.md")), Some(0));
+        // A folder path in the link: among the notes under a folder of its last name, those
+        // under the whole path.
+        let deep: Vec<String> = vec![
+            "x/F1/Same.md".into(),
+            "x/F2/Same.md".into(),
+            "y/F1/Same.md".into(),
+            "y/F1/Sub/Same.md".into(),
+        ];
+        let paths = Paths::new(deep, vec!["z/F1/Same".into()]);
+        assert_eq!(paths.resolve("F1/Same", "q/A.md"), Resolution::File(0));
+        assert_eq!(note_of(paths.resolve("y/f1/same", "q/A.md")), Some(2));
+        assert_eq!(note_of(paths.resolve("F2/Same.md", "q/A.md")), Some(1));
+        assert_eq!(note_of(paths.resolve("F1/Sub/Same", "q/A.md")), Some(3));
+        assert_eq!(paths.resolve("F3/Same", "q/A.md"), Resolution::Missing);
+    }
+
+    proptest::proptest! {
+        /// Indexed headings suggest what measuring every heading suggests, in the same order.
+        #[test]
+        fn heading_hints_suggest_as_a_scan_does(
+            texts in proptest::collection::vec("[ab é-]{0,10}", 0..24),
+            wanted in "[ab é-]{0,10}",
+            max in 0usize..5,
+        ) {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let hints = HeadingHints::new(texts.clone());
+            proptest::prop_assert_eq!(
+                hints.closest(&wanted, max),
+                suggest::closest(&wanted, refs.iter().copied(), max)
+            );
+            proptest::prop_assert_eq!(
+                hints.overlapping(&wanted, max),
+                suggest::overlapping(&wanted, refs.iter().copied(), max)
+            );
+            for t in &texts {
+                proptest::prop_assert!(hints.has_key(&heading_key(t)));
+                proptest::prop_assert!(hints.with_slug(&github_slug(t)).any(|h| h == t));
+            }
         }
     }
 

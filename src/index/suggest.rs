@@ -13,6 +13,8 @@
 //! character histogram, reject most candidates cheaply, and the edit distance itself stops as
 //! soon as it exceeds the limit.
 
+use std::collections::HashMap;
+
 use rayon::slice::ParallelSliceMut;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -51,6 +53,32 @@ struct Bucket<T> {
     /// Which names hold which pieces. Empty for names shorter than [`SEGMENTS`], which are
     /// scanned.
     pieces: Pieces,
+    /// Names inserted more than once (a thousand notes called `Index`), once the table is
+    /// finished: `repeats.next[at]` is the next entry of the same name, in insertion order,
+    /// and only the first entry of a name is in the piece index and the scan. A lookup then
+    /// measures each distinct name once, however many notes share it. Empty when no name
+    /// repeats.
+    repeats: Repeats,
+}
+
+/// The entries of a bucket that repeat an earlier entry's name (see [`Bucket::repeats`]).
+#[derive(Debug, Clone, Default)]
+struct Repeats {
+    /// Per entry: the next entry of the same name, or `u32::MAX`.
+    next: Vec<u32>,
+    /// The entries that are the first of their name, for scanning short names.
+    firsts: Vec<u32>,
+}
+
+impl Repeats {
+    /// The entries after `at` that share its name, in insertion order.
+    fn after(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.next.get(at).copied(), move |&i| {
+            self.next.get(i as usize).copied()
+        })
+        .take_while(|&i| i != u32::MAX)
+        .map(|i| i as usize)
+    }
 }
 
 /// Hashes of (piece number, piece), each with the index of a name holding that piece and
@@ -198,6 +226,7 @@ impl<T> Default for Bucket<T> {
             histograms: Vec::new(),
             entries: Vec::new(),
             pieces: Pieces::Pending(Vec::new()),
+            repeats: Repeats::default(),
         }
     }
 }
@@ -211,6 +240,7 @@ impl<T> Bucket<T> {
             histograms: Vec::with_capacity(count),
             entries: Vec::with_capacity(count),
             pieces: Pieces::Pending(Vec::with_capacity(pieces)),
+            repeats: Repeats::default(),
         }
     }
 
@@ -226,10 +256,18 @@ impl<T> Bucket<T> {
         mut visit: impl FnMut(usize, u64),
     ) {
         if n < SEGMENTS {
-            self.masks
-                .iter()
-                .enumerate()
-                .for_each(|(at, mask)| visit(at, *mask));
+            if self.repeats.next.is_empty() {
+                self.masks
+                    .iter()
+                    .enumerate()
+                    .for_each(|(at, mask)| visit(at, *mask));
+            } else {
+                for &at in &self.repeats.firsts {
+                    if let Some(mask) = self.masks.get(at as usize) {
+                        visit(at as usize, *mask);
+                    }
+                }
+            }
             return;
         }
         for (i, range) in segments(n).enumerate() {
@@ -242,11 +280,81 @@ impl<T> Bucket<T> {
         }
     }
 
-    fn finish(&mut self) {
+    /// `text` is the table's text, where the entries' names are.
+    fn finish(&mut self, text: &str) {
         self.masks.shrink_to_fit();
         self.histograms.shrink_to_fit();
         self.entries.shrink_to_fit();
+        self.find_repeats(text);
+        // Only the first entry of a repeated name is looked up; `firsts` is in entry order.
+        if !self.repeats.next.is_empty()
+            && let Pieces::Pending(entries) = &mut self.pieces
+        {
+            let firsts = &self.repeats.firsts;
+            entries.retain(|(_, at, _)| firsts.binary_search(at).is_ok());
+        }
         self.pieces.sort();
+    }
+
+    /// Puts the entries that repeat a name back into the piece index and forgets the
+    /// repeats, before a name is inserted into a finished bucket: until the table is finished
+    /// again, every entry is looked up on its own.
+    fn unfinish(&mut self, text: &str) {
+        if self.repeats.next.is_empty() {
+            return;
+        }
+        let repeats = std::mem::take(&mut self.repeats);
+        for (at, entry) in self.entries.iter().enumerate() {
+            let Ok(at32) = u32::try_from(at) else { break };
+            if repeats.firsts.binary_search(&at32).is_ok() {
+                continue;
+            }
+            let start = entry.at as usize + entry.name_len as usize;
+            let folded = text
+                .get(start..start + entry.folded_len as usize)
+                .unwrap_or("");
+            let chars: Vec<char> = folded.chars().collect();
+            let n = chars.len();
+            if n < SEGMENTS {
+                continue;
+            }
+            let name_mask = self.masks.get(at).copied().unwrap_or_default();
+            for (i, range) in segments(n).enumerate() {
+                if let Some(piece) = chars.get(range) {
+                    self.pieces.push(piece_key(i, piece), at32, name_mask);
+                }
+            }
+        }
+    }
+
+    /// Fills [`Bucket::repeats`]: left empty when every name is inserted once.
+    fn find_repeats(&mut self, text: &str) {
+        let name = |e: &Entry<T>| {
+            let start = e.at as usize;
+            text.get(start..start + e.name_len as usize).unwrap_or("")
+        };
+        // The last entry seen of each name.
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(self.entries.len());
+        let mut next = vec![u32::MAX; self.entries.len()];
+        let mut firsts = Vec::with_capacity(self.entries.len());
+        let mut repeated = false;
+        for (at, entry) in self.entries.iter().enumerate() {
+            let Ok(at32) = u32::try_from(at) else { break };
+            match last.insert(name(entry), at) {
+                Some(before) => {
+                    if let Some(link) = next.get_mut(before) {
+                        *link = at32;
+                    }
+                    repeated = true;
+                }
+                None => firsts.push(at32),
+            }
+        }
+        self.repeats = if repeated {
+            Repeats { next, firsts }
+        } else {
+            Repeats::default()
+        };
     }
 }
 
@@ -321,6 +429,10 @@ struct Entry<T> {
     seq: u32,
     value: T,
 }
+
+/// A name found within the limit: its distance, the name, its entry, and the entry's bucket
+/// and index there (where the entries repeating its name are found).
+type Scored<'a, T> = (usize, &'a str, &'a Entry<T>, &'a Bucket<T>, usize);
 
 /// One suggestion: the name as inserted, its edit distance to the wanted text, its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -404,6 +516,7 @@ impl<T> NameTable<T> {
         let Some(bucket) = self.buckets.get_mut(n) else {
             return;
         };
+        bucket.unfinish(&self.text);
         let Ok(entry_at) = u32::try_from(bucket.entries.len()) else {
             return;
         };
@@ -433,7 +546,8 @@ impl<T> NameTable<T> {
     /// last insert. Inserting again is allowed, and undoes the sort until the next call.
     pub fn finish(&mut self) {
         self.text.shrink_to_fit();
-        self.buckets.iter_mut().for_each(Bucket::finish);
+        let text = &self.text;
+        self.buckets.iter_mut().for_each(|b| b.finish(text));
     }
 
     /// The name of an entry, as inserted.
@@ -469,22 +583,33 @@ impl<T> NameTable<T> {
     /// Up to `max` names within `limit` edits of `wanted` (by default the [`limit`] for its
     /// length), closest first, then by name, then in insertion order.
     fn within(&self, wanted: &str, limit: Option<usize>, max: usize) -> Vec<Suggestion<'_, T>> {
-        let mut scored: Vec<(usize, &str, &Entry<T>)> = Vec::new();
-        self.within_limit(wanted, limit, |d, entry| {
-            scored.push((d, self.name(entry), entry));
+        let mut scored: Vec<Scored<'_, T>> = Vec::new();
+        self.within_limit(wanted, limit, |d, bucket, at, entry| {
+            scored.push((d, self.name(entry), entry, bucket, at));
             true
         });
         scored.sort_by(|a, b| (a.0, a.1, a.2.seq).cmp(&(b.0, b.1, b.2.seq)));
         // A name found by several of its pieces was measured once per piece.
         scored.dedup_by(|a, b| a.2.seq == b.2.seq);
+        // Each name found stands for the entries that repeat it, which come right after it
+        // in the order above: same distance, same name, later insertion.
         scored
             .into_iter()
-            .take(max)
-            .map(|(distance, name, e)| Suggestion {
-                name,
-                distance,
-                value: &e.value,
+            .flat_map(|(distance, name, entry, bucket, at)| {
+                std::iter::once(entry)
+                    .chain(
+                        bucket
+                            .repeats
+                            .after(at)
+                            .filter_map(|i| bucket.entries.get(i)),
+                    )
+                    .map(move |e| Suggestion {
+                        name,
+                        distance,
+                        value: &e.value,
+                    })
             })
+            .take(max)
             .collect()
     }
 
@@ -492,7 +617,7 @@ impl<T> NameTable<T> {
     /// empty. Stops at the first such name.
     pub fn has_close(&self, wanted: &str) -> bool {
         let mut any = false;
-        self.within_limit(wanted, None, |_, _| {
+        self.within_limit(wanted, None, |_, _, _, _| {
             any = true;
             false
         });
@@ -505,7 +630,7 @@ impl<T> NameTable<T> {
         &'s self,
         wanted: &str,
         limit: Option<usize>,
-        mut found: impl FnMut(usize, &'s Entry<T>) -> bool,
+        mut found: impl FnMut(usize, &'s Bucket<T>, usize, &'s Entry<T>) -> bool,
     ) {
         let wanted = fold_chars(wanted);
         let default = self::limit(wanted.len());
@@ -540,7 +665,7 @@ impl<T> NameTable<T> {
                 chars.clear();
                 chars.extend(self.folded(entry).chars());
                 if let Some(d) = bounded_levenshtein(&wanted, &chars, limit) {
-                    more = found(d, entry);
+                    more = found(d, bucket, at, entry);
                 }
             });
             if !more {
@@ -575,7 +700,7 @@ where
 
 /// Up to `max` of `ranked` (best first) worth suggesting for `wanted`: each once, and none
 /// equal to `wanted` but for case and Unicode form.
-fn suggestable<'a>(
+pub fn suggestable<'a>(
     wanted: &str,
     ranked: impl IntoIterator<Item = &'a str>,
     max: usize,
@@ -601,12 +726,6 @@ pub fn overlapping<'a, I>(wanted: &str, candidates: I, max: usize) -> Vec<&'a st
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
     let wanted = words(wanted);
     let contains = |outer: &[String], inner: &[String]| {
         !inner.is_empty() && outer.windows(inner.len()).any(|w| w == inner)
@@ -618,6 +737,15 @@ where
             contains(&wanted, &c_words) || contains(&c_words, &wanted)
         })
         .take(max)
+        .collect()
+}
+
+/// The words of a name as [`overlapping`] compares them: runs of letters and digits,
+/// lower-cased.
+pub fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
         .collect()
 }
 
@@ -804,6 +932,53 @@ mod tests {
                 ("Summit Proton", 1)
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// Names inserted many times are measured once and still all suggested, in the order
+        /// of distance, name and insertion: finished, and with names inserted after that.
+        #[test]
+        fn repeated_names_are_suggested_as_a_scan_would(
+            names in proptest::collection::vec("[abAé]{0,6}", 1..40),
+            later in proptest::collection::vec("[abAé]{0,6}", 0..6),
+            wanted in "[abAé]{0,6}",
+            max in 0usize..12,
+        ) {
+            let reference = |names: &[String]| {
+                let w = fold_chars(&wanted);
+                let mut all: Vec<(usize, &str, usize)> = names
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| {
+                        let d = strsim::generic_levenshtein(&w, &fold_chars(n));
+                        (d <= limit(w.len())).then_some((d, n.as_str(), i))
+                    })
+                    .collect();
+                all.sort();
+                all.truncate(max);
+                all.into_iter().map(|(d, n, i)| (n.to_string(), d, i)).collect::<Vec<_>>()
+            };
+            let got = |t: &NameTable<usize>| {
+                t.closest(&wanted, max)
+                    .into_iter()
+                    .map(|s| (s.name.to_string(), s.distance, *s.value))
+                    .collect::<Vec<_>>()
+            };
+            let mut table = NameTable::new();
+            for (i, n) in names.iter().enumerate() {
+                table.insert(n, i);
+            }
+            table.finish();
+            proptest::prop_assert_eq!(got(&table), reference(&names));
+            let mut all = names.clone();
+            for n in &later {
+                table.insert(n, all.len());
+                all.push(n.clone());
+            }
+            proptest::prop_assert_eq!(got(&table), reference(&all));
+            table.finish();
+            proptest::prop_assert_eq!(got(&table), reference(&all));
+        }
     }
 
     /// Every name within the limit, by brute force: what the piece index must find.

@@ -359,12 +359,18 @@ fn next_line(source: &str, lines: &LineIndex, span: Span, directives: &[Span]) -
     while let Some(start) = lines.line_start(line) {
         let end = lines.line_start(line + 1).unwrap_or(source.len());
         let text = source.get(start..end).unwrap_or("");
-        let is_filler = text.char_indices().all(|(i, c)| {
-            c.is_whitespace()
-                || directives
-                    .iter()
-                    .any(|d| d.start() <= start + i && start + i < d.end())
-        });
+        // `directives` are in order and do not overlap: the one that can hold a byte is the
+        // last one starting at or before it.
+        let in_directive = |at: usize| {
+            let before = directives.partition_point(|d| d.start() <= at);
+            before
+                .checked_sub(1)
+                .and_then(|i| directives.get(i))
+                .is_some_and(|d| at < d.end())
+        };
+        let is_filler = text
+            .char_indices()
+            .all(|(i, c)| c.is_whitespace() || in_directive(start + i));
         if !is_filler {
             return Span::new(first, end);
         }

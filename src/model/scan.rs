@@ -94,6 +94,11 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
     let mut out = Vec::new();
     let bytes = source.as_bytes();
     let mut i = start;
+    // The end of the line of the last inline opener, and whether that line has no closing
+    // `$` left: a closer does not depend on its opener, so once one opener finds none, no
+    // later opener on the line can. Both keep a line of many `$` linear.
+    let mut line_end = 0;
+    let mut no_closer_before = 0;
     while let Some(rel) = bytes.get(i..).and_then(|rest| memchr::memchr(b'$', rest)) {
         let at = i + rel;
         i = at + 1;
@@ -117,13 +122,15 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
         let Some(&next) = bytes.get(at + 1) else {
             break;
         };
-        if next.is_ascii_whitespace() {
+        if next.is_ascii_whitespace() || at < no_closer_before {
             continue;
         }
-        let line_end = bytes
-            .get(at + 1..)
-            .and_then(|r| memchr::memchr2(b'\n', b'\r', r))
-            .map_or(source.len(), |e| at + 1 + e);
+        if at >= line_end {
+            line_end = bytes
+                .get(at + 1..)
+                .and_then(|r| memchr::memchr2(b'\n', b'\r', r))
+                .map_or(source.len(), |e| at + 1 + e);
+        }
         let mut j = at + 1;
         let mut closed = None;
         while let Some(rel) = bytes.get(j..line_end).and_then(|r| memchr::memchr(b'$', r)) {
@@ -137,9 +144,12 @@ pub fn math(source: &str, start: usize, skip: &SkipSet) -> Vec<Span> {
             closed = Some(c);
             break;
         }
-        if let Some(c) = closed {
-            out.push(Span::new(at, c + 1));
-            i = c + 1;
+        match closed {
+            Some(c) => {
+                out.push(Span::new(at, c + 1));
+                i = c + 1;
+            }
+            None => no_closer_before = line_end,
         }
     }
     out
@@ -649,6 +659,65 @@ mod tests {
                 .collect();
             assert_eq!(&got, want, "{text:?}");
         }
+    }
+
+    /// Math spans found by trying every `$` against the rest of its line: the reference.
+    fn math_by_trying_each(source: &str) -> Vec<Span> {
+        let b = source.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let at = i;
+            i += 1;
+            if b[at] != b'$' || (at > 0 && b[at - 1] == b'\\') {
+                continue;
+            }
+            if b.get(at + 1) == Some(&b'$') {
+                match memchr::memmem::find(&b[at + 2..], b"$$") {
+                    Some(close) => {
+                        out.push(Span::new(at, at + 2 + close + 2));
+                        i = at + 2 + close + 2;
+                    }
+                    None => i = at + 2,
+                }
+                continue;
+            }
+            let Some(&next) = b.get(at + 1) else { break };
+            if next.is_ascii_whitespace() {
+                continue;
+            }
+            let line_end = (at + 1..b.len())
+                .find(|&e| b[e] == b'\n' || b[e] == b'\r')
+                .unwrap_or(b.len());
+            let closer = (at + 1..line_end).find(|&c| {
+                b[c] == b'$'
+                    && !b[c - 1].is_ascii_whitespace()
+                    && b[c - 1] != b'\\'
+                    && !b.get(c + 1).unwrap_or(&b' ').is_ascii_digit()
+            });
+            if let Some(c) = closer {
+                out.push(Span::new(at, c + 1));
+                i = c + 1;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Issue 26: the linear search finds what trying each `$` finds.
+        #[test]
+        fn math_is_found_as_by_trying_each_dollar(text in "[$ a1\\\n]{0,40}") {
+            proptest::prop_assert_eq!(math(&text, 0, &no_skip()), math_by_trying_each(&text));
+        }
+    }
+
+    #[test]
+    fn a_line_of_many_dollar_figures_holds_no_math() {
+        let line = (0..20_000)
+            .map(|i| format!("${i}M"))
+            .collect::<Vec<_>>()
+            .join("|");
+        assert!(math(&line, 0, &no_skip()).is_empty());
     }
 
     #[test]

@@ -23,6 +23,9 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
     Ok(Box::new(AmbiguousLink))
 }
 
+/// How many of the other notes of the name the help names.
+const MAX_NAMED: usize = 5;
+
 impl Rule for AmbiguousLink {
     fn check_links(&self, cx: &Context<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         let resolutions = cx.resolutions(note);
@@ -40,11 +43,17 @@ impl Rule for AmbiguousLink {
             let Some(chosen) = cx.index.note(id) else {
                 continue;
             };
-            let also: Vec<String> = others
+            // The first few others by name; a name shared by hundreds of notes would
+            // otherwise make every such finding list them all.
+            let mut also: Vec<String> = others
                 .iter()
+                .take(MAX_NAMED)
                 .filter_map(|o| cx.index.note(*o))
                 .map(|n| format!("`{}`", n.path))
                 .collect();
+            if others.len() > MAX_NAMED {
+                also.push(format!("{} more notes", others.len() - MAX_NAMED));
+            }
             let pick = if link.kind.is_wiki_style() {
                 format!("[[{}]]", cx.index.unambiguous_target(id, &note.path))
             } else {

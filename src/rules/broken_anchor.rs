@@ -7,7 +7,7 @@ use serde_yaml::Value;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Diagnostic, Severity};
 use crate::index::suggest;
-use crate::index::{AnchorCheck, Resolution, github_slug, heading_key};
+use crate::index::{AnchorCheck, HeadingHints, Resolution, heading_key};
 use crate::model::{Anchor, Link, Note};
 
 pub static META: RuleMeta = RuleMeta {
@@ -69,11 +69,9 @@ impl Rule for BrokenAnchor {
             match check {
                 AnchorCheck::Found => {}
                 AnchorCheck::MissingHeading(heading) => {
-                    let held = cx.index.headings(id);
-                    let help = match &held {
-                        Some(texts) => {
-                            let headings: Vec<&str> = texts.iter().map(String::as_str).collect();
-                            heading_help(link, anchor, &heading, &headings, &in_note, slugs)
+                    let help = match cx.index.heading_hints(id) {
+                        Some(hints) => {
+                            heading_help(link, anchor, &heading, &hints, &in_note, slugs)
                         }
                         // The file went away or changed beyond reading since it was indexed.
                         None => "Fix the heading name".to_string(),
@@ -109,7 +107,7 @@ fn heading_help(
     link: &Link,
     anchor: &Anchor,
     heading: &str,
-    headings: &[&str],
+    hints: &HeadingHints,
     in_note: &str,
     slugs: bool,
 ) -> String {
@@ -118,7 +116,7 @@ fn heading_help(
     // `#A#B` where `B` exists, but not inside `A`'s section.
     if let Anchor::Heading(chain) = anchor
         && chain.len() > 1
-        && headings.iter().any(|h| heading_key(h) == key)
+        && hints.has_key(&key)
     {
         return format!(
             "`{heading}` is in {in_note}, but not inside the section of the heading before it in the link; fix the order of `#{}`, or link to `#{heading}` alone",
@@ -128,9 +126,9 @@ fn heading_help(
     // A GitHub slug where only heading text counts: wikilinks (Obsidian's rule), and markdown
     // links with `markdown-slugs: false`.
     if !slugs
-        && let Some(h) = headings
-            .iter()
-            .find(|h| github_slug(h) == wanted_slug && heading_key(h) != key)
+        && let Some(h) = hints
+            .with_slug(&wanted_slug)
+            .find(|h| heading_key(h) != key)
     {
         return if link.kind.is_wiki_style() {
             format!(
@@ -144,10 +142,11 @@ fn heading_help(
             )
         };
     }
-    let mut close = suggest::closest(heading, headings.iter().copied(), 3);
+    let mut close = hints.closest(heading, 3);
     if close.is_empty() {
-        close = suggest::overlapping(heading, headings.iter().copied(), 3);
+        close = hints.overlapping(heading, 3);
     }
+    let headings = hints.texts();
     if !close.is_empty() {
         let names: Vec<String> = close
             .iter()
@@ -170,7 +169,7 @@ fn wikilink_heading(text: &str) -> String {
         .join(" ")
 }
 
-fn list_headings(headings: &[&str]) -> String {
+fn list_headings(headings: &[String]) -> String {
     const SHOWN: usize = 6;
     if headings.is_empty() {
         return String::new();

@@ -168,18 +168,7 @@ fn reference<'a>(group: &[&'a Figure]) -> Option<&'a Figure> {
         return None;
     }
     // How many figures of the group agree with each value (itself included).
-    let agrees: Vec<usize> = values
-        .0
-        .iter()
-        .map(|(a, _)| {
-            values
-                .0
-                .iter()
-                .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
-                .map(|(_, n)| n)
-                .sum()
-        })
-        .collect();
+    let agrees = agree_counts(&values.0);
     let mut best: Option<(&Figure, usize)> = None;
     for f in group {
         let n = values
@@ -191,6 +180,116 @@ fn reference<'a>(group: &[&'a Figure]) -> Option<&'a Figure> {
         }
     }
     best.map(|(f, _)| f)
+}
+
+/// Above this many distinct values, a metric's agreements are counted by sorted search
+/// rather than by comparing every pair: a note that states one metric thousands of times (a
+/// generated log, a long series) stays linear.
+const PAIRWISE_UP_TO: usize = 64;
+
+/// For each distinct value (with how many figures state it), how many figures agree with it,
+/// itself included: what comparing every pair with [`agreement`] counts.
+fn agree_counts(values: &[(Quantity, usize)]) -> Vec<usize> {
+    let pairwise = || {
+        values
+            .iter()
+            .map(|(a, _)| {
+                values
+                    .iter()
+                    .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
+                    .map(|(_, n)| n)
+                    .sum()
+            })
+            .collect()
+    };
+    let finite = |q: &Quantity| q.value.is_finite() && q.effective_tolerance().is_finite();
+    if values.len() <= PAIRWISE_UP_TO || !values.iter().all(|(q, _)| finite(q)) {
+        return pairwise();
+    }
+    // Values that can agree, by unit, kind and tolerance: each list sorted by value, with the
+    // figures stated up to each entry. Ranges agree with nothing.
+    let mut groups: BTreeMap<Bucket, Vec<(f64, usize)>> = BTreeMap::new();
+    for (q, n) in values {
+        if let Some(key) = bucket(q) {
+            groups.entry(key).or_default().push((q.value, *n));
+        }
+    }
+    // Per bucket: its values in order, and how many figures state the values before each.
+    let groups: Vec<(Bucket, Vec<f64>, Vec<usize>)> = groups
+        .into_iter()
+        .map(|(key, mut list)| {
+            list.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut total = 0;
+            let upto = std::iter::once(0)
+                .chain(list.iter().map(|(_, n)| {
+                    total += n;
+                    total
+                }))
+                .collect();
+            (key, list.into_iter().map(|(v, _)| v).collect(), upto)
+        })
+        .collect();
+    values
+        .iter()
+        .map(|(a, _)| {
+            let Some((unit, currency, kind, _)) = bucket(a) else {
+                return 0;
+            };
+            groups
+                .iter()
+                .filter(|((u, c, _, _), _, _)| (*u, *c) == (unit, currency))
+                .map(|((_, _, other, tol), sorted, upto)| {
+                    let (other, tol) = (*other, *tol);
+                    // The same width `agreement` compares a gap with, for this pair.
+                    let width = a.effective_tolerance().max(f64::from_bits(tol)) * (1.0 - 1e-9);
+                    let count = |from: usize, to: usize| {
+                        upto.get(to).copied().unwrap_or(0) - upto.get(from).copied().unwrap_or(0)
+                    };
+                    // Entries with `b - a < width` come first, those with `a - b < width`
+                    // last: each test is monotone in `b`, as a float subtraction is.
+                    let below = |b: &f64| b - a.value < width;
+                    let above = |b: &f64| a.value - b >= width;
+                    let (lo, hi) = (sorted.partition_point(above), sorted.partition_point(below));
+                    match (kind, other) {
+                        (EXACT, EXACT) => count(lo, hi.max(lo)),
+                        (AT_LEAST, AT_LEAST) | (AT_MOST, AT_MOST) => count(0, sorted.len()),
+                        // `b` at least: agrees unless it is above `a` by the width or more.
+                        (_, AT_LEAST) => count(0, hi),
+                        // `a` at least: agrees unless `a` is above `b` by the width or more.
+                        (AT_LEAST, _) => count(lo, sorted.len()),
+                        // `a` at most: agrees unless `b` is above `a` by the width or more.
+                        (AT_MOST, _) => count(0, hi),
+                        // `b` at most: agrees unless `a` is above `b` by the width or more.
+                        _ => count(lo, sorted.len()),
+                    }
+                })
+                .sum()
+        })
+        .collect()
+}
+
+/// Which values can agree with one another: (unit, currency, kind, tolerance's bits).
+type Bucket = (u8, &'static str, u8, u64);
+
+const EXACT: u8 = 0;
+const AT_LEAST: u8 = 1;
+const AT_MOST: u8 = 2;
+
+/// Which values can agree with `q` at all, as (unit, currency, kind, tolerance's bits); `None`
+/// for a range, which agrees with nothing.
+fn bucket(q: &Quantity) -> Option<Bucket> {
+    let (unit, currency) = match q.unit {
+        Unit::Money(c) => (0, c),
+        Unit::Count => (1, ""),
+        Unit::Percent => (2, ""),
+    };
+    let kind = match q.kind {
+        Kind::Exact => EXACT,
+        Kind::AtLeast => AT_LEAST,
+        Kind::AtMost => AT_MOST,
+        Kind::Range { .. } => return None,
+    };
+    Some((unit, currency, kind, q.effective_tolerance().to_bits()))
 }
 
 /// No two statements disagree.
@@ -282,6 +381,65 @@ mod tests {
     use crate::model::Span;
     use crate::model::figure::FigureSource;
     use proptest::prelude::*;
+
+    /// A quantity drawn from few units, kinds and tolerances, and values on a coarse grid, so
+    /// that agreements, ties and gaps equal to the tolerance all happen.
+    fn any_quantity() -> impl Strategy<Value = Quantity> {
+        (
+            0u8..4,
+            0u8..4,
+            0u32..40,
+            0u8..3,
+            proptest::bool::weighted(0.2),
+        )
+            .prop_map(|(unit, kind, value, tol, approximate)| Quantity {
+                unit: match unit {
+                    0 => Unit::Money("USD"),
+                    1 => Unit::Money("EUR"),
+                    2 => Unit::Count,
+                    _ => Unit::Percent,
+                },
+                value: f64::from(value) * 0.5,
+                tolerance: [0.0, 0.5, 2.0][usize::from(tol)],
+                kind: match kind {
+                    0 | 1 => Kind::Exact,
+                    2 => Kind::AtLeast,
+                    _ => Kind::AtMost,
+                },
+                approximate,
+            })
+    }
+
+    proptest! {
+        /// Issue 26: counting agreements by sorted search gives what comparing every pair
+        /// gives, for groups large enough to take the search.
+        #[test]
+        fn agreements_counted_by_search_match_every_pair(
+            quantities in proptest::collection::vec(any_quantity(), 0..160),
+            range_at in proptest::option::of(0usize..160),
+        ) {
+            let mut quantities = quantities;
+            if let Some(at) = range_at.filter(|at| *at < quantities.len()) {
+                quantities[at].kind = Kind::Range { high: 99.0 };
+            }
+            let figures: Vec<Figure> = quantities.into_iter().map(figure).collect();
+            let refs: Vec<&Figure> = figures.iter().collect();
+            let values = Values::of(&refs);
+            let pairwise: Vec<usize> = values
+                .0
+                .iter()
+                .map(|(a, _)| {
+                    values
+                        .0
+                        .iter()
+                        .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
+                        .map(|(_, n)| n)
+                        .sum()
+                })
+                .collect();
+            prop_assert_eq!(agree_counts(&values.0), pairwise);
+        }
+    }
 
     fn figure(quantity: Quantity) -> Figure {
         Figure {
