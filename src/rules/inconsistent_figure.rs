@@ -190,21 +190,9 @@ const PAIRWISE_UP_TO: usize = 64;
 /// For each distinct value (with how many figures state it), how many figures agree with it,
 /// itself included: what comparing every pair with [`agreement`] counts.
 fn agree_counts(values: &[(Quantity, usize)]) -> Vec<usize> {
-    let pairwise = || {
-        values
-            .iter()
-            .map(|(a, _)| {
-                values
-                    .iter()
-                    .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
-                    .map(|(_, n)| n)
-                    .sum()
-            })
-            .collect()
-    };
     let finite = |q: &Quantity| q.value.is_finite() && q.effective_tolerance().is_finite();
     if values.len() <= PAIRWISE_UP_TO || !values.iter().all(|(q, _)| finite(q)) {
-        return pairwise();
+        return agree_counts_pairwise(values);
     }
     // Values that can agree, by unit, kind and tolerance: each list sorted by value, with the
     // figures stated up to each entry. Ranges agree with nothing.
@@ -270,6 +258,20 @@ fn agree_counts(values: &[(Quantity, usize)]) -> Vec<usize> {
 
 /// Which values can agree with one another: (unit, currency, kind, tolerance's bits).
 type Bucket = (u8, &'static str, u8, u64);
+
+/// [`agree_counts`] by comparing every pair of values.
+fn agree_counts_pairwise(values: &[(Quantity, usize)]) -> Vec<usize> {
+    values
+        .iter()
+        .map(|(a, _)| {
+            values
+                .iter()
+                .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
+                .map(|(_, n)| n)
+                .sum()
+        })
+        .collect()
+}
 
 const EXACT: u8 = 0;
 const AT_LEAST: u8 = 1;
@@ -425,19 +427,7 @@ mod tests {
             let figures: Vec<Figure> = quantities.into_iter().map(figure).collect();
             let refs: Vec<&Figure> = figures.iter().collect();
             let values = Values::of(&refs);
-            let pairwise: Vec<usize> = values
-                .0
-                .iter()
-                .map(|(a, _)| {
-                    values
-                        .0
-                        .iter()
-                        .filter(|(b, _)| agreement(a, b) == Agreement::Agree)
-                        .map(|(_, n)| n)
-                        .sum()
-                })
-                .collect();
-            prop_assert_eq!(agree_counts(&values.0), pairwise);
+            prop_assert_eq!(agree_counts(&values.0), agree_counts_pairwise(&values.0));
         }
     }
 
