@@ -428,9 +428,10 @@ fn config_help(message: &str) -> String {
             field_types()
         )
     } else if message.contains("unknown field") {
-        "Remove the key or fix its spelling; the README lists every config key".to_string()
+        "Remove the key or fix its spelling; docs/configuration.md lists every config key"
+            .to_string()
     } else {
-        "See the config reference in the README".to_string()
+        "See the config reference in docs/configuration.md".to_string()
     }
 }
 
