@@ -139,6 +139,19 @@ impl Pieces {
         }
     }
 
+    /// Indexes the pieces of name `name` (its folded `chars`), unless it is too short to cut.
+    fn push_name(&mut self, chars: &[char], name: u32, mask: u64) {
+        let n = chars.len();
+        if n < SEGMENTS {
+            return;
+        }
+        for (i, range) in segments(n).enumerate() {
+            if let Some(piece) = chars.get(range) {
+                self.push(piece_key(i, piece), name, mask);
+            }
+        }
+    }
+
     fn sort(&mut self) {
         if let Pieces::Pending(entries) = self {
             let mut entries = std::mem::take(entries);
@@ -314,16 +327,8 @@ impl<T> Bucket<T> {
                 .get(start..start + entry.folded_len as usize)
                 .unwrap_or("");
             let chars: Vec<char> = folded.chars().collect();
-            let n = chars.len();
-            if n < SEGMENTS {
-                continue;
-            }
             let name_mask = self.masks.get(at).copied().unwrap_or_default();
-            for (i, range) in segments(n).enumerate() {
-                if let Some(piece) = chars.get(range) {
-                    self.pieces.push(piece_key(i, piece), at32, name_mask);
-                }
-            }
+            self.pieces.push_name(&chars, at32, name_mask);
         }
     }
 
@@ -521,13 +526,7 @@ impl<T> NameTable<T> {
             return;
         };
         let name_mask = mask(&chars);
-        if n >= SEGMENTS {
-            for (i, range) in segments(n).enumerate() {
-                if let Some(piece) = chars.get(range) {
-                    bucket.pieces.push(piece_key(i, piece), entry_at, name_mask);
-                }
-            }
-        }
+        bucket.pieces.push_name(&chars, entry_at, name_mask);
         self.text.push_str(name);
         self.text.push_str(&folded);
         bucket.masks.push(name_mask);
