@@ -1,8 +1,8 @@
 //! `--format sarif`: a SARIF 2.1.0 log for GitHub code scanning and other SARIF viewers.
 //!
 //! One run; its driver lists every registered rule (id, summary, the first paragraph of "What it
-//! does", the whole doc page as help) plus `unreadable-note`, so that a result's `ruleIndex`
-//! means the same whatever was selected. Locations are relative to `%SRCROOT%`: the current
+//! does", the whole doc page as help), `unreadable-note` among them, so that a result's
+//! `ruleIndex` means the same whatever was selected. Locations are relative to `%SRCROOT%`: the current
 //! folder when the vault lies below it (a CI job runs from the repository root, so the paths
 //! are repository paths), else the vault root. Columns count Unicode code points
 //! (`columnKind`), as in every other format. Messages end with a period, as SARIF asks of
@@ -24,7 +24,7 @@ const INFORMATION_URI: &str = first_non_empty(
     env!("CARGO_PKG_REPOSITORY"),
     first_non_empty(env!("CARGO_PKG_HOMEPAGE"), "https://docs.rs/vaultlint"),
 );
-const UNREADABLE: &str = "unreadable-note";
+const UNREADABLE: &str = crate::rules::unreadable_note::ID;
 const UNREADABLE_HELP: &str = "Fix or remove the file; the rest of the vault was checked";
 
 pub fn write(
@@ -61,7 +61,7 @@ pub fn write(
                 let at = p.position.unwrap_or(FIRST);
                 json!({
                     "ruleId": UNREADABLE,
-                    "ruleIndex": REGISTRY.len(),
+                    "ruleIndex": rule_index(UNREADABLE),
                     "level": "error",
                     "message": { "text": message(&p.message, Some(UNREADABLE_HELP)) },
                     "locations": [{
@@ -80,7 +80,7 @@ pub fn write(
         })
         .collect();
 
-    let mut rules: Vec<Value> = REGISTRY
+    let rules: Vec<Value> = REGISTRY
         .iter()
         .map(|m| {
             descriptor(
@@ -92,13 +92,6 @@ pub fn write(
             )
         })
         .collect();
-    rules.push(descriptor(
-        UNREADABLE,
-        "A note could not be read (not UTF-8 text, binary, or no permission)",
-        "Reports a note file that could not be read as UTF-8 text, so none of its checks ran.",
-        &format!("# {UNREADABLE}\n\n{UNREADABLE_HELP}.\n"),
-        Severity::Error,
-    ));
 
     let mut run_object = json!({
         "tool": {
