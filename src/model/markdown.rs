@@ -132,7 +132,10 @@ fn parse_normalised(source: &str, start: usize) -> Body {
 
     let mut out = walker.out;
     out.headings.retain(|h| !skip.contains(h.span.start()));
-    out.links.retain(|l| !skip.overlaps(l.span));
+    // A link inside code, a comment or math is not one; a link whose text holds a code span
+    // (`[the `x` page](x.md)`) is.
+    out.links
+        .retain(|l| !skip.contains(l.span.start()) && !skip.overlaps(l.target_span));
     out.tables.retain(|t| !skip.contains(t.span.start()));
     out.table_pipes.retain(|p| !skip.overlaps(p.link));
     // The halves of a link a row splits are text to the parser: a `#` in them is no tag.
