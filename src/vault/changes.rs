@@ -16,8 +16,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use rayon::prelude::*;
-
 use super::discover::is_note;
 use crate::figures::ParseOptions;
 use crate::index::{Resolution, VaultIndex};
@@ -137,14 +135,18 @@ impl Changes {
         changed.retain(|p| is_note(p));
 
         modified.retain(|(old, new, _)| is_note(old) && is_note(new));
-        let olds = old_versions(root, modified.iter().map(|(_, _, blob)| blob.as_str()))?;
-        // The version at REV of every modified note is read for its dates: in parallel, as
-        // the notes themselves are.
-        let before: BTreeMap<String, Digest> = modified
-            .into_par_iter()
-            .zip(olds)
-            .filter_map(|((_, new_path, _), old)| Some((new_path, Digest::of(&old?, parse))))
-            .collect();
+        // The version at REV of every modified note is read for its dates as git sends it,
+        // while git reads the next: no more than one old version is held at a time.
+        let mut before: BTreeMap<String, Digest> = BTreeMap::new();
+        old_versions(
+            root,
+            modified.iter().map(|(_, _, blob)| blob.as_str()),
+            |i, old| {
+                if let Some((_, new_path, _)) = modified.get(i) {
+                    before.insert(new_path.clone(), Digest::of(&old, parse));
+                }
+            },
+        )?;
 
         gone.sort();
         gone.dedup();
@@ -314,8 +316,8 @@ impl Digest {
     }
 }
 
-/// The text of each of the `blobs` (object ids), in order: `None` for one that is not there,
-/// is not a blob, or is not UTF-8.
+/// Calls `each(i, text)` with the text of the `i`th of the `blobs` (object ids), in order, as
+/// it is read; not for one that is not there, is not a blob, or is not UTF-8.
 ///
 /// One `git cat-file --batch` process answers every id, so that the cost does not grow
 /// with a process per changed note. The requests are written from a second thread while the
@@ -324,10 +326,11 @@ impl Digest {
 fn old_versions<'b>(
     root: &Path,
     blobs: impl Iterator<Item = &'b str>,
-) -> Result<Vec<Option<String>>, ChangesError> {
+    mut each: impl FnMut(usize, String),
+) -> Result<(), ChangesError> {
     let blobs: Vec<&str> = blobs.collect();
     if blobs.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     // An id is hex digits: anything else would break the one-request-a-line protocol.
     let askable = |blob: &str| !blob.is_empty() && blob.bytes().all(|b| b.is_ascii_hexdigit());
@@ -354,20 +357,20 @@ fn old_versions<'b>(
     };
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
     let mut answers = BufReader::new(stdout);
-    let mut out = Vec::with_capacity(blobs.len());
-    for blob in &blobs {
+    for (i, blob) in blobs.iter().enumerate() {
         if !askable(blob) {
-            out.push(None);
             continue;
         }
-        out.push(read_answer(&mut answers).map_err(|e| failed(&e.to_string()))?);
+        if let Some(text) = read_answer(&mut answers).map_err(|e| failed(&e.to_string()))? {
+            each(i, text);
+        }
     }
     let written = writer.join();
     let status = child.wait().map_err(|e| failed(&e.to_string()))?;
     if !matches!(written, Ok(Ok(()))) || !status.success() {
         return Err(failed("it stopped before answering every path"));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads one answer of `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n`, or
