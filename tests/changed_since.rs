@@ -368,3 +368,64 @@ fn issue_26_many_edited_notes_are_each_compared_with_their_own_version() {
     let expected: BTreeSet<String> = names.iter().step_by(2).cloned().collect();
     assert_eq!(flagged, expected);
 }
+
+/// Issue 26: an Updated line in code, a comment or math of a note's version at REV is no
+/// date of it, though that version is read without a full markdown pass where nothing can
+/// hide a date: a note edited with its real date kept is still flagged, and one whose real
+/// date was bumped is not.
+#[test]
+fn issue_26_updated_lines_in_code_at_rev_are_not_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    write(repo, ".vaultlint.yaml", "today: 2026-11-26\n");
+    let old = "*Updated 2025-05-05*";
+    let hiding = [
+        ("Fenced", format!("```\n{old}\n```")),
+        ("Tilde", format!("~~~\n{old}\n~~~")),
+        ("Indented", format!("Text.\n\n    {old}\n\nMore.")),
+        ("Comment", format!("%%\n{old}\n%%")),
+        ("Html", format!("<!--\n{old}\n-->")),
+        ("Math", format!("$$\n{old}\n$$")),
+        ("Inline", format!("`code\n{old}\n` end")),
+    ];
+    for (name, hidden) in &hiding {
+        for (suffix, _) in [("Kept", ()), ("Bumped", ())] {
+            write(
+                repo,
+                &format!("{name} {suffix}.md"),
+                &note(name, "2026-01-01", &format!("{hidden}\n\nRevenue was $1M.")),
+            );
+        }
+    }
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "base"]);
+    for (name, hidden) in &hiding {
+        for (suffix, date) in [("Kept", "2026-01-01"), ("Bumped", "2026-11-01")] {
+            write(
+                repo,
+                &format!("{name} {suffix}.md"),
+                &note(name, date, &format!("{hidden}\n\nRevenue was $2M.")),
+            );
+        }
+    }
+    let out = Command::cargo_bin("vaultlint")
+        .unwrap()
+        .current_dir(repo)
+        .args(["check", ".", "--changed-since", "HEAD", "--format", "json"])
+        .args(["--select", "date-not-bumped"])
+        .assert()
+        .code(0);
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let flagged: BTreeSet<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    let expected: BTreeSet<String> = hiding
+        .iter()
+        .map(|(name, _)| format!("{name} Kept.md"))
+        .collect();
+    assert_eq!(flagged, expected);
+}

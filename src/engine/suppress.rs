@@ -23,51 +23,108 @@ use crate::rules;
 use crate::rules::settings::Settings;
 use crate::rules::unused_suppression::ID as UNUSED;
 
+/// A note's suppressions as the bytes each rule is hidden over: per rule (and `None` for the
+/// bare directives, which hide every rule), the union of their covers as sorted, disjoint
+/// ranges. Whether a finding is hidden is then two binary searches, however many
+/// suppressions overlap it (a front matter `disable` covers the whole note).
+struct Covers<'n> {
+    by_rule: BTreeMap<Option<&'n str>, Vec<(usize, usize)>>,
+}
+
+impl<'n> Covers<'n> {
+    fn new(suppressions: impl IntoIterator<Item = &'n Suppression>) -> Covers<'n> {
+        let mut by_rule: BTreeMap<Option<&'n str>, Vec<(usize, usize)>> = BTreeMap::new();
+        for s in suppressions {
+            let rule = s.rule.as_ref().map(|(id, _)| id.as_str());
+            by_rule
+                .entry(rule)
+                .or_default()
+                .push((s.covers.start(), s.covers.end()));
+        }
+        for ranges in by_rule.values_mut() {
+            *ranges = merged(std::mem::take(ranges));
+        }
+        Covers { by_rule }
+    }
+
+    /// True when a suppression naming `rule`, or a bare one, hides a finding at `offset`.
+    fn hide(&self, rule: &str, offset: usize) -> bool {
+        let holds = |key: Option<&str>| {
+            self.by_rule
+                .get(&key)
+                .is_some_and(|ranges| holds(ranges, offset))
+        };
+        holds(Some(rule)) || holds(None)
+    }
+}
+
+/// Sorted, disjoint ranges covering what `ranges` cover (empty ones dropped).
+fn merged(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.retain(|(start, end)| start < end);
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// True when one of the sorted, disjoint `ranges` holds `offset`.
+fn holds(ranges: &[(usize, usize)], offset: usize) -> bool {
+    let before = ranges.partition_point(|(start, _)| *start <= offset);
+    before
+        .checked_sub(1)
+        .and_then(|i| ranges.get(i))
+        .is_some_and(|(_, end)| offset < *end)
+}
+
+/// The offsets of the findings a note's suppressions hid, sorted, per rule and all together:
+/// a suppression hid something when one of its rule's (or, bare, any) lies in its cover.
+#[derive(Default)]
+struct Hidden {
+    by_rule: BTreeMap<&'static str, Vec<usize>>,
+    all: Vec<usize>,
+}
+
+impl Hidden {
+    fn push(&mut self, rule: &'static str, offset: usize) {
+        self.by_rule.entry(rule).or_default().push(offset);
+        self.all.push(offset);
+    }
+
+    fn sort(&mut self) {
+        for offsets in self.by_rule.values_mut() {
+            offsets.sort_unstable();
+        }
+        self.all.sort_unstable();
+    }
+
+    /// True when `s` hid one of these findings (they must be sorted).
+    fn used(&self, s: &Suppression) -> bool {
+        let offsets = match &s.rule {
+            Some((id, _)) => match self.by_rule.get(id.as_str()) {
+                Some(offsets) => offsets,
+                None => return false,
+            },
+            None => &self.all,
+        };
+        let from = offsets.partition_point(|&o| o < s.covers.start());
+        offsets.get(from).is_some_and(|&o| o < s.covers.end())
+    }
+}
+
 /// Removes the findings that directives hide from `findings`, and returns the
 /// `unused-suppression` findings for the reported notes.
-/// A note's suppressions by the bytes they cover, so that a finding is matched against the
-/// few that can hold it: a note of thousands of suppressions and findings stays linear.
-struct Covers {
-    /// Suppression indices, by where their cover starts.
-    order: Vec<usize>,
-    /// `(start, end)` of each cover in that order, and the largest end up to it.
-    spans: Vec<(usize, usize, usize)>,
-}
-
-impl Covers {
-    fn new(suppressions: &[Suppression]) -> Covers {
-        let mut order: Vec<usize> = (0..suppressions.len()).collect();
-        order.sort_by_key(|&i| suppressions.get(i).map(|s| s.covers.start()));
-        let mut reach = 0;
-        let spans = order
-            .iter()
-            .filter_map(|&i| suppressions.get(i))
-            .map(|s| {
-                reach = reach.max(s.covers.end());
-                (s.covers.start(), s.covers.end(), reach)
-            })
-            .collect();
-        Covers { order, spans }
-    }
-
-    /// The suppressions whose cover holds `offset`: among those starting at or before it,
-    /// from the last back while an earlier one may still reach it.
-    fn holding(&self, offset: usize) -> impl Iterator<Item = usize> + '_ {
-        let before = self.spans.partition_point(|(start, _, _)| *start <= offset);
-        (0..before)
-            .rev()
-            .map_while(move |k| {
-                let (_, end, reach) = *self.spans.get(k)?;
-                (reach > offset).then_some((k, end))
-            })
-            .filter(move |(_, end)| offset < *end)
-            .filter_map(|(k, _)| self.order.get(k).copied())
-    }
-}
-
-pub(crate) fn apply(
+///
+/// Linear in the findings and suppressions, up to sorting: a finding is matched against its
+/// note's covers by binary search, and a suppression is judged used when a hidden finding of
+/// its rule lies in its cover, found the same way.
+pub(crate) fn apply<'a>(
     settings: &Settings,
-    index: &VaultIndex,
+    index: &'a VaultIndex,
     reported: &[bool],
     findings: &mut Vec<Finding>,
 ) -> Vec<Finding> {
@@ -76,8 +133,8 @@ pub(crate) fn apply(
     if !index.notes().iter().any(has_directives) {
         return Vec::new();
     }
-    // Per note id: which of its suppressions hid something, and where they lie.
-    let mut used: BTreeMap<usize, (Vec<bool>, Covers)> = BTreeMap::new();
+    // Per note id: its covers, and the findings they hid.
+    let mut seen: BTreeMap<usize, (Covers<'_>, Hidden)> = BTreeMap::new();
     findings.retain(|f| {
         let Some(id) = index.note_id(&f.path) else {
             return true;
@@ -86,21 +143,22 @@ pub(crate) fn apply(
             return true;
         };
         let suppressions = &note.directives.suppressions;
-        let (marks, covers) = used
-            .entry(id)
-            .or_insert_with(|| (vec![false; suppressions.len()], Covers::new(suppressions)));
-        let offset = f.diagnostic.span.start();
-        let mut hidden = false;
-        for i in covers.holding(offset) {
-            if let (Some(s), Some(mark)) = (suppressions.get(i), marks.get_mut(i))
-                && s.hides(f.rule, offset)
-            {
-                *mark = true;
-                hidden = true;
-            }
+        if suppressions.is_empty() {
+            return true;
         }
-        !hidden
+        let (covers, hidden) = seen
+            .entry(id)
+            .or_insert_with(|| (Covers::new(suppressions.iter()), Hidden::default()));
+        let offset = f.diagnostic.span.start();
+        if covers.hide(f.rule, offset) {
+            hidden.push(f.rule, offset);
+            return false;
+        }
+        true
     });
+    for (_, hidden) in seen.values_mut() {
+        hidden.sort();
+    }
 
     let Some(active) = settings.rules.iter().find(|a| a.meta.id == UNUSED) else {
         return Vec::new();
@@ -113,21 +171,32 @@ pub(crate) fn apply(
         let Some(severity) = settings.severity_for(active, &note.path) else {
             continue;
         };
-        let marks = used.get(&id).map(|(marks, _)| marks);
+        let hidden = seen.get(&id).map(|(_, hidden)| hidden);
+        // Whether each rule named is on for the note, asked once per rule: the settings
+        // match path globs.
+        let mut is_on: BTreeMap<&str, bool> = BTreeMap::new();
+        let mut is_on_for = |id: &'a str| {
+            *is_on
+                .entry(id)
+                .or_insert_with(|| settings.is_on_for(id, &note.path))
+        };
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
-        for (i, s) in note.directives.suppressions.iter().enumerate() {
-            let is_used = marks.and_then(|m| m.get(i)).copied().unwrap_or(false);
-            if !is_used && let Some(d) = unused(settings, note, s) {
+        for s in &note.directives.suppressions {
+            let is_used = hidden.is_some_and(|h| h.used(s));
+            if !is_used && let Some(d) = unused(settings, s, &mut is_on_for) {
                 diagnostics.push(d);
             }
         }
         diagnostics.extend(note.directives.problems.iter().map(problem));
+        // Only suppressions naming `unused-suppression` hide its findings.
+        let own = Covers::new(
+            note.directives
+                .suppressions
+                .iter()
+                .filter(|s| s.rule.as_ref().is_some_and(|(r, _)| r == UNUSED)),
+        );
         for d in diagnostics {
-            let start = d.span.start();
-            let hidden = note.directives.suppressions.iter().any(|s| {
-                s.rule.as_ref().is_some_and(|(r, _)| r == UNUSED) && s.hides(UNUSED, start)
-            });
-            if !hidden {
+            if !own.hide(UNUSED, d.span.start()) {
                 out.push(Finding {
                     rule: active.meta.id,
                     severity,
@@ -142,7 +211,12 @@ pub(crate) fn apply(
 }
 
 /// The finding for a suppression that hid nothing, if it is to be judged.
-fn unused(settings: &Settings, note: &Note, s: &Suppression) -> Option<Diagnostic> {
+/// `is_on_for` says whether a rule is on for the note.
+fn unused<'s>(
+    settings: &Settings,
+    s: &'s Suppression,
+    is_on_for: &mut impl FnMut(&'s str) -> bool,
+) -> Option<Diagnostic> {
     let span = s.report_span();
     let Some((id, _)) = &s.rule else {
         if settings.is_narrowed {
@@ -179,7 +253,7 @@ fn unused(settings: &Settings, note: &Note, s: &Suppression) -> Option<Diagnosti
             .with_help(help),
         );
     }
-    if !settings.is_on_for(id, &note.path) {
+    if !is_on_for(id) {
         return None;
     }
     let remove = if s.form == Form::File {
@@ -266,28 +340,68 @@ mod tests {
     use super::*;
     use crate::model::Span;
 
-    proptest::proptest! {
-        /// Issue 26: the covers holding an offset are those a scan of every suppression finds.
-        #[test]
-        fn covers_hold_what_a_scan_finds(
-            spans in proptest::collection::vec((0usize..60, 0usize..30), 0..20),
-            offset in 0usize..100,
-        ) {
-            let suppressions: Vec<Suppression> = spans
-                .iter()
-                .map(|&(start, len)| Suppression {
-                    form: Form::NextLine,
-                    rule: None,
-                    span: Span::new(start, start),
-                    covers: Span::new(start, start + len),
-                })
-                .collect();
-            let mut got: Vec<usize> = Covers::new(&suppressions).holding(offset).collect();
-            got.sort_unstable();
-            let want: Vec<usize> = (0..suppressions.len())
-                .filter(|&i| suppressions[i].hides("any-rule", offset))
-                .collect();
-            proptest::prop_assert_eq!(got, want);
+    const RULES: [&str; 2] = ["rule-a", "rule-b"];
+
+    fn suppression((start, len, rule): (usize, usize, usize)) -> Suppression {
+        Suppression {
+            form: Form::NextLine,
+            rule: RULES.get(rule).map(|r| (r.to_string(), Span::new(0, 0))),
+            span: Span::new(start, start),
+            covers: Span::new(start, start + len),
         }
+    }
+
+    proptest::proptest! {
+        /// Issue 26: what the covers hide, and which suppressions they mark used, is what a
+        /// scan of every suppression for every finding finds.
+        #[test]
+        fn covers_hide_and_mark_what_a_scan_finds(
+            spans in proptest::collection::vec((0usize..60, 0usize..30, 0usize..3), 0..20),
+            found in proptest::collection::vec((0usize..100, 0usize..2), 0..20),
+        ) {
+            let suppressions: Vec<Suppression> = spans.iter().copied().map(suppression).collect();
+            let covers = Covers::new(suppressions.iter());
+            let mut hidden = Hidden::default();
+            for &(offset, rule) in &found {
+                let rule = RULES[rule];
+                let want = suppressions.iter().any(|s| s.hides(rule, offset));
+                proptest::prop_assert_eq!(covers.hide(rule, offset), want);
+                if want {
+                    hidden.push(rule, offset);
+                }
+            }
+            hidden.sort();
+            for s in &suppressions {
+                let rule = s.rule.as_ref().map(|(id, _)| id.as_str());
+                let want = found.iter().any(|&(offset, r)| {
+                    let r = RULES[r];
+                    rule.is_none_or(|id| id == r) && s.hides(r, offset)
+                });
+                proptest::prop_assert_eq!(hidden.used(s), want);
+            }
+        }
+    }
+
+    #[test]
+    fn a_whole_note_cover_hides_without_marking_the_others() {
+        let suppressions: Vec<Suppression> = [(0, 1000, 0), (10, 5, 1), (20, 5, 0), (30, 5, 2)]
+            .into_iter()
+            .map(suppression)
+            .collect();
+        let covers = Covers::new(suppressions.iter());
+        assert!(covers.hide("rule-a", 999));
+        assert!(!covers.hide("rule-b", 999));
+        assert!(covers.hide("rule-b", 12));
+        assert!(
+            covers.hide("rule-b", 32),
+            "a bare suppression hides every rule"
+        );
+        assert!(!covers.hide("rule-b", 1000));
+        let mut hidden = Hidden::default();
+        hidden.push("rule-a", 500);
+        hidden.push("rule-b", 31);
+        hidden.sort();
+        let used: Vec<bool> = suppressions.iter().map(|s| hidden.used(s)).collect();
+        assert_eq!(used, [true, false, false, true]);
     }
 }

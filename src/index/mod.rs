@@ -19,9 +19,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::model::{Anchor, Chain, Link, Note};
+use folders::Folders;
 use keytable::{KeyTable, folds_to};
 use suggest::{NameTable, Suggestion};
 
+mod folders;
 pub mod keytable;
 pub mod placeholder;
 pub mod suggest;
@@ -130,8 +132,8 @@ pub struct Paths {
     /// Lower-cased NFC file name without its extension → attachments, for "only `.md` may
     /// be left out" hints.
     by_stem: HashMap<String, Vec<usize>>,
-    /// Lower-cased NFC folder paths: folders are not link targets, but a hint can say so.
-    folders: HashSet<String>,
+    /// The folders holding notes or files: folders are not link targets, but a hint can say so.
+    folders: Folders,
 }
 
 /// A note's anchors, as 64-bit hashes of their keys: two notes in three of a large vault
@@ -739,7 +741,7 @@ impl Paths {
             .map(|p| &**p)
             .chain(paths.files.iter().map(String::as_str))
         {
-            add_folders(&mut paths.folders, path);
+            paths.folders.add_parents_of(path);
         }
         // Nearly every stem is one attachment; a vector grown by push keeps room for four.
         paths.by_stem.values_mut().for_each(Vec::shrink_to_fit);
@@ -1072,17 +1074,6 @@ fn fold_ascii_with_md<'b>(path: &str, buf: &'b mut [u8; 256]) -> Option<&'b str>
     name.make_ascii_lowercase();
     ext.copy_from_slice(b".md");
     std::str::from_utf8(out).ok()
-}
-
-/// Adds the folders above `path` to `folders`.
-fn add_folders(folders: &mut HashSet<String>, path: &str) {
-    let mut folder = path;
-    while let Some((parent, _)) = folder.rsplit_once('/') {
-        if !folders.insert(fold(parent)) {
-            break;
-        }
-        folder = parent;
-    }
 }
 
 /// A [`Target`] in one word, as the key tables hold it: the top bit marks an attachment.

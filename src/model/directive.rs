@@ -15,6 +15,8 @@
 //!   open range, `vaultlint-enable RULE` only the ranges opened for `RULE`;
 //! - anything after ` -- ` is a free reason (`%% vaultlint-disable-line broken-link -- stub %%`).
 
+use std::collections::BTreeMap;
+
 use serde_yaml::Value;
 use thin_vec::ThinVec;
 
@@ -120,14 +122,15 @@ pub fn parse(
     }
     let lines = LineIndex::new(source);
     let directive_spans: Vec<Span> = found.iter().map(|r| r.span).collect();
-    let mut open: Vec<Open> = Vec::new();
+    let mut next = NextLine::default();
+    let mut open = OpenRanges::default();
     for raw in found {
         match raw.word {
             Word::NextLine | Word::Line => {
                 let covers = if raw.word == Word::Line {
                     line_of(source, &lines, raw.span.end().saturating_sub(1))
                 } else {
-                    next_line(source, &lines, raw.span, &directive_spans)
+                    next.covers(source, &lines, raw.span, &directive_spans)
                 };
                 let form = if raw.word == Word::Line {
                     Form::Line
@@ -138,10 +141,15 @@ pub fn parse(
             }
             Word::Disable => {
                 if raw.rules.is_empty() {
-                    open.push((None, raw.span, raw.span.end()));
+                    open.bare.push((None, raw.span, raw.span.end()));
                 }
                 for rule in raw.rules {
-                    open.push((Some(rule), raw.span, raw.span.end()));
+                    let id = rule.0.clone();
+                    let at = raw.span.end();
+                    open.named
+                        .entry(id)
+                        .or_default()
+                        .push((Some(rule), raw.span, at));
                 }
             }
             Word::Enable => {
@@ -151,31 +159,21 @@ pub fn parse(
                     raw.rules.into_iter().map(|(id, _)| Some(id)).collect()
                 };
                 for name in names {
-                    let before = open.len();
-                    let mut kept = Vec::new();
-                    for (rule, span, from) in open.drain(..) {
-                        let ends = match &name {
-                            None => true,
-                            Some(n) => rule.as_ref().is_some_and(|(id, _)| id == n),
-                        };
-                        if ends {
-                            out.suppressions.push(Suppression {
-                                form: Form::Range,
-                                rule,
-                                span,
-                                covers: Span::new(from, raw.span.start().max(from)),
-                            });
-                        } else {
-                            kept.push((rule, span, from));
-                        }
-                    }
-                    if kept.len() == before {
+                    let ended = open.end(name.as_deref());
+                    if ended.is_empty() {
                         out.problems.push(DirectiveProblem {
                             span: raw.span,
                             kind: ProblemKind::StrayEnable(name),
                         });
                     }
-                    open = kept;
+                    for (rule, span, from) in ended {
+                        out.suppressions.push(Suppression {
+                            form: Form::Range,
+                            rule,
+                            span,
+                            covers: Span::new(from, raw.span.start().max(from)),
+                        });
+                    }
                 }
             }
             Word::Unknown(word) => out.problems.push(DirectiveProblem {
@@ -184,7 +182,7 @@ pub fn parse(
             }),
         }
     }
-    for (rule, span, from) in open {
+    for (rule, span, from) in open.end(None) {
         out.suppressions.push(Suppression {
             form: Form::Range,
             rule,
@@ -200,6 +198,30 @@ pub fn parse(
 /// An open `vaultlint-disable` range: the rule (or every rule), the directive, and where it
 /// starts covering.
 type Open = (Option<(String, Span)>, Span, usize);
+
+/// The open `vaultlint-disable` ranges, the bare ones apart and the others by rule id: a
+/// `vaultlint-enable RULE` finds its own without looking at the others, so that a note of
+/// thousands of ranges stays linear.
+#[derive(Default)]
+struct OpenRanges {
+    bare: Vec<Open>,
+    named: BTreeMap<String, Vec<Open>>,
+}
+
+impl OpenRanges {
+    /// Ends and returns the ranges a `vaultlint-enable` ends: those of `rule`, or every one
+    /// when it is bare.
+    fn end(&mut self, rule: Option<&str>) -> Vec<Open> {
+        match rule {
+            Some(id) => self.named.remove(id).unwrap_or_default(),
+            None => {
+                let mut ended = std::mem::take(&mut self.bare);
+                ended.extend(std::mem::take(&mut self.named).into_values().flatten());
+                ended
+            }
+        }
+    }
+}
 
 /// The directive word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,44 +361,75 @@ fn comment_inner(source: &str, span: Span) -> Option<(Span, Span)> {
 
 /// The line holding `offset`, line ending included.
 fn line_of(source: &str, lines: &LineIndex, offset: usize) -> Span {
-    let line = lines.line_col(source, offset).line;
+    let line = lines.line(offset);
     let start = lines.line_start(line).unwrap_or(0);
     let end = lines.line_start(line + 1).unwrap_or(source.len());
     Span::new(start, end)
 }
 
-/// From the line after the one `span` ends on, through the first line that holds something
-/// besides blanks and directive comments (so that stacked directives all reach it, and a
-/// directive between them can itself be covered); to the end of the note when there is none.
-fn next_line(source: &str, lines: &LineIndex, span: Span, directives: &[Span]) -> Span {
-    let mut line = lines
-        .line_col(source, span.end().saturating_sub(1).max(span.start()))
-        .line
-        + 1;
-    let Some(first) = lines.line_start(line) else {
-        return Span::new(source.len(), source.len());
+/// Works out what `vaultlint-disable-next-line` directives cover, remembering the last run
+/// of filler lines scanned: stacked directives all reach the same line, which is then found
+/// once rather than once per directive.
+#[derive(Default)]
+struct NextLine {
+    /// `(first, found)`: every line from `first` up to `found` (excluded) is filler, and
+    /// `found` is not (`None`: filler to the end of the note).
+    scanned: Option<(usize, Option<usize>)>,
+}
+
+impl NextLine {
+    /// From the line after the one `span` ends on, through the first line that holds
+    /// something besides blanks and directive comments (so that stacked directives all reach
+    /// it, and a directive between them can itself be covered); to the end of the note when
+    /// there is none.
+    fn covers(&mut self, source: &str, lines: &LineIndex, span: Span, directives: &[Span]) -> Span {
+        let line = lines.line(span.end().saturating_sub(1).max(span.start())) + 1;
+        let Some(first) = lines.line_start(line) else {
+            return Span::new(source.len(), source.len());
+        };
+        let found = match self.scanned {
+            Some((from, found)) if from <= line && found.is_none_or(|f| line <= f) => found,
+            _ => {
+                let found = first_content_line(source, lines, line, directives);
+                self.scanned = Some((line, found));
+                found
+            }
+        };
+        let end = found.map_or(source.len(), |f| {
+            lines.line_start(f + 1).unwrap_or(source.len())
+        });
+        Span::new(first, end)
+    }
+}
+
+/// The first line from `line` on that holds something besides blanks and directive comments.
+fn first_content_line(
+    source: &str,
+    lines: &LineIndex,
+    mut line: usize,
+    directives: &[Span],
+) -> Option<usize> {
+    // `directives` are in order and do not overlap: the one that can hold a byte is the last
+    // one starting at or before it.
+    let in_directive = |at: usize| {
+        let before = directives.partition_point(|d| d.start() <= at);
+        before
+            .checked_sub(1)
+            .and_then(|i| directives.get(i))
+            .is_some_and(|d| at < d.end())
     };
     while let Some(start) = lines.line_start(line) {
         let end = lines.line_start(line + 1).unwrap_or(source.len());
         let text = source.get(start..end).unwrap_or("");
-        // `directives` are in order and do not overlap: the one that can hold a byte is the
-        // last one starting at or before it.
-        let in_directive = |at: usize| {
-            let before = directives.partition_point(|d| d.start() <= at);
-            before
-                .checked_sub(1)
-                .and_then(|i| directives.get(i))
-                .is_some_and(|d| at < d.end())
-        };
         let is_filler = text
             .char_indices()
             .all(|(i, c)| c.is_whitespace() || in_directive(start + i));
         if !is_filler {
-            return Span::new(first, end);
+            return Some(line);
         }
         line += 1;
     }
-    Span::new(first, source.len())
+    None
 }
 
 #[cfg(test)]
@@ -480,6 +533,36 @@ mod tests {
                 "---\nvaultlint:\n  disable: a\n---\nx",
                 &[("a", "---\nvaultlint:\n  disable: a\n---\nx")],
             ),
+            // Issue 26: ranges are ended by rule, whatever else is open around them.
+            (
+                "%% vaultlint-disable a %%x%% vaultlint-disable b %%y%% vaultlint-disable %%z%% vaultlint-enable b %%w%% vaultlint-enable %%v",
+                &[
+                    (
+                        "a",
+                        "x%% vaultlint-disable b %%y%% vaultlint-disable %%z%% vaultlint-enable b %%w",
+                    ),
+                    ("b", "y%% vaultlint-disable %%z"),
+                    ("*", "z%% vaultlint-enable b %%w"),
+                ],
+            ),
+            (
+                "%% vaultlint-disable a %%x%% vaultlint-disable a %%y%% vaultlint-enable a %%z",
+                &[("a", "x%% vaultlint-disable a %%y"), ("a", "y")],
+            ),
+            // Issue 26: stacked directives share the line they reach; one after it reaches
+            // the next.
+            (
+                "%% vaultlint-disable-next-line a %%\n%% vaultlint-disable-next-line b %%\n\n[[X]]\n%% vaultlint-disable-next-line c %%\n[[Y]]\n",
+                &[
+                    ("a", "%% vaultlint-disable-next-line b %%\n\n[[X]]\n"),
+                    ("b", "\n[[X]]\n"),
+                    ("c", "[[Y]]\n"),
+                ],
+            ),
+            (
+                "x\n%% vaultlint-disable-next-line a %%\n%% vaultlint-disable-next-line b %%\n",
+                &[("a", "%% vaultlint-disable-next-line b %%\n"), ("b", "")],
+            ),
             // Not directives: ordinary comments, code, words that only look alike.
             ("%% a note to self %%\n`%% vaultlint-disable a %%`\n", &[]),
             ("```\n%% vaultlint-disable a %%\n```\n", &[]),
@@ -550,6 +633,37 @@ mod tests {
             }
             for p in &d.problems {
                 proptest::prop_assert!(text.get(p.span.range()).is_some());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Issue 26: a next-line directive covers what a scan from its own line finds, though
+        /// stacked ones share one scan.
+        #[test]
+        fn next_line_covers_what_its_own_scan_finds(
+            text in "(%% vaultlint-disable-next-line a %%|%% vaultlint-disable-line b %%|[ x]{0,2}|\r?\n){0,16}"
+        ) {
+            let lines = LineIndex::new(&text);
+            let spans: Vec<Span> = parse(&text)
+                .suppressions
+                .iter()
+                .filter(|s| s.form == Form::NextLine || s.form == Form::Line)
+                .map(|s| s.span)
+                .collect();
+            for s in parse(&text).suppressions.iter().filter(|s| s.form == Form::NextLine) {
+                let line = lines.line(s.span.end().saturating_sub(1)) + 1;
+                let want = match lines.line_start(line) {
+                    None => Span::new(text.len(), text.len()),
+                    Some(first) => {
+                        let found = first_content_line(&text, &lines, line, &spans);
+                        let end = found.map_or(text.len(), |f| {
+                            lines.line_start(f + 1).unwrap_or(text.len())
+                        });
+                        Span::new(first, end)
+                    }
+                };
+                proptest::prop_assert_eq!(s.covers, want);
             }
         }
     }

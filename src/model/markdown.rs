@@ -177,6 +177,49 @@ pub fn skip_ranges(source: &str, start: usize) -> SkipSet {
     not_content.mask(source, start).skip
 }
 
+/// What [`skip_ranges`] would say of `spans` (in the body of `source`, from byte `start`),
+/// without the markdown pass when it cannot matter: when no byte up to the end of the last
+/// span's line can open code, a comment or math (no `` ` ``, `~~~`, `%%`, `<!--` or `$$`), and
+/// no span's line holds a `$` or starts where indented code could (with a blank, a tab or
+/// `>`), none of the spans is skipped and the set is empty. Otherwise it is the whole pass.
+/// For the few Updated lines of a note's old version (`--changed-since`, issue 26).
+pub fn skip_ranges_for(source: &str, start: usize, spans: &[Span]) -> SkipSet {
+    let bytes = source.as_bytes();
+    let Some(last) = spans.iter().map(|s| s.end()).max() else {
+        return SkipSet::default();
+    };
+    let line_end = |at: usize| {
+        bytes
+            .get(at..)
+            .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
+            .map_or(bytes.len(), |i| at + i)
+    };
+    let line_start = |at: usize| {
+        bytes
+            .get(start..at)
+            .and_then(|before| memchr::memrchr2(b'\n', b'\r', before))
+            .map_or(start, |i| start + i + 1)
+    };
+    let reach = line_end(last);
+    let region = bytes.get(start.min(reach)..reach).unwrap_or(&[]);
+    let opens = memchr::memchr(b'`', region).is_some()
+        || [&b"~~~"[..], b"%%", b"<!--", b"$$"]
+            .iter()
+            .any(|needle| memchr::memmem::find(region, needle).is_some());
+    let risky_line = |span: &Span| {
+        let from = line_start(span.start());
+        let line = bytes.get(from..line_end(span.start())).unwrap_or(&[]);
+        line.first()
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>')
+            || memchr::memchr(b'$', line).is_some()
+    };
+    if opens || spans.iter().any(risky_line) {
+        skip_ranges(source, start)
+    } else {
+        SkipSet::default()
+    }
+}
+
 /// The heading texts of the body of `source` (from byte `start`), as [`parse_body`] reads
 /// them: a lighter pass for a note whose headings were not kept in memory.
 pub fn heading_texts(source: &str, start: usize) -> Vec<String> {
@@ -1014,5 +1057,75 @@ mod tests {
         let text = "---\na: 1\n---\n[[Note]]\n";
         let body = parse_body(text, 13);
         assert_eq!(&text[body.links[0].span.range()], "[[Note]]");
+    }
+
+    /// Every line of `text` from `start`, as a span.
+    fn line_spans(text: &str, start: usize) -> Vec<Span> {
+        let mut out = Vec::new();
+        let mut at = start;
+        for line in text
+            .get(start..)
+            .unwrap_or("")
+            .split_inclusive(['\n', '\r'])
+        {
+            let body = line.trim_end_matches(['\n', '\r']);
+            if !body.is_empty() {
+                out.push(Span::new(at, at + body.len()));
+            }
+            at += line.len();
+        }
+        out
+    }
+
+    /// Issue 26: the skip ranges worked out for a few lines say of them what the whole pass
+    /// says, whether the pass ran or not.
+    #[test]
+    fn skip_ranges_for_lines_agree_with_the_whole_pass() {
+        let cases = [
+            "Updated 2026-01-01\n",
+            "```\nUpdated 2026-01-01\n```\n",
+            "~~~\nUpdated 2026-01-01\n~~~\n",
+            "Text.\n\n    Updated 2026-01-01\n",
+            "\tUpdated 2026-01-01\n",
+            "> quote\n>     Updated 2026-01-01\n",
+            "%% a comment\nUpdated 2026-01-01\n%%\n",
+            "<!-- a comment\nUpdated 2026-01-01\n-->\n",
+            "$$\nUpdated 2026-01-01\n$$\n",
+            "`code\nUpdated 2026-01-01` after\n",
+            "Updated 2026-01-01 $x$\n",
+            "Updated 2026-01-01\n```\ncode after\n```\n",
+            "Revenue was $4M and $5M.\nUpdated 2026-01-01\n",
+        ];
+        for text in cases {
+            let whole = skip_ranges(text, 0);
+            for span in line_spans(text, 0) {
+                let some = skip_ranges_for(text, 0, &[span]);
+                assert_eq!(
+                    some.overlaps(span),
+                    whole.overlaps(span),
+                    "{text:?} at {:?}",
+                    &text[span.range()]
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skip_ranges_for_agree_with_the_whole_pass(
+            text in "(Updated 2026-01-01|```|~~~|%%|<!--|-->|\\$\\$|\\$|`|> |    |\t|x|\r?\n){0,14}",
+            start in 0usize..4,
+        ) {
+            let start = start.min(text.len());
+            proptest::prop_assume!(text.is_char_boundary(start));
+            let whole = skip_ranges(&text, start);
+            let spans = line_spans(&text, start);
+            let all = skip_ranges_for(&text, start, &spans);
+            for &span in &spans {
+                let one = skip_ranges_for(&text, start, &[span]);
+                proptest::prop_assert_eq!(one.overlaps(span), whole.overlaps(span), "{:?}", span);
+                proptest::prop_assert_eq!(all.overlaps(span), whole.overlaps(span), "{:?}", span);
+            }
+        }
     }
 }

@@ -184,13 +184,12 @@ impl Note {
             .as_ref()
             .map(|fm| field_dates(source, fm, &options.date_fields))
             .unwrap_or_default();
-        let skip = markdown::skip_ranges(source, body_start);
-        dates.extend(scan::date_markers(
-            source,
-            body_start,
-            &skip,
-            &options.marker,
-        ));
+        // The markdown pass only tells which marker lines sit in code or comments: it runs
+        // when one could (issue 26).
+        let markers = scan::date_markers(source, body_start, &SkipSet::default(), &options.marker);
+        let spans: Vec<Span> = markers.iter().map(|d| d.span).collect();
+        let skip = markdown::skip_ranges_for(source, body_start, &spans);
+        dates.extend(markers.into_iter().filter(|d| !skip.overlaps(d.span)));
         (body_start, dates)
     }
 

@@ -2,7 +2,7 @@
 //! `git` (no git library: the `git` users have is the one that knows their repository).
 //!
 //! REV is compared with the working tree, uncommitted and untracked changes included:
-//! `git diff -M --name-status REV` plus `git ls-files --others --exclude-standard`. In a pull
+//! `git diff -M --raw REV` plus `git ls-files --others --exclude-standard`. In a pull
 //! request checkout (the merge commit) against the base branch, that is exactly the pull
 //! request's changes. Only REV's commit is needed, so a shallow checkout works once REV is
 //! fetched. The vault may be a folder inside the repository.
@@ -15,8 +15,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-use rayon::prelude::*;
 
 use super::discover::is_note;
 use crate::figures::ParseOptions;
@@ -99,7 +97,8 @@ impl Changes {
                 "diff",
                 "--relative",
                 "-M",
-                "--name-status",
+                "--raw",
+                "--no-abbrev",
                 "-z",
                 "--no-ext-diff",
                 &commit,
@@ -111,18 +110,18 @@ impl Changes {
         let mut changed = BTreeSet::new();
         let mut gone = Vec::new();
         let mut modified = Vec::new();
-        for entry in parse_name_status(&String::from_utf8_lossy(&diff)) {
+        for entry in parse_raw(&String::from_utf8_lossy(&diff)) {
             match entry {
                 Entry::Added(path) => {
                     changed.insert(path);
                 }
-                Entry::Modified(path) => {
-                    modified.push((path.clone(), path.clone()));
+                Entry::Modified { path, blob } => {
+                    modified.push((path.clone(), path.clone(), blob));
                     changed.insert(path);
                 }
                 Entry::Deleted(path) => gone.push(path),
-                Entry::Renamed { from, to } => {
-                    modified.push((from.clone(), to.clone()));
+                Entry::Renamed { from, to, blob } => {
+                    modified.push((from.clone(), to.clone(), blob));
                     gone.push(from);
                     changed.insert(to);
                 }
@@ -135,15 +134,19 @@ impl Changes {
         }
         changed.retain(|p| is_note(p));
 
-        modified.retain(|(old, new)| is_note(old) && is_note(new));
-        let olds = old_versions(root, &commit, modified.iter().map(|(old, _)| old.as_str()))?;
-        // The version at REV of every modified note is read for its dates: in parallel, as
-        // the notes themselves are.
-        let before: BTreeMap<String, Digest> = modified
-            .into_par_iter()
-            .zip(olds)
-            .filter_map(|((_, new_path), old)| Some((new_path, Digest::of(&old?, parse))))
-            .collect();
+        modified.retain(|(old, new, _)| is_note(old) && is_note(new));
+        // The version at REV of every modified note is read for its dates as git sends it,
+        // while git reads the next: no more than one old version is held at a time.
+        let mut before: BTreeMap<String, Digest> = BTreeMap::new();
+        old_versions(
+            root,
+            modified.iter().map(|(_, _, blob)| blob.as_str()),
+            |i, old| {
+                if let Some((_, new_path, _)) = modified.get(i) {
+                    before.insert(new_path.clone(), Digest::of(&old, parse));
+                }
+            },
+        )?;
 
         gone.sort();
         gone.dedup();
@@ -196,26 +199,45 @@ impl Changes {
     }
 }
 
-/// One line of `git diff --name-status -z`.
+/// One entry of `git diff --raw -z`; `blob` is the object id of the version at REV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Entry {
     Added(String),
-    Modified(String),
+    Modified {
+        path: String,
+        blob: String,
+    },
     Deleted(String),
-    Renamed { from: String, to: String },
+    Renamed {
+        from: String,
+        to: String,
+        blob: String,
+    },
 }
 
-/// Parses `git diff --name-status -z` output: `STATUS\0PATH\0`, or `R<score>\0OLD\0NEW\0` for
-/// renames and copies. A copy is a new note; a type change counts as a modification.
-fn parse_name_status(text: &str) -> Vec<Entry> {
+/// Parses `git diff --raw --no-abbrev -z` output: `:MODE MODE OLD NEW STATUS\0PATH\0`, or
+/// `...R<score>\0OLD\0NEW\0` for renames and copies. A copy is a new note; a type change
+/// counts as a modification. The old object id is what `git cat-file` is asked for: no path
+/// is looked up in REV's trees again.
+fn parse_raw(text: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut fields = text.split('\0');
-    while let Some(status) = fields.next() {
+    while let Some(header) = fields.next() {
+        let mut parts = header.split(' ');
+        let (Some(_), Some(_), Some(blob), Some(_), Some(status)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            continue;
+        };
         let Some(kind) = status.chars().next() else {
             continue;
         };
         let Some(path) = fields.next() else { break };
-        let path = path.to_string();
+        let (path, blob) = (path.to_string(), blob.to_string());
         match kind {
             'R' | 'C' => {
                 let Some(to) = fields.next() else { break };
@@ -223,6 +245,7 @@ fn parse_name_status(text: &str) -> Vec<Entry> {
                     Entry::Renamed {
                         from: path,
                         to: to.to_string(),
+                        blob,
                     }
                 } else {
                     Entry::Added(to.to_string())
@@ -230,7 +253,7 @@ fn parse_name_status(text: &str) -> Vec<Entry> {
             }
             'A' => out.push(Entry::Added(path)),
             'D' => out.push(Entry::Deleted(path)),
-            _ => out.push(Entry::Modified(path)),
+            _ => out.push(Entry::Modified { path, blob }),
         }
     }
     out
@@ -293,27 +316,28 @@ impl Digest {
     }
 }
 
-/// The text at `commit` of each of `paths` (vault-relative), in order: `None` for a path
-/// that is not there, is not UTF-8, or cannot be asked for (a name holding a line break).
+/// Calls `each(i, text)` with the text of the `i`th of the `blobs` (object ids), in order, as
+/// it is read; not for one that is not there, is not a blob, or is not UTF-8.
 ///
-/// One `git cat-file --batch` process answers every path, so that the cost does not grow
+/// One `git cat-file --batch` process answers every id, so that the cost does not grow
 /// with a process per changed note. The requests are written from a second thread while the
 /// answers are read here: git answers as it reads, and a pipe that fills up on either side
 /// would otherwise stop both.
-fn old_versions<'p>(
+fn old_versions<'b>(
     root: &Path,
-    commit: &str,
-    paths: impl Iterator<Item = &'p str>,
-) -> Result<Vec<Option<String>>, ChangesError> {
-    let paths: Vec<&str> = paths.collect();
-    if paths.is_empty() {
-        return Ok(Vec::new());
+    blobs: impl Iterator<Item = &'b str>,
+    mut each: impl FnMut(usize, String),
+) -> Result<(), ChangesError> {
+    let blobs: Vec<&str> = blobs.collect();
+    if blobs.is_empty() {
+        return Ok(());
     }
-    let askable = |path: &str| !path.contains(['\n', '\r']);
-    let requests: String = paths
+    // An id is hex digits: anything else would break the one-request-a-line protocol.
+    let askable = |blob: &str| !blob.is_empty() && blob.bytes().all(|b| b.is_ascii_hexdigit());
+    let requests: String = blobs
         .iter()
-        .filter(|path| askable(path))
-        .map(|path| format!("{commit}:./{path}\n"))
+        .filter(|blob| askable(blob))
+        .map(|blob| format!("{blob}\n"))
         .collect();
     let mut child = Command::new("git")
         .arg("-C")
@@ -333,20 +357,20 @@ fn old_versions<'p>(
     };
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
     let mut answers = BufReader::new(stdout);
-    let mut out = Vec::with_capacity(paths.len());
-    for path in &paths {
-        if !askable(path) {
-            out.push(None);
+    for (i, blob) in blobs.iter().enumerate() {
+        if !askable(blob) {
             continue;
         }
-        out.push(read_answer(&mut answers).map_err(|e| failed(&e.to_string()))?);
+        if let Some(text) = read_answer(&mut answers).map_err(|e| failed(&e.to_string()))? {
+            each(i, text);
+        }
     }
     let written = writer.join();
     let status = child.wait().map_err(|e| failed(&e.to_string()))?;
     if !matches!(written, Ok(Ok(()))) || !status.success() {
         return Err(failed("it stopped before answering every path"));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads one answer of `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n`, or
@@ -403,24 +427,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn name_status() {
-        let text =
-            "A\0new.md\0M\0a b.md\0D\0old.md\0R087\0x.md\0dir/y.md\0C100\0s.md\0t.md\0T\0l.md\0";
+    fn raw_entries() {
+        let (o, z) = ("1".repeat(40), "0".repeat(40));
+        let e = |status: &str, old: &str| format!(":100644 100644 {old} {z} {status}");
+        let text = [
+            e("A", &z),
+            "new.md".into(),
+            e("M", &o),
+            "a b.md".into(),
+            e("D", &o),
+            "old.md".into(),
+            e("R087", &o),
+            "x.md".into(),
+            "dir/y.md".into(),
+            e("C100", &o),
+            "s.md".into(),
+            "t.md".into(),
+            e("T", &o),
+            "l.md".into(),
+            String::new(),
+        ]
+        .join("\0");
         assert_eq!(
-            parse_name_status(text),
+            parse_raw(&text),
             [
                 Entry::Added("new.md".into()),
-                Entry::Modified("a b.md".into()),
+                Entry::Modified {
+                    path: "a b.md".into(),
+                    blob: o.clone()
+                },
                 Entry::Deleted("old.md".into()),
                 Entry::Renamed {
                     from: "x.md".into(),
-                    to: "dir/y.md".into()
+                    to: "dir/y.md".into(),
+                    blob: o.clone()
                 },
                 Entry::Added("t.md".into()),
-                Entry::Modified("l.md".into()),
+                Entry::Modified {
+                    path: "l.md".into(),
+                    blob: o.clone()
+                },
             ]
         );
-        assert_eq!(parse_name_status(""), []);
+        assert_eq!(parse_raw(""), []);
     }
 
     #[test]
