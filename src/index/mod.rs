@@ -349,8 +349,8 @@ impl VaultIndex {
         &self.paths
     }
 
-    /// Swaps note `id` for `note`, the same file parsed further, and its anchors: for a note
-    /// first indexed by its names alone. Its aliases must be unchanged; a note at another
+    /// Swaps note `id` for `note`, the same file parsed further or edited, and its anchors.
+    /// Its aliases must be unchanged (they are indexed for suggestions); a note at another
     /// path is refused.
     pub fn reindex_note(&mut self, id: usize, note: Note, anchors: NoteAnchors) {
         if let (Some(slot), Some(held)) = (self.notes.get_mut(id), self.anchors.get_mut(id))
@@ -358,7 +358,17 @@ impl VaultIndex {
         {
             *slot = note;
             *held = anchors;
+            self.heading_hints
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&id);
         }
+    }
+
+    /// Takes the index apart: its notes, their anchors and the attachment paths, to build it
+    /// again ([`VaultIndex::with_paths`]) around an edit that moves notes or renames them.
+    pub fn into_parts(self) -> (Vec<Note>, Vec<NoteAnchors>, Vec<String>) {
+        (self.notes, self.anchors, self.paths.files)
     }
 
     pub fn file(&self, id: usize) -> Option<&str> {

@@ -282,15 +282,15 @@ impl Note {
         (note, unkept)
     }
 
-    /// Drops what only the note's own checks read, once they have run: figures, sum claims,
-    /// date markers, split table links, front matter and tags. Keeps what checks against the vault read:
-    /// names, headings, block ids, links (in comments too), directives and quoted figures.
-    /// Every note of the vault stays in memory until the end of the run, as this model.
+    /// Drops what only the note's own checks read, once they have run: sum claims, date
+    /// markers, split table links, front matter and tags. Keeps what checks against the vault
+    /// read: names, headings, block ids, links (in comments too), directives, its figures
+    /// (other notes quote them) and quoted figures. Every note of the vault stays in memory
+    /// until the end of the run, as this model.
     pub fn keep_for_index(&mut self) {
         self.frontmatter = None;
         self.tags = ThinVec::new();
         self.dates = ThinVec::new();
-        self.figures = ThinVec::new();
         self.sum_claims = ThinVec::new();
         self.table_pipes = ThinVec::new();
         self.is_complete = false;
