@@ -320,7 +320,10 @@ fn check_index(
             if !reported.get(id).copied().unwrap_or(false) {
                 continue;
             }
-            findings.extend(stamp(settings, active, note, diagnostic));
+            if let Some(mut finding) = stamp(settings, active, note, diagnostic) {
+                place_on_quotes(&mut finding, note);
+                findings.push(finding);
+            }
         }
     }
     let unused = suppress::apply(settings, index, reported, &mut findings);
@@ -503,6 +506,7 @@ fn take_in(
                 drop_settled_links(&mut note, paths);
             }
             record_link_places(&mut note, text);
+            record_quote_places(&mut note, text);
             Local::of(findings, problems)
         }
         None => Local::NotRun,
@@ -760,9 +764,39 @@ fn record_link_places(note: &mut Note, text: &str) {
     }
     // Links come in the order they are written, then the links in comments in theirs.
     let mut lines = LineCursor::new(text);
+    let mut wide = Vec::new();
     for link in note.links.iter_mut().chain(note.comment_links.iter_mut()) {
-        link.record_place(text, &mut lines);
+        wide.extend(link.record_place(text, &mut lines));
     }
+    wide.sort_by_key(|w| w.start);
+    note.wide_links = wide.into();
+}
+
+/// Records where each figure the note quotes from another note starts and ends (see
+/// [`Note::quote_places`]).
+fn record_quote_places(note: &mut Note, text: &str) {
+    if note.quoted_figures.is_empty() {
+        return;
+    }
+    let lines = LineIndex::new(text);
+    note.quote_places = note
+        .quoted_figures
+        .iter()
+        .map(|q| {
+            let (start, end) = lines.range(text, q.span);
+            (q.span, start, end)
+        })
+        .collect();
+}
+
+/// Places a finding of `note` on one of the figures it quotes.
+fn place_on_quotes(finding: &mut Finding, note: &Note) {
+    let span = finding.diagnostic.span;
+    finding.at = note
+        .quote_places
+        .iter()
+        .find(|(s, _, _)| *s == span)
+        .and_then(|(_, start, end)| Place::new(*start, *end));
 }
 
 /// Places the findings of `note` that lie inside one of its links whose place is recorded.
@@ -777,14 +811,25 @@ fn place_on_links(findings: &mut [Finding], note: &Note) {
     }
     let mut links: Vec<&Link> = note.links.iter().chain(&note.comment_links).collect();
     links.sort_by_key(|l| l.span.start());
+    let wide_at = |start: usize| {
+        note.wide_links
+            .binary_search_by_key(&start, |w| w.start)
+            .ok()
+            .and_then(|i| note.wide_links.get(i))
+    };
     for f in pending {
         let span = f.diagnostic.span;
         let before = links.partition_point(|l| l.span.start() <= span.start());
-        f.at = before
-            .checked_sub(1)
-            .and_then(|i| links.get(i))
-            .and_then(|l| Some((l.place_of(span.start())?, l.place_of(span.end())?)))
-            .and_then(|(start, end)| Place::new(start, end));
+        let Some(link) = before.checked_sub(1).and_then(|i| links.get(i)) else {
+            continue;
+        };
+        let placed = match link.place_of(span.start()).zip(link.place_of(span.end())) {
+            Some(both) => Some(both),
+            None if span.end() <= link.span.end() => wide_at(link.span.start())
+                .and_then(|w| w.place_of(span.start()).zip(w.place_of(span.end()))),
+            None => None,
+        };
+        f.at = placed.and_then(|(start, end)| Place::new(start, end));
     }
 }
 
@@ -872,7 +917,7 @@ mod tests {
         assert_eq!(at, Some(expected));
         assert_eq!((expected.0.line, expected.0.column), (7, 10));
         // A link finding comes after the text is dropped: placed from where its link starts
-        // when the link is ASCII, else left for the report, which reads the note again.
+        // (and, outside ASCII, from the link's text kept beside the note).
         let links: Vec<_> = run
             .findings
             .iter()
@@ -880,13 +925,14 @@ mod tests {
             .map(placed)
             .collect();
         assert_eq!(links.len(), 3, "{links:?}");
-        let [(missing, at_missing), (gone, at_gone), (absent, _)] = links.as_slice() else {
+        let [(missing, at_missing), (gone, at_gone), (absent, at_absent)] = links.as_slice() else {
             unreachable!()
         };
         assert_eq!(*missing, Some(*at_missing));
         assert_eq!(*gone, Some(*at_gone));
         assert_eq!((at_gone.0.line, at_gone.0.column), (5, 8));
-        assert_eq!(*absent, None);
+        assert_eq!(*absent, Some(*at_absent));
+        assert_eq!((at_absent.1.line, at_absent.1.column), (5, 34));
     }
 
     #[test]

@@ -16,7 +16,8 @@ use thin_vec::ThinVec;
 use super::directive::{self, Directives};
 use super::figure::{Figure, QuotedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
-use super::link::{Link, LinkKind};
+use super::line_index::LineCol;
+use super::link::{Link, LinkKind, WideLink};
 use super::markdown::{self, Heading, Table};
 use super::scan::{self, BlockId, DateMarker, DateSource, SkipSet, Tag};
 use super::span::Span;
@@ -119,6 +120,9 @@ pub struct Note {
     pub links: ThinVec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
     pub comment_links: ThinVec<Link>,
+    /// Where the links written on one line outside ASCII sit, by offset, once the note's
+    /// links have been placed ([`Link::record_place`]).
+    pub wide_links: ThinVec<WideLink>,
     pub dates: ThinVec<DateMarker>,
     /// Suppression directives (`%% vaultlint-disable ... %%`, front matter `vaultlint:`).
     pub directives: Directives,
@@ -126,6 +130,9 @@ pub struct Note {
     pub figures: ThinVec<Figure>,
     /// Metrics of other notes quoted in table rows that link to them.
     pub quoted_figures: ThinVec<QuotedFigure>,
+    /// Where each quoted figure's span starts and ends, recorded while the text is in hand:
+    /// the check that compares them with the quoted note runs once the text is dropped.
+    pub quote_places: ThinVec<(Span, LineCol, LineCol)>,
     /// Table columns that claim to add up to a total.
     pub sum_claims: ThinVec<SumClaim>,
     /// Wikilinks a table row splits at an unescaped `|` (read as links all the same).
@@ -262,10 +269,12 @@ impl Note {
             block_ids: scan::block_ids(source, body_start, &body.skip).into(),
             links: links.into(),
             comment_links: body.comment_links.into(),
+            wide_links: ThinVec::new(),
             dates: dates.into(),
             directives,
             figures: ThinVec::new(),
             quoted_figures: ThinVec::new(),
+            quote_places: ThinVec::new(),
             sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
             is_complete: complete,
