@@ -133,10 +133,15 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
             (note, anchors)
         })
         .unzip();
-    let index = VaultIndex::with_paths(paths, parsed, anchors);
+    let mut index = VaultIndex::with_paths(paths, parsed, anchors);
     let reported = vec![true; index.notes().len()];
     let (findings, mut problems) = gather_local(&mut local, &reported, true);
     let done: Vec<bool> = local.iter().map(Local::is_done).collect();
+    let reparse = |path: &str| {
+        let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
+        Some(Note::parse(path, text, &settings.parse))
+    };
+    complete_notes(&mut index, &reported, &done, Keep::OneCheck, &reparse);
     let (findings, more) = check_index(settings, &index, &reported, &done, findings, &timer);
     problems.extend(more);
     Run {
@@ -503,6 +508,7 @@ fn take_in(
             place(&mut findings, text);
             note.keep_for_index();
             if keep == Keep::OneCheck {
+                note.drop_figures();
                 drop_settled_links(&mut note, paths);
             }
             record_link_places(&mut note, text);
@@ -586,13 +592,14 @@ fn drop_settled_links(note: &mut Note, paths: &Paths) {
 }
 
 /// Parses whole again (with `reparse`) the notes a check reads in full but that were read
-/// for less, their own checks not run (`done`): the reported ones (a `--changed-since` run
-/// also reports notes whose links a deletion broke) and the notes whose figures the reported
-/// ones quote. A note whose own checks ran keeps its figures in its index model.
+/// for less: the reported ones whose own checks have not run (`done`; a `--changed-since`
+/// run also reports notes whose links a deletion broke) and the notes whose figures the
+/// reported ones quote, unless their index model kept its figures (`keep`).
 fn complete_notes(
     index: &mut VaultIndex,
     reported: &[bool],
     done: &[bool],
+    keep: Keep,
     reparse: &(dyn Fn(&str) -> Option<Note> + Sync),
 ) {
     let is_done = |id: usize| done.get(id).copied().unwrap_or(false);
@@ -606,7 +613,7 @@ fn complete_notes(
         }
         for quote in &note.quoted_figures {
             if let Resolution::Note { id: target, .. } = index.resolve(&quote.target, &note.path)
-                && !is_done(target)
+                && !(keep == Keep::Edits && is_done(target))
                 && index.note(target).is_some_and(|n| !n.is_complete)
             {
                 wanted.insert(target);
@@ -614,8 +621,14 @@ fn complete_notes(
         }
     }
     // A note that cannot be read again keeps its index model: its own checks find nothing.
+    // A note whose own checks ran takes its figures alone: its model keeps where its links
+    // sit, to place their findings.
     for (id, note) in parse_again(index, wanted, reparse) {
-        index.replace_note(id, note);
+        if is_done(id) {
+            index.set_figures(id, note.figures);
+        } else {
+            index.replace_note(id, note);
+        }
     }
 }
 

@@ -265,7 +265,7 @@ impl Session {
         );
         let done: Vec<bool> = self.local.iter().map(Local::is_done).collect();
         let reparse = |path: &str| read_and_parse(root, path, settings, Depth::Whole).ok();
-        complete_notes(&mut self.index, &reported, &done, &reparse);
+        complete_notes(&mut self.index, &reported, &done, self.keep, &reparse);
         let (local, local_problems) = gather_local(&mut self.local, &reported, take);
         // Like its findings, an excluded or unselected note's problem is not reported.
         let index = &self.index;

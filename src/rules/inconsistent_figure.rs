@@ -372,7 +372,7 @@ fn display_label(f: &Figure) -> String {
 /// Where a figure sits, for messages: `under Quick stats`, or `in the introduction`.
 fn place(note: &Note, section: Option<usize>) -> String {
     // The heading texts alone: a quoted note is held as its index model.
-    let texts = note.heading_texts().unwrap_or_default();
+    let texts = note.heading_texts();
     match section.and_then(|i| texts.get(i)) {
         Some(h) => format!("under {}", h.replace(['*', '`'], "").replace("__", "")),
         None => "in the introduction".to_owned(),
