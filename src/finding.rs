@@ -53,6 +53,53 @@ pub struct Diagnostic {
     /// A link to a note not written yet (`broken-link` with `placeholders: warn`): the engine
     /// reports it as a warning at most, whatever the rule's severity.
     pub is_placeholder: bool,
+    /// How to fix it, when the rule knows: carried as data for the commands that apply or
+    /// offer fixes; no report prints it.
+    pub fix: Option<Box<Fix>>,
+}
+
+/// A fix: edits to the note's text, applied together, and whether that is safe to do
+/// without a person looking.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fix {
+    /// Non-overlapping edits, in the order of their spans.
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+/// One edit of a fix: the bytes of `span` (in the note the finding is about) become
+/// `replacement`. An empty span inserts; an empty replacement deletes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// Whether a fix can be applied without a person looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// The note means what it meant before, only correct now (an escaped `|`).
+    Safe,
+    /// A likely fix that can change what the note says (the closest name for a broken link).
+    Unsafe,
+}
+
+impl Fix {
+    /// A fix of one edit.
+    pub fn new(span: Span, replacement: impl Into<String>, applicability: Applicability) -> Fix {
+        Fix {
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+            applicability,
+        }
+    }
+
+    /// Whether it can be applied without a person looking at it.
+    pub fn is_safe(&self) -> bool {
+        self.applicability == Applicability::Safe
+    }
 }
 
 impl Diagnostic {
@@ -64,12 +111,19 @@ impl Diagnostic {
             help: None,
             related: ThinVec::new(),
             is_placeholder: false,
+            fix: None,
         }
     }
 
     /// Marks a link to a note not written yet (see [`Diagnostic::is_placeholder`]).
     pub fn as_placeholder(mut self) -> Self {
         self.is_placeholder = true;
+        self
+    }
+
+    /// Attaches a way to fix it.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(Box::new(fix));
         self
     }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use miette::IntoDiagnostic;
 
 use super::{BaselineArgs, default_threads, error_chain, load_config};
-use crate::engine::{self, Request};
+use crate::engine::{Request, Selection, Session};
 use crate::report;
 use crate::report::baseline::{self, Baseline};
 use crate::rules::settings::{Overrides, Settings};
@@ -28,7 +28,8 @@ pub fn run(args: BaselineArgs) -> miette::Result<ExitCode> {
         threads,
         time_rules: false,
     };
-    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let session = Session::open_for(settings, &request).into_diagnostic()?;
+    let (run, _) = session.finish(Selection::Targets(&targets));
     let sources = report::Sources::new(&targets.root);
     let current = Baseline::from_findings(&run.findings, &sources);
     let output = args

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use miette::IntoDiagnostic;
 
 use super::{CheckArgs, ColorChoice, default_threads, error_chain, load_config};
-use crate::engine::{self, Request};
+use crate::engine::{Request, Selection, Session};
 use crate::report::baseline::Baseline;
 use crate::report::stats;
 use crate::report::{self, Extras, Format, HumanOptions};
@@ -59,7 +59,8 @@ pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
         threads,
         time_rules: args.statistics,
     };
-    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let session = Session::open_for(settings, &request).into_diagnostic()?;
+    let (run, settings) = session.finish(Selection::Targets(&targets));
     let mut extras = Extras::default();
     let run = match &args.baseline {
         Some(file) => {

@@ -1,5 +1,6 @@
 //! The engine: discover, parse in parallel, index, run every enabled rule in parallel, and
-//! stamp and sort what they report.
+//! stamp and sort what they report. [`Session`] is its interface: open a vault once, check
+//! any selection of its notes, apply edits (`session.rs`).
 //!
 //! Owns policy (severity, which notes are reported, order, suppressions: `suppress.rs`) and
 //! containment: a note that cannot be read, or a rule that panics on one note, becomes a
@@ -23,7 +24,10 @@ use crate::vault::discover::{self, DiscoverError};
 use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
 
+mod session;
 mod suppress;
+
+pub use session::{EditError, Selection, Session};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -96,12 +100,6 @@ pub struct Run {
     pub rule_times: Vec<(&'static str, Duration)>,
 }
 
-/// Runs a check.
-pub fn run(settings: &Settings, request: &Request) -> Result<Run, DiscoverError> {
-    let threads = request.threads.max(1);
-    on_threads(threads, || run_in_pool(settings, request, threads))
-}
-
 /// Runs `work` on a pool of `threads` threads, so that every parallel step in it keeps to
 /// `--threads` (on the global pool if that pool cannot be built).
 fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
@@ -109,83 +107,6 @@ fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }
-}
-
-fn run_in_pool(
-    settings: &Settings,
-    request: &Request,
-    threads: usize,
-) -> Result<Run, DiscoverError> {
-    let root = request.targets.root.as_path();
-    // Notes that may be reported are parsed whole and checked on their own as they are parsed,
-    // then kept as their index model; the others are parsed only for what checking the
-    // reported ones needs of them. A narrowed run (one note, changed notes) skips most work.
-    let may_report = |path: &str| {
-        request.targets.selects(path)
-            && !settings.exclude.is_match(path)
-            && settings
-                .changes
-                .as_ref()
-                .is_none_or(|c| c.changed.contains(path))
-    };
-    // Unless a `--changed-since` run must read every note's links to find the ones a
-    // deletion or rename broke, a note that is not reported is read for its names alone, and
-    // parsed further only if a reported note links to one of its headings or blocks.
-    let depth = |path: &str| {
-        if may_report(path) {
-            Depth::Whole
-        } else if settings
-            .changes
-            .as_ref()
-            .is_none_or(|c| !c.may_break_links())
-        {
-            Depth::Names
-        } else {
-            Depth::Index
-        }
-    };
-    let timer = Timer::new(settings.rules.len(), request.time_rules);
-    let indexed = index_vault(settings, root, threads, &depth, Some(&timer))?;
-    let Indexed {
-        mut index,
-        unreadable,
-        skipped,
-        mut checked,
-        names_only,
-    } = indexed;
-    let unchecked: std::collections::BTreeSet<&str> =
-        unreadable.iter().map(|p| p.path.as_str()).collect();
-    let reported: Vec<bool> = index
-        .notes()
-        .iter()
-        .map(|n| is_reported(settings, request, n, &index) && !unchecked.contains(&*n.path))
-        .collect();
-    let anchors_of = |path: &str| read_and_parse(root, path, settings, Depth::Index).ok();
-    index_anchor_targets(&mut index, &reported, &names_only, &anchors_of);
-    let reparse = |path: &str| read_and_parse(root, path, settings, Depth::Whole).ok();
-    complete_notes(&mut index, &reported, &checked.done, &reparse);
-    // Like its findings, an excluded or unselected note's problem is not reported.
-    let mut problems: Vec<Problem> = unreadable
-        .into_iter()
-        .chain(std::mem::take(&mut checked.problems))
-        .filter(|p| {
-            index
-                .note_id(&p.path)
-                .and_then(|id| index.note(id))
-                .is_none_or(|n| is_reported(settings, request, n, &index))
-        })
-        .collect();
-    let (findings, more, rule_times) = check_index(settings, &index, &reported, checked, timer);
-    problems.extend(more);
-    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    Ok(Run {
-        findings,
-        notes_checked: reported.iter().filter(|r| **r).count(),
-        notes_indexed: index.notes().len(),
-        problems,
-        skipped,
-        rule_times,
-    })
 }
 
 /// Checks notes given as `(path, text)`, every one reported, with the rules of `settings`:
@@ -201,53 +122,101 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
     files.dedup();
     let paths = Paths::new(notes.iter().map(|(p, _)| (*p).to_string()).collect(), files);
     let timer = Timer::new(settings.rules.len(), true);
-    let mut checked = Checked::default();
+    let mut local = Vec::with_capacity(notes.len());
     let (parsed, anchors): (Vec<Note>, Vec<NoteAnchors>) = notes
         .iter()
         .map(|(path, text)| {
-            let mut note = Note::parse(*path, text, &settings.parse);
-            checked.add(Some(check_local(settings, &note, Some(text), &timer)));
-            note.keep_for_index();
-            drop_settled_links(&mut note, &paths);
-            with_anchors(note)
+            let note = Note::parse(*path, text, &settings.parse);
+            let (note, anchors, checked) =
+                take_in(settings, note, text, Some(&timer), &paths, Keep::OneCheck);
+            local.push(checked);
+            (note, anchors)
         })
         .unzip();
     let mut index = VaultIndex::with_paths(paths, parsed, anchors);
     let reported = vec![true; index.notes().len()];
+    let (findings, mut problems) = gather_local(&mut local, &reported, true);
+    let done: Vec<bool> = local.iter().map(Local::is_done).collect();
     let reparse = |path: &str| {
         let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
         Some(Note::parse(path, text, &settings.parse))
     };
-    complete_notes(&mut index, &reported, &checked.done, &reparse);
-    let problems = std::mem::take(&mut checked.problems);
-    let (findings, more, rule_times) = check_index(settings, &index, &reported, checked, timer);
+    complete_notes(&mut index, &reported, &done, Keep::OneCheck, &reparse);
+    let (findings, more) = check_index(settings, &index, &reported, &done, findings, &timer);
+    problems.extend(more);
     Run {
         findings,
         notes_checked: reported.len(),
         notes_indexed: reported.len(),
-        problems: problems.into_iter().chain(more).collect(),
+        problems,
         skipped: Vec::new(),
-        rule_times,
+        rule_times: timer.times(settings),
     }
 }
 
-/// What the note-local checks found, gathered as notes are parsed.
+/// What a note's own checks ([`crate::rules::Rule::check_note`]) found, kept from the moment
+/// the note was parsed (its text in hand) until a check reports it.
 #[derive(Debug, Default)]
-struct Checked {
-    findings: Vec<Finding>,
-    problems: Vec<Problem>,
-    /// Per note, in index order: whether its note-local checks ran.
-    done: Vec<bool>,
+enum Local {
+    /// Not run: the note was read for what other notes' checks need of it.
+    #[default]
+    NotRun,
+    /// Run, and found nothing.
+    Clean,
+    /// Run: findings (placed) and problems (a rule that panicked).
+    Found(Box<(Vec<Finding>, Vec<Problem>)>),
 }
 
-impl Checked {
-    fn add(&mut self, outcome: Option<(Vec<Finding>, Vec<Problem>)>) {
-        self.done.push(outcome.is_some());
-        if let Some((findings, problems)) = outcome {
-            self.findings.extend(findings);
-            self.problems.extend(problems);
+impl Local {
+    fn of(findings: Vec<Finding>, problems: Vec<Problem>) -> Local {
+        if findings.is_empty() && problems.is_empty() {
+            Local::Clean
+        } else {
+            Local::Found(Box::new((findings, problems)))
         }
     }
+
+    fn is_done(&self) -> bool {
+        !matches!(self, Local::NotRun)
+    }
+}
+
+/// The findings and problems of the reported notes' own checks, in note order: moved out
+/// when `take` (a run that ends with this check), else copied.
+fn gather_local(
+    local: &mut [Local],
+    reported: &[bool],
+    take: bool,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let selected = || {
+        local
+            .iter()
+            .zip(reported)
+            .filter(|(_, r)| **r)
+            .filter_map(|(l, _)| match l {
+                Local::Found(found) => Some(found),
+                _ => None,
+            })
+    };
+    // Sized once: on a large vault the findings are tens of megabytes, and growing them by
+    // doubling would hold up to twice that at the run's peak.
+    let total = selected().map(|f| f.0.len()).sum();
+    let mut findings = Vec::with_capacity(total);
+    let mut problems = Vec::new();
+    for (l, r) in local.iter_mut().zip(reported) {
+        if !*r {
+            continue;
+        }
+        let Local::Found(found) = l else { continue };
+        if take {
+            findings.append(&mut found.0);
+            problems.append(&mut found.1);
+        } else {
+            findings.extend(found.0.iter().cloned());
+            problems.extend(found.1.iter().cloned());
+        }
+    }
+    (findings, problems)
 }
 
 /// Time each enabled rule took, summed over notes and threads, in nanoseconds; nothing when
@@ -287,21 +256,19 @@ impl Timer {
     }
 }
 
-/// What checking an index yields: sorted findings (suppressions applied), problems, and the
-/// time each rule took.
-type Outcome = (Vec<Finding>, Vec<Problem>, Vec<(&'static str, Duration)>);
-
 /// Runs the checks against the vault on every reported note (and its own checks on a reported
-/// note that was not checked as it was parsed), then the vault-wide checks, then applies
-/// suppressions; sorted findings, with those of the note-local checks.
+/// note whose own checks have not run: `done` says which have), then the vault-wide checks,
+/// then applies suppressions; sorted findings, with `local`, the note-local findings already
+/// made.
 fn check_index(
     settings: &Settings,
     index: &VaultIndex,
     reported: &[bool],
-    checked: Checked,
-    timer: Timer,
-) -> Outcome {
-    let local = NoteContext {
+    done: &[bool],
+    local: Vec<Finding>,
+    timer: &Timer,
+) -> (Vec<Finding>, Vec<Problem>) {
+    let own = NoteContext {
         settings,
         revision: None,
     };
@@ -313,13 +280,13 @@ fn check_index(
         .map(|(id, note)| {
             // One context per note: it keeps the note's link resolutions for every rule.
             let cx = Context::new(index, settings);
-            let (mut findings, mut problems) = check_with(settings, note, &timer, |rule, out| {
+            let (mut findings, mut problems) = check_with(settings, note, timer, |rule, out| {
                 rule.check_links(&cx, note, out)
             });
             place_on_links(&mut findings, note);
-            if !checked.done.get(id).copied().unwrap_or(false) {
-                let (f, p) = check_with(settings, note, &timer, |rule, out| {
-                    rule.check_note(&local, note, out);
+            if !done.get(id).copied().unwrap_or(false) {
+                let (f, p) = check_with(settings, note, timer, |rule, out| {
+                    rule.check_note(&own, note, out);
                 });
                 findings.extend(f);
                 problems.extend(p);
@@ -328,7 +295,7 @@ fn check_index(
         })
         .filter(|(findings, problems)| !findings.is_empty() || !problems.is_empty())
         .collect();
-    let mut findings = checked.findings;
+    let mut findings = local;
     findings.reserve_exact(per_note.iter().map(|(f, _)| f.len()).sum());
     let mut problems = Vec::new();
     for (f, p) in per_note {
@@ -358,14 +325,17 @@ fn check_index(
             if !reported.get(id).copied().unwrap_or(false) {
                 continue;
             }
-            findings.extend(stamp(settings, active, note, diagnostic));
+            if let Some(mut finding) = stamp(settings, active, note, diagnostic) {
+                place_on_quotes(&mut finding, note);
+                findings.push(finding);
+            }
         }
     }
     let unused = suppress::apply(settings, index, reported, &mut findings);
     findings.extend(unused);
     findings.sort_unstable_by(Finding::output_order);
     findings.dedup();
-    (findings, problems, timer.times(settings))
+    (findings, problems)
 }
 
 /// Reads and parses every note of the vault at `root` that `exclude` does not cover, without
@@ -395,16 +365,6 @@ pub fn load_notes(
     Ok((notes, problems))
 }
 
-/// Selected, not excluded, and (with `--changed-since`) changed or hurt by a change.
-fn is_reported(settings: &Settings, request: &Request, note: &Note, index: &VaultIndex) -> bool {
-    request.targets.selects(&note.path)
-        && !settings.exclude.is_match(&*note.path)
-        && settings
-            .changes
-            .as_ref()
-            .is_none_or(|c| c.touches(note, index))
-}
-
 /// Reads and parses every note of the vault at `root` and indexes them with its other files,
 /// without running any rule (for `vaultlint placeholders`). Notes that cannot be read are
 /// returned as problems (and indexed as files, as in a check).
@@ -415,7 +375,14 @@ pub fn load_index(
 ) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
     let threads = threads.max(1);
     let indexed = on_threads(threads, || {
-        index_vault(settings, root, threads, &|_| Depth::Whole, None)
+        index_vault(
+            settings,
+            root,
+            threads,
+            &|_| Depth::Whole,
+            None,
+            Keep::OneCheck,
+        )
     })?;
     Ok((indexed.index, indexed.unreadable))
 }
@@ -427,8 +394,8 @@ struct Indexed {
     unreadable: Vec<Problem>,
     /// What the walk passed over, with why.
     skipped: Vec<(String, String)>,
-    /// What the note-local checks found on the notes checked as they were parsed.
-    checked: Checked,
+    /// Per note, in index order: what its own checks found, if they ran.
+    local: Vec<Local>,
     /// Per note: whether only its names were read ([`Depth::Names`]).
     names_only: Vec<bool>,
 }
@@ -444,17 +411,30 @@ enum Depth {
     Names,
 }
 
+/// What is kept of a checked note's links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Those one check still has to look at: a link without an anchor that leads to exactly
+    /// one note or attachment is settled once the vault's paths are known.
+    OneCheck,
+    /// All of them: a later edit (a rename, a deletion) can change where any of them lead,
+    /// and which notes link to an edited one is read from them.
+    Edits,
+}
+
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
 /// problem, and is still indexed, as an empty note.
-/// Each note is read to the [`Depth`] `depth(path)` gives. With a `timer`, the notes read whole
-/// are checked on their own as soon as they are parsed and then reduced to their index model
-/// ([`Note::keep_for_index`]), so the whole of a note is in memory only while it is checked.
+/// Each note is read once, to the [`Depth`] `depth(path)` gives. With a `timer`, the notes read
+/// whole are checked on their own as soon as they are parsed and then reduced to their index
+/// model ([`Note::keep_for_index`]), so the whole of a note is in memory only while it is
+/// checked.
 fn index_vault(
     settings: &Settings,
     root: &Path,
     threads: usize,
     depth: &(dyn Fn(&str) -> Depth + Sync),
     timer: Option<&Timer>,
+    keep: Keep,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
@@ -465,68 +445,80 @@ fn index_vault(
         .collect();
     // The models go straight into the vector the index keeps, sized once: collecting results
     // and moving them into it would hold both at the run's peak.
-    type Outcome = Option<(Vec<Finding>, Vec<Problem>)>;
     let mut notes: Vec<Note> = Vec::new();
-    let mut rest: Vec<(NoteAnchors, Outcome, Option<Box<Problem>>)> = Vec::new();
+    let mut rest: Vec<(NoteAnchors, Local, Option<Box<Problem>>)> = Vec::new();
     paths
         .notes()
         .par_iter()
         .map(|path| {
             let depth = depth(path);
-            let (mut note, text) =
-                match read_and_parse_text(root, Arc::clone(path), settings, depth) {
-                    Ok(read) => read,
-                    // Still a note of the vault, empty: links to it by name resolve (a link to
-                    // one of its headings cannot be vouched for), and no rule checks it.
-                    Err(problem) => {
-                        let (note, anchors) =
-                            with_anchors(Note::parse(Arc::clone(path), "", &settings.parse));
-                        return (note, (anchors, None, Some(Box::new(problem))));
-                    }
-                };
-            let outcome = match timer {
-                Some(timer) if depth == Depth::Whole => {
-                    let (mut findings, problems) = check_local(settings, &note, Some(&text), timer);
-                    place(&mut findings, &text);
-                    let outcome = (findings, problems);
-                    note.keep_for_index();
-                    drop_settled_links(&mut note, &paths);
-                    record_link_places(&mut note, &text);
-                    drop(text);
-                    Some(outcome)
+            match read_and_parse_text(root, Arc::clone(path), settings, depth) {
+                Ok((note, text)) => {
+                    let timer = timer.filter(|_| depth == Depth::Whole);
+                    let (note, anchors, local) =
+                        take_in(settings, note, &text, timer, &paths, keep);
+                    (note, (anchors, local, None))
                 }
-                _ => None,
-            };
-            let (note, anchors) = with_anchors_on_disk(note);
-            (note, (anchors, outcome, None))
+                Err(problem) => {
+                    let (note, anchors) = unreadable_note(settings, path);
+                    (note, (anchors, Local::NotRun, Some(Box::new(problem))))
+                }
+            }
         })
         .unzip_into_vecs(&mut notes, &mut rest);
     let mut anchors = Vec::with_capacity(rest.len());
+    let mut local = Vec::with_capacity(rest.len());
     let mut unreadable = Vec::new();
-    let mut checked = Checked::default();
-    // Sized once: on a large vault the findings are tens of megabytes, and growing them by
-    // doubling would hold up to twice that at the run's peak.
-    let total = rest
-        .iter()
-        .filter_map(|(_, outcome, _)| outcome.as_ref())
-        .map(|(findings, _)| findings.len())
-        .sum();
-    checked.findings.reserve_exact(total);
-    checked.done.reserve_exact(rest.len());
-    for (held, outcome, problem) in rest {
+    for (held, checked, problem) in rest {
         anchors.push(held);
-        checked.add(outcome);
+        local.push(checked);
         unreadable.extend(problem.map(|p| *p));
     }
-    let mut index = VaultIndex::with_paths(paths, notes, anchors);
-    read_headings(&mut index, root);
+    let index = VaultIndex::with_paths(paths, notes, anchors);
     Ok(Indexed {
         index,
         unreadable,
         skipped: found.skipped,
-        checked,
+        local,
         names_only,
     })
+}
+
+/// The note an unreadable file stands for: still a note of the vault, empty, so that links to
+/// it by name resolve (a link to one of its headings cannot be vouched for) and no rule
+/// checks it.
+fn unreadable_note(settings: &Settings, path: &Arc<str>) -> (Note, NoteAnchors) {
+    with_anchors(Note::parse(Arc::clone(path), "", &settings.parse))
+}
+
+/// Takes a parsed note into the index, its text `text` in hand: with a `timer`, runs its own
+/// checks and places their findings, then keeps its index model (the links `keep` says, each
+/// with where it starts) and its anchors. Without one, the note is kept whole.
+fn take_in(
+    settings: &Settings,
+    mut note: Note,
+    text: &str,
+    timer: Option<&Timer>,
+    paths: &Paths,
+    keep: Keep,
+) -> (Note, NoteAnchors, Local) {
+    let local = match timer {
+        Some(timer) => {
+            let (mut findings, problems) = check_local(settings, &note, Some(text), timer);
+            place(&mut findings, text);
+            note.keep_for_index();
+            if keep == Keep::OneCheck {
+                note.drop_figures();
+                drop_settled_links(&mut note, paths);
+            }
+            record_link_places(&mut note, text);
+            record_quote_places(&mut note, text);
+            Local::of(findings, problems)
+        }
+        None => Local::NotRun,
+    };
+    let (note, anchors) = with_anchors(note);
+    (note, anchors, local)
 }
 
 /// Parses for the index (with `parse`) the notes read for their names alone whose headings or
@@ -534,7 +526,7 @@ fn index_vault(
 fn index_anchor_targets(
     index: &mut VaultIndex,
     reported: &[bool],
-    names_only: &[bool],
+    names_only: &mut [bool],
     parse: &(dyn Fn(&str) -> Option<Note> + Sync),
 ) {
     // A whole-vault run reads every note whole: no link can lead to a note read for its
@@ -560,8 +552,11 @@ fn index_anchor_targets(
     }
     // A note that cannot be read keeps its names: links to its headings are not vouched for.
     for (id, note) in parse_again(index, wanted, parse) {
-        let (note, anchors) = with_anchors_on_disk(note);
+        let (note, anchors) = with_anchors(note);
         index.reindex_note(id, note, anchors);
+        if let Some(flag) = names_only.get_mut(id) {
+            *flag = false;
+        }
     }
 }
 
@@ -570,23 +565,6 @@ fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
     let anchors = NoteAnchors::of(&note);
     note.compact_headings();
     (note, anchors)
-}
-
-/// Takes a note's anchors for the index, and drops its heading texts: a note on disk can
-/// be read again for them (see [`read_headings`]), and few ever are.
-fn with_anchors_on_disk(mut note: Note) -> (Note, NoteAnchors) {
-    let anchors = NoteAnchors::of(&note);
-    note.drop_heading_texts();
-    (note, anchors)
-}
-
-/// Lets `index` read the heading texts of the vault's notes from their files under `root`.
-fn read_headings(index: &mut VaultIndex, root: &Path) {
-    let root = root.to_path_buf();
-    index.read_headings_with(move |path| {
-        let bytes = read_note(&root.join(path), MAX_NOTE_BYTES).ok()?;
-        decode(bytes).ok()
-    });
 }
 
 /// Drops the links of a checked note that nothing is left to check on: those without an
@@ -613,26 +591,29 @@ fn drop_settled_links(note: &mut Note, paths: &Paths) {
     note.comment_links = in_comments;
 }
 
-/// Parses whole again (with `reparse`) the notes a check reads in full but that are held as
-/// their index model: the reported ones not checked as they were parsed (a `--changed-since`
+/// Parses whole again (with `reparse`) the notes a check reads in full but that were read
+/// for less: the reported ones whose own checks have not run (`done`; a `--changed-since`
 /// run also reports notes whose links a deletion broke) and the notes whose figures the
-/// reported ones quote.
+/// reported ones quote, unless their index model kept its figures (`keep`).
 fn complete_notes(
     index: &mut VaultIndex,
     reported: &[bool],
     done: &[bool],
+    keep: Keep,
     reparse: &(dyn Fn(&str) -> Option<Note> + Sync),
 ) {
+    let is_done = |id: usize| done.get(id).copied().unwrap_or(false);
     let mut wanted = std::collections::BTreeSet::new();
     for (id, note) in index.notes().iter().enumerate() {
         if !reported.get(id).copied().unwrap_or(false) {
             continue;
         }
-        if !note.is_complete && !done.get(id).copied().unwrap_or(false) {
+        if !is_done(id) && !note.is_complete {
             wanted.insert(id);
         }
         for quote in &note.quoted_figures {
             if let Resolution::Note { id: target, .. } = index.resolve(&quote.target, &note.path)
+                && !(keep == Keep::Edits && is_done(target))
                 && index.note(target).is_some_and(|n| !n.is_complete)
             {
                 wanted.insert(target);
@@ -640,8 +621,14 @@ fn complete_notes(
         }
     }
     // A note that cannot be read again keeps its index model: its own checks find nothing.
+    // A note whose own checks ran takes its figures alone: its model keeps where its links
+    // sit, to place their findings.
     for (id, note) in parse_again(index, wanted, reparse) {
-        index.replace_note(id, note);
+        if is_done(id) {
+            index.set_figures(id, note.figures);
+        } else {
+            index.replace_note(id, note);
+        }
     }
 }
 
@@ -745,11 +732,17 @@ fn stamp(
 
 /// Keeps spans inside the note, whatever a rule computed.
 fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
-    let fix = |s: crate::model::Span| crate::model::Span::new(s.start().min(len), s.end().min(len));
-    d.span = fix(d.span);
+    let inside =
+        |s: crate::model::Span| crate::model::Span::new(s.start().min(len), s.end().min(len));
+    d.span = inside(d.span);
     for r in &mut d.related {
         if r.path.is_none() {
-            r.span = fix(r.span);
+            r.span = inside(r.span);
+        }
+    }
+    if let Some(fix) = &mut d.fix {
+        for edit in &mut fix.edits {
+            edit.span = inside(edit.span);
         }
     }
     d
@@ -784,9 +777,39 @@ fn record_link_places(note: &mut Note, text: &str) {
     }
     // Links come in the order they are written, then the links in comments in theirs.
     let mut lines = LineCursor::new(text);
+    let mut wide = Vec::new();
     for link in note.links.iter_mut().chain(note.comment_links.iter_mut()) {
-        link.record_place(text, &mut lines);
+        wide.extend(link.record_place(text, &mut lines));
     }
+    wide.sort_by_key(|w| w.start);
+    note.wide_links = wide.into();
+}
+
+/// Records where each figure the note quotes from another note starts and ends (see
+/// [`Note::quote_places`]).
+fn record_quote_places(note: &mut Note, text: &str) {
+    if note.quoted_figures.is_empty() {
+        return;
+    }
+    let lines = LineIndex::new(text);
+    note.quote_places = note
+        .quoted_figures
+        .iter()
+        .map(|q| {
+            let (start, end) = lines.range(text, q.span);
+            (q.span, start, end)
+        })
+        .collect();
+}
+
+/// Places a finding of `note` on one of the figures it quotes.
+fn place_on_quotes(finding: &mut Finding, note: &Note) {
+    let span = finding.diagnostic.span;
+    finding.at = note
+        .quote_places
+        .iter()
+        .find(|(s, _, _)| *s == span)
+        .and_then(|(_, start, end)| Place::new(*start, *end));
 }
 
 /// Places the findings of `note` that lie inside one of its links whose place is recorded.
@@ -801,14 +824,25 @@ fn place_on_links(findings: &mut [Finding], note: &Note) {
     }
     let mut links: Vec<&Link> = note.links.iter().chain(&note.comment_links).collect();
     links.sort_by_key(|l| l.span.start());
+    let wide_at = |start: usize| {
+        note.wide_links
+            .binary_search_by_key(&start, |w| w.start)
+            .ok()
+            .and_then(|i| note.wide_links.get(i))
+    };
     for f in pending {
         let span = f.diagnostic.span;
         let before = links.partition_point(|l| l.span.start() <= span.start());
-        f.at = before
-            .checked_sub(1)
-            .and_then(|i| links.get(i))
-            .and_then(|l| Some((l.place_of(span.start())?, l.place_of(span.end())?)))
-            .and_then(|(start, end)| Place::new(start, end));
+        let Some(link) = before.checked_sub(1).and_then(|i| links.get(i)) else {
+            continue;
+        };
+        let placed = match link.place_of(span.start()).zip(link.place_of(span.end())) {
+            Some(both) => Some(both),
+            None if span.end() <= link.span.end() => wide_at(link.span.start())
+                .and_then(|w| w.place_of(span.start()).zip(w.place_of(span.end()))),
+            None => None,
+        };
+        f.at = placed.and_then(|(start, end)| Place::new(start, end));
     }
 }
 
@@ -838,12 +872,21 @@ fn read_and_parse_text(
         position: Some(u.position),
         ..Problem::new(path, u.message, ProblemKind::Unreadable)
     })?;
+    parse_text(&shared, &text, settings, depth).map(|note| (note, text))
+}
+
+/// Parses the text of the note at `path` to `depth`; a parser panic is a problem.
+fn parse_text(
+    path: &Arc<str>,
+    text: &str,
+    settings: &Settings,
+    depth: Depth,
+) -> Result<Note, Problem> {
     catch_unwind(AssertUnwindSafe(|| match depth {
-        Depth::Whole => Note::parse(Arc::clone(&shared), &text, &settings.parse),
-        Depth::Index => Note::parse_for_index(Arc::clone(&shared), &text, &settings.parse.dates),
-        Depth::Names => Note::parse_names(Arc::clone(&shared), &text, &settings.parse.dates),
+        Depth::Whole => Note::parse(Arc::clone(path), text, &settings.parse),
+        Depth::Index => Note::parse_for_index(Arc::clone(path), text, &settings.parse.dates),
+        Depth::Names => Note::parse_names(Arc::clone(path), text, &settings.parse.dates),
     }))
-    .map(|note| (note, text))
     .map_err(|_| {
         Problem::new(
             path,
@@ -873,7 +916,10 @@ mod tests {
             threads: 1,
             time_rules: false,
         };
-        let run = run(&settings, &request).unwrap();
+        let run = Session::open_for(settings, &request)
+            .unwrap()
+            .finish(Selection::All)
+            .0;
         let placed = |f: &Finding| {
             let expected = LineIndex::new(text).range(text, f.diagnostic.span);
             (f.at.map(Place::range), expected)
@@ -884,7 +930,7 @@ mod tests {
         assert_eq!(at, Some(expected));
         assert_eq!((expected.0.line, expected.0.column), (7, 10));
         // A link finding comes after the text is dropped: placed from where its link starts
-        // when the link is ASCII, else left for the report, which reads the note again.
+        // (and, outside ASCII, from the link's text kept beside the note).
         let links: Vec<_> = run
             .findings
             .iter()
@@ -892,13 +938,31 @@ mod tests {
             .map(placed)
             .collect();
         assert_eq!(links.len(), 3, "{links:?}");
-        let [(missing, at_missing), (gone, at_gone), (absent, _)] = links.as_slice() else {
+        let [(missing, at_missing), (gone, at_gone), (absent, at_absent)] = links.as_slice() else {
             unreachable!()
         };
         assert_eq!(*missing, Some(*at_missing));
         assert_eq!(*gone, Some(*at_gone));
         assert_eq!((at_gone.0.line, at_gone.0.column), (5, 8));
-        assert_eq!(*absent, None);
+        assert_eq!(*absent, Some(*at_absent));
+        assert_eq!((at_absent.1.line, at_absent.1.column), (5, 34));
+    }
+
+    #[test]
+    fn spans_and_fix_edits_stay_inside_the_note() {
+        use crate::finding::{Applicability, Fix};
+        use crate::model::Span;
+        let d = Diagnostic::new(Span::new(8, 40), "m", "l").with_fix(Fix::new(
+            Span::new(30, 35),
+            "x",
+            Applicability::Safe,
+        ));
+        let d = clamp(d, 10);
+        assert_eq!(d.span, Span::new(8, 10));
+        let fix = d.fix.unwrap();
+        assert!(fix.is_safe());
+        assert_eq!(fix.edits[0].span, Span::new(10, 10));
+        assert_eq!(fix.edits[0].replacement, "x");
     }
 
     #[test]
@@ -916,7 +980,7 @@ mod tests {
     }
 
     #[test]
-    fn heading_texts_are_read_again_from_the_file() {
+    fn heading_texts_are_kept_in_the_index() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("Target.md");
         std::fs::write(
@@ -933,14 +997,11 @@ mod tests {
         let (index, problems) = load_index(&settings, dir.path(), 1).unwrap();
         assert!(problems.is_empty());
         let id = index.note_id("Target.md").unwrap();
-        // The model holds none of them; the file has them.
-        assert_eq!(index.note(id).unwrap().heading_texts(), None);
+        // Gone since it was indexed: the index still knows its headings, and reads nothing.
+        std::fs::remove_file(&target).unwrap();
         assert_eq!(
             index.headings(id),
             Some(vec!["Target".to_string(), "Funding".to_string()])
         );
-        // Gone since it was indexed: unknown, not "no headings".
-        std::fs::remove_file(&target).unwrap();
-        assert_eq!(index.headings(id), None);
     }
 }

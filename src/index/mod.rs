@@ -85,28 +85,9 @@ pub struct VaultIndex {
     suggestions: NameTable<NameOf>,
     /// Per note: heading keys (see [`heading_key`]) with levels, and block ids (lower-cased).
     anchors: Vec<NoteAnchors>,
-    heading_reader: Option<HeadingReader>,
     /// Per note whose headings a broken anchor asked for: what finds the help among them,
     /// made once however many links miss a heading of that note.
     heading_hints: Mutex<HashMap<usize, Option<Arc<HeadingHints>>>>,
-}
-
-/// Reads the text of the note at a vault path from its file.
-type ReadSource = dyn Fn(&str) -> Option<String> + Send + Sync;
-
-/// Reads a note's text from its file, for the heading texts of notes that keep none in memory.
-struct HeadingReader(Box<ReadSource>);
-
-impl HeadingReader {
-    fn read(&self, path: &str) -> Option<String> {
-        (self.0)(path)
-    }
-}
-
-impl std::fmt::Debug for HeadingReader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HeadingReader")
-    }
 }
 
 /// The paths of a vault's notes and attachments, indexed for resolving links. Known from
@@ -215,20 +196,6 @@ impl NoteAnchors {
 }
 
 impl NoteAnchors {
-    /// Whether `headings`, as (level, text) pairs, are this note's headings: as many, in
-    /// order, each with the level, key and slug recorded for it.
-    pub fn lists(&self, headings: &[(u8, &str)]) -> bool {
-        self.headings.len() == headings.len()
-            && self.slugs.len() == headings.len()
-            && headings
-                .iter()
-                .zip(self.headings.iter().zip(self.slugs.iter()))
-                .all(|(&(level, text), (key, slug))| {
-                    HeadingKey::new(level, heading_key_hash(text)) == *key
-                        && slug_hash(text) == *slug
-                })
-    }
-
     /// The anchors of a note: its headings' keys and slugs, and its block ids.
     pub fn of(note: &Note) -> Self {
         let headings: Box<[HeadingKey]> = note
@@ -351,8 +318,8 @@ impl VaultIndex {
         &self.paths
     }
 
-    /// Swaps note `id` for `note`, the same file parsed further, and its anchors: for a note
-    /// first indexed by its names alone. Its aliases must be unchanged; a note at another
+    /// Swaps note `id` for `note`, the same file parsed further or edited, and its anchors.
+    /// Its aliases must be unchanged (they are indexed for suggestions); a note at another
     /// path is refused.
     pub fn reindex_note(&mut self, id: usize, note: Note, anchors: NoteAnchors) {
         if let (Some(slot), Some(held)) = (self.notes.get_mut(id), self.anchors.get_mut(id))
@@ -360,7 +327,17 @@ impl VaultIndex {
         {
             *slot = note;
             *held = anchors;
+            self.heading_hints
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&id);
         }
+    }
+
+    /// Takes the index apart: its notes, their anchors and the attachment paths, to build it
+    /// again ([`VaultIndex::with_paths`]) around an edit that moves notes or renames them.
+    pub fn into_parts(self) -> (Vec<Note>, Vec<NoteAnchors>, Vec<String>) {
+        (self.notes, self.anchors, self.paths.files)
     }
 
     pub fn file(&self, id: usize) -> Option<&str> {
@@ -416,6 +393,18 @@ impl VaultIndex {
         }
     }
 
+    /// Gives note `id` its figures back, read again from its text, for the checks that compare
+    /// other notes' quotes with them.
+    pub fn set_figures(
+        &mut self,
+        id: usize,
+        figures: thin_vec::ThinVec<crate::model::figure::Figure>,
+    ) {
+        if let Some(note) = self.notes.get_mut(id) {
+            note.figures = figures;
+        }
+    }
+
     /// The first note (in path order) having `alias` (case-insensitive).
     pub fn note_with_alias(&self, alias: &str) -> Option<usize> {
         let wanted = fold(alias.trim());
@@ -462,20 +451,15 @@ impl VaultIndex {
         }
     }
 
-    /// Heading texts of note `id`, for suggestions: from its model, else read again from its
-    /// file (see [`VaultIndex::read_headings_with`]). `None` when they cannot be known.
+    /// Heading texts of note `id`, for suggestions. `None` for an id that is no note.
     pub fn headings(&self, id: usize) -> Option<Vec<String>> {
         let note = self.notes.get(id)?;
-        match note.heading_texts() {
-            Some(texts) => Some(texts.into_iter().map(str::to_string).collect()),
-            None => {
-                let source = self.heading_reader.as_ref()?.read(&note.path)?;
-                let anchors = self.anchors.get(id)?;
-                Some(Note::heading_texts_in(&source, |plain| {
-                    anchors.lists(plain)
-                }))
-            }
-        }
+        Some(
+            note.heading_texts()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        )
     }
 
     /// The headings of note `id`, indexed for the help of links that miss one of them (see
@@ -501,16 +485,6 @@ impl VaultIndex {
             .entry(id)
             .or_insert(made)
             .clone()
-    }
-
-    /// Sets where the heading texts of notes that dropped them
-    /// ([`Note::drop_heading_texts`]) are read from: `read` gets a note's vault path and
-    /// gives its text.
-    pub fn read_headings_with(
-        &mut self,
-        read: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
-    ) {
-        self.heading_reader = Some(HeadingReader(Box::new(read)));
     }
 
     /// Whether any note name, alias or attachment name is close enough to `wanted` to be
@@ -1436,44 +1410,6 @@ mod tests {
             proptest::prop_assert_eq!(is_normal(&path), by_parts);
         }
 
-        /// Headings a line scan found and the anchors vouch for are the note's heading texts,
-        /// byte for byte: the scan may miss headings or see false ones, never pass them off.
-        #[test]
-        fn vouched_scan_headings_are_the_parsed_ones(
-            text in r"(#{1,3} |\n|  |===\n|---\n|```\n|> |- |\\|\{#i\}|\[\[a\]\]|`x`|\*|<b>|\t|\r|Word|word|WORD| ){0,24}"
-        ) {
-            let note = Note::parse("n.md", &text, &ParseOptions::default());
-            let anchors = NoteAnchors::of(&note);
-            if let Some(plain) = crate::model::markdown::plain_headings(&text, note.body_start)
-                && anchors.lists(&plain)
-            {
-                let scanned: Vec<&str> = plain.iter().map(|(_, t)| *t).collect();
-                let parsed: Vec<&str> = note.headings.iter().map(|h| h.text.as_str()).collect();
-                proptest::prop_assert_eq!(scanned, parsed);
-            }
-            proptest::prop_assert_eq!(
-                Note::heading_texts_in(&text, |plain| anchors.lists(plain)),
-                Note::heading_texts_in(&text, |_| false)
-            );
-        }
-    }
-
-    #[test]
-    fn a_plain_note_s_headings_are_vouched_for() {
-        let text =
-            "---\naliases: [A]\n---\n# Acme\n\nText.\n\n## Funding\n   ### Series B (2024)\n";
-        let note = Note::parse("Acme.md", text, &ParseOptions::default());
-        let anchors = NoteAnchors::of(&note);
-        let plain = crate::model::markdown::plain_headings(text, note.body_start);
-        assert_eq!(
-            plain,
-            Some(vec![(1, "Acme"), (2, "Funding"), (3, "Series B (2024)")])
-        );
-        assert!(anchors.lists(&plain.unwrap_or_default()));
-        // One level or one heading off, and the scan is not trusted.
-        assert!(!anchors.lists(&[(1, "Acme"), (3, "Funding"), (3, "Series B (2024)")]));
-        assert!(!anchors.lists(&[(1, "Acme"), (2, "Funding")]));
-        assert!(!anchors.lists(&[(1, "Acme"), (2, "Funding"), (3, "Series  B (2024)")]));
     }
 
     #[test]

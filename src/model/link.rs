@@ -201,14 +201,22 @@ impl Link {
     }
 
     /// Records where the link starts in `text` (its note's text, read by `lines`), when it is
-    /// written on one line in ASCII: then each byte of it is one column.
-    pub fn record_place(&mut self, text: &str, lines: &mut LineCursor<'_>) {
-        let simple = text
+    /// written on one line in ASCII: then each byte of it is one column. A link on one line
+    /// with other characters is given back as a [`WideLink`], to be kept beside the note.
+    pub fn record_place(&mut self, text: &str, lines: &mut LineCursor<'_>) -> Option<WideLink> {
+        let written = text
             .get(self.span.range())
-            .is_some_and(|t| t.is_ascii() && !t.contains(['\n', '\r']));
-        if simple {
-            self.place = PackedPlace::new(lines.line_col(self.span.start()));
+            .filter(|t| !t.contains(['\n', '\r']))?;
+        let at = lines.line_col(self.span.start());
+        if written.is_ascii() {
+            self.place = PackedPlace::new(at);
+            return None;
         }
+        Some(WideLink {
+            start: self.span.start(),
+            at,
+            text: written.into(),
+        })
     }
 
     /// The line and column of `offset`, an offset inside the link (its end included), when
@@ -234,6 +242,29 @@ impl Link {
             Some(Anchor::Heading(chain)) => format!("{}#{}", self.path, chain.joined()),
             Some(Anchor::Block(id)) => format!("{}#^{id}", self.path),
         }
+    }
+}
+
+/// A link written on one line with characters outside ASCII: where it starts and its text,
+/// so that a finding inside it is placed without reading the note again (a column counts
+/// characters). Few links are such links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WideLink {
+    /// Byte offset of the link in its note.
+    pub start: usize,
+    pub at: LineCol,
+    pub text: Box<str>,
+}
+
+impl WideLink {
+    /// The line and column of `offset`, an offset inside the link (its end included) on a
+    /// character boundary.
+    pub fn place_of(&self, offset: usize) -> Option<LineCol> {
+        let before = self.text.get(..offset.checked_sub(self.start)?)?;
+        Some(LineCol {
+            column: self.at.column + before.chars().count(),
+            ..self.at
+        })
     }
 }
 

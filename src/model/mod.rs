@@ -15,6 +15,6 @@ pub mod span;
 pub mod table_link;
 
 pub use line_index::{LineCol, LineCursor, LineIndex};
-pub use link::{Anchor, Chain, Link, LinkKind};
+pub use link::{Anchor, Chain, Link, LinkKind, WideLink};
 pub use note::{DateOptions, Note};
 pub use span::Span;

@@ -16,7 +16,8 @@ use thin_vec::ThinVec;
 use super::directive::{self, Directives};
 use super::figure::{Figure, QuotedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
-use super::link::{Link, LinkKind};
+use super::line_index::LineCol;
+use super::link::{Link, LinkKind, WideLink};
 use super::markdown::{self, Heading, Table};
 use super::scan::{self, BlockId, DateMarker, DateSource, SkipSet, Tag};
 use super::span::Span;
@@ -81,17 +82,6 @@ fn read_frontmatter(source: &str) -> Option<Frontmatter> {
     }
 }
 
-/// Where the body of `source` starts: after the byte order mark and the front matter. Only
-/// the fences are found: the YAML between them is not parsed. (An unclosed block has no
-/// body of its own: the body starts after the mark.)
-fn body_start(source: &str) -> usize {
-    let base = bom_len(source);
-    source
-        .get(base..)
-        .and_then(|text| frontmatter::split(text, base))
-        .map_or(base, |(span, _)| span.end())
-}
-
 /// One parsed note.
 ///
 /// Its lists are [`ThinVec`]s, one word each and no allocation while empty: every note of
@@ -113,12 +103,13 @@ pub struct Note {
     /// The heading texts alone, joined by NUL, once [`Note::compact_headings`] has moved them
     /// out of `headings`: other notes' links need them only for suggestions.
     compact_headings: Option<Box<str>>,
-    /// True once [`Note::drop_heading_texts`] has run: the texts are only in the file.
-    headings_on_disk: bool,
     pub block_ids: ThinVec<BlockId>,
     pub links: ThinVec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
     pub comment_links: ThinVec<Link>,
+    /// Where the links written on one line outside ASCII sit, by offset, once the note's
+    /// links have been placed ([`Link::record_place`]).
+    pub wide_links: ThinVec<WideLink>,
     pub dates: ThinVec<DateMarker>,
     /// Suppression directives (`%% vaultlint-disable ... %%`, front matter `vaultlint:`).
     pub directives: Directives,
@@ -126,6 +117,9 @@ pub struct Note {
     pub figures: ThinVec<Figure>,
     /// Metrics of other notes quoted in table rows that link to them.
     pub quoted_figures: ThinVec<QuotedFigure>,
+    /// Where each quoted figure's span starts and ends, recorded while the text is in hand:
+    /// the check that compares them with the quoted note runs once the text is dropped.
+    pub quote_places: ThinVec<(Span, LineCol, LineCol)>,
     /// Table columns that claim to add up to a total.
     pub sum_claims: ThinVec<SumClaim>,
     /// Wikilinks a table row splits at an unescaped `|` (read as links all the same).
@@ -257,14 +251,15 @@ impl Note {
             tags: tags.into(),
             headings: body.headings.into(),
             compact_headings: None,
-            headings_on_disk: false,
             block_ids: scan::block_ids(source, body_start, &body.skip).into(),
             links: links.into(),
             comment_links: body.comment_links.into(),
+            wide_links: ThinVec::new(),
             dates: dates.into(),
             directives,
             figures: ThinVec::new(),
             quoted_figures: ThinVec::new(),
+            quote_places: ThinVec::new(),
             sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
             is_complete: complete,
@@ -281,18 +276,24 @@ impl Note {
         (note, unkept)
     }
 
-    /// Drops what only the note's own checks read, once they have run: figures, sum claims,
-    /// date markers, split table links, front matter and tags. Keeps what checks against the vault read:
-    /// names, headings, block ids, links (in comments too), directives and quoted figures.
-    /// Every note of the vault stays in memory until the end of the run, as this model.
+    /// Drops what only the note's own checks read, once they have run: sum claims, date
+    /// markers, split table links, front matter and tags. Keeps what checks against the vault
+    /// read: names, headings, block ids, links (in comments too), directives, its figures
+    /// (other notes quote them) and quoted figures. Every note of the vault stays in memory
+    /// until the end of the run, as this model.
     pub fn keep_for_index(&mut self) {
         self.frontmatter = None;
         self.tags = ThinVec::new();
         self.dates = ThinVec::new();
-        self.figures = ThinVec::new();
         self.sum_claims = ThinVec::new();
         self.table_pipes = ThinVec::new();
         self.is_complete = false;
+    }
+
+    /// Drops the note's own figures from its index model: what most of its memory is, on a
+    /// vault of tables. A check that needs them (another note quotes one) reads the note again.
+    pub fn drop_figures(&mut self) {
+        self.figures = ThinVec::new();
     }
 
     /// Keeps only the texts of the headings, in one string: what checks against the vault
@@ -306,39 +307,11 @@ impl Note {
         self.headings = ThinVec::new();
     }
 
-    /// Drops the heading texts, once the index holds the note's anchors: the file still has
-    /// them, for the few suggestions that need them ([`Note::heading_texts_in`]).
-    pub fn drop_heading_texts(&mut self) {
-        self.headings = ThinVec::new();
-        self.compact_headings = None;
-        self.headings_on_disk = true;
-    }
-
-    /// The heading texts, in order (from [`Note::compact_headings`] once it has run); `None`
-    /// once [`Note::drop_heading_texts`] has run.
-    pub fn heading_texts(&self) -> Option<Vec<&str>> {
-        if self.headings_on_disk {
-            return None;
-        }
-        Some(match &self.compact_headings {
+    /// The heading texts, in order (from [`Note::compact_headings`] once it has run).
+    pub fn heading_texts(&self) -> Vec<&str> {
+        match &self.compact_headings {
             Some(texts) => texts.split('\0').collect(),
             None => self.headings.iter().map(|h| h.text.as_str()).collect(),
-        })
-    }
-
-    /// The heading texts of the note whose full text is `source`, in order: what
-    /// [`Note::heading_texts`] gives for the note parsed from it. They come from a line scan
-    /// when `vouch` accepts what the scan found as (level, text) pairs
-    /// ([`markdown::plain_headings`]), else from a parse: a parse costs far more than the
-    /// scan, and the index can tell the scan's headings from the note's.
-    pub fn heading_texts_in(
-        source: &str,
-        vouch: impl FnOnce(&[(u8, &str)]) -> bool,
-    ) -> Vec<String> {
-        let start = body_start(source);
-        match markdown::plain_headings(source, start) {
-            Some(plain) if vouch(&plain) => plain.iter().map(|(_, t)| (*t).to_string()).collect(),
-            _ => markdown::heading_texts(source, start),
         }
     }
 
@@ -457,22 +430,6 @@ mod tests {
     }
 
     #[test]
-    fn body_start_without_parsing_the_yaml_agrees_with_the_parse() {
-        let sources = [
-            "# No front matter\n",
-            "---\naliases: [A]\n---\n# Body\n",
-            "\u{feff}---\ntags: [x]\n---\nBody\n",
-            "---\nkey: [unclosed\n---\nBody with bad YAML above\n",
-            "---\ntitle: never closed\nBody\n",
-            "---\n- a list\n---\nBody\n",
-            "",
-        ];
-        for source in sources {
-            assert_eq!(body_start(source), parse(source).body_start, "{source:?}");
-        }
-    }
-
-    #[test]
     fn whole_note() {
         let text = "---\naliases: [MN]\ntags: [actor]\nupdated: 2026-02-01\nrelated: \"[[Other]]\"\n---\n#ai\n\n# My Note\n\nSee [[Other#Sec]] ^blk\n\n*Updated 2026-01-01*\n";
         let n = parse(text);
@@ -530,13 +487,7 @@ mod tests {
         assert_eq!(kept.links.len(), 2);
         assert_eq!(kept.block_ids[0].id, "blk");
         assert!(kept.headings.is_empty());
-        assert_eq!(kept.heading_texts(), Some(vec!["My Note", "Funding"]));
-        assert_eq!(
-            Note::heading_texts_in(text, |_| false),
-            ["My Note", "Funding"]
-        );
-        kept.drop_heading_texts();
-        assert_eq!(kept.heading_texts(), None);
+        assert_eq!(kept.heading_texts(), ["My Note", "Funding"]);
     }
 
     #[test]

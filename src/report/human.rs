@@ -43,7 +43,11 @@ pub fn write(
             .with_context_lines(1);
         // Every thread shares one cache of notes read and one of their neutralised texts: a
         // note is read and neutralised once while its findings are rendered.
-        let sources = Sources::new(root);
+        let elsewhere = run
+            .findings
+            .iter()
+            .flat_map(|f| f.diagnostic.related.iter().filter_map(|r| r.path.clone()));
+        let sources = Sources::new(root).keeping(elsewhere);
         let shown = Recent::<Option<Arc<Snippet>>>::default();
         let init = || (&sources, &shown);
         let render_one = |(sources, shown): &mut (&Sources, &Recent<Option<Arc<Snippet>>>),
@@ -55,8 +59,7 @@ pub fn write(
             };
             render(&handler, &build(finding, &mut text_of, sources))
         };
-        let placed = Sources::new(root);
-        let start_of = |i: usize| run.findings.get(i).map(|f| placed.place(f).0);
+        let start_of = |i: usize| run.findings.get(i).map(|f| sources.place(f).0);
         let mut problems = problem_slots(run, |i| start_of(i).unwrap_or(FIRST))
             .into_iter()
             .peekable();

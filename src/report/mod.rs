@@ -7,7 +7,7 @@
 //! read and rendered on the run's threads, a batch at a time, and written in the findings'
 //! order. Every renderer gets the same sorted findings, so output never depends on threads.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -80,6 +80,8 @@ impl Source {
 pub struct Sources {
     root: PathBuf,
     recent: Recent<Option<Arc<Source>>>,
+    /// Notes held from their first read to the end of the report (see [`Sources::keeping`]).
+    kept: HashMap<String, OnceLock<Option<Arc<Source>>>>,
 }
 
 impl Sources {
@@ -87,21 +89,35 @@ impl Sources {
         Sources {
             root: root.to_path_buf(),
             recent: Recent::default(),
+            kept: HashMap::new(),
         }
     }
 
+    /// Holds the notes at `paths` once read, rather than only the most recent ones: the notes
+    /// other notes' findings point into are shown out of their turn, and would be read again.
+    pub fn keeping(mut self, paths: impl IntoIterator<Item = String>) -> Sources {
+        self.kept
+            .extend(paths.into_iter().map(|p| (p, OnceLock::new())));
+        self
+    }
+
     pub fn get(&self, path: &str) -> Option<Arc<Source>> {
-        self.recent.get_or_insert_with(path, || {
-            read_note(&self.root.join(path), MAX_NOTE_BYTES)
-                .ok()
-                .and_then(|b| decode(b).ok())
-                .map(|text| {
-                    Arc::new(Source {
-                        lines: LineIndex::new(&text),
-                        text: Arc::new(text),
-                    })
+        if let Some(cell) = self.kept.get(path) {
+            return cell.get_or_init(|| self.read(path)).clone();
+        }
+        self.recent.get_or_insert_with(path, || self.read(path))
+    }
+
+    fn read(&self, path: &str) -> Option<Arc<Source>> {
+        read_note(&self.root.join(path), MAX_NOTE_BYTES)
+            .ok()
+            .and_then(|b| decode(b).ok())
+            .map(|text| {
+                Arc::new(Source {
+                    lines: LineIndex::new(&text),
+                    text: Arc::new(text),
                 })
-        })
+            })
     }
 
     /// Where a finding starts and ends: as the check placed it, else read from its note.

@@ -371,8 +371,10 @@ fn display_label(f: &Figure) -> String {
 
 /// Where a figure sits, for messages: `under Quick stats`, or `in the introduction`.
 fn place(note: &Note, section: Option<usize>) -> String {
-    match section.and_then(|i| note.headings.get(i)) {
-        Some(h) => format!("under {}", h.text.replace(['*', '`'], "").replace("__", "")),
+    // The heading texts alone: a quoted note is held as its index model.
+    let texts = note.heading_texts();
+    match section.and_then(|i| texts.get(i)) {
+        Some(h) => format!("under {}", h.replace(['*', '`'], "").replace("__", "")),
         None => "in the introduction".to_owned(),
     }
 }

@@ -1,0 +1,160 @@
+//! Every note's bytes are read once per check: counted with `strace -e trace=openat` on a
+//! small vault whose findings include those that used to send a report back to the file (a
+//! broken link written outside ASCII, a broken heading link whose help lists the target's
+//! headings, a figure quoted from another note). With `--format json` each note is opened
+//! once, but for the one exception a check makes to keep memory flat: a note whose figures
+//! another note quotes is read again for them (a check keeps no note's figures in memory).
+//! With the human format a note is opened once more only to show lines: its own findings',
+//! or the other place another note's finding points to. Skipped where strace is not
+//! installed (or not allowed to trace).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+const NOTES: [(&str, &str); 5] = [
+    (
+        "A.md",
+        "# A\n\n## Part\n\nSee [[B]], [[Gone é]], [[B#Fundng]] and [[Ünïcode missing|shown]].\n\n*Updated 2020-01-01*\n",
+    ),
+    (
+        "B.md",
+        "---\naliases: [Bee]\n---\n# B\n\n## Funding\n\n| Metric | Value |\n|---|---|\n| Valuation | $2B |\n",
+    ),
+    (
+        "Folder/C.md",
+        "# C\n\n| Company | Valuation |\n|-|-|\n| [[B]] | $4.5B |\n",
+    ),
+    (
+        "Folder/D é.md",
+        "# D\r\n\r\nSee [[A#Part]] and [[A#^nope]].\r\n",
+    ),
+    ("E.md", "# E\n\nClean, with [[Folder/D é]].\n"),
+];
+
+fn strace_works() -> bool {
+    Command::new("strace")
+        .args(["-f", "-e", "trace=openat", "-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// How many times each note was opened by `vaultlint check` with `args`.
+fn opens(vault: &Path, args: &[&str]) -> BTreeMap<String, usize> {
+    let log = vault.parent().unwrap().join("strace.log");
+    let status = Command::new("strace")
+        .args(["-f", "-e", "trace=openat", "-o"])
+        .arg(&log)
+        .arg(assert_cmd::cargo::cargo_bin("vaultlint"))
+        .arg("check")
+        .arg(vault)
+        .args(["--today", "2026-11-26"])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the vault has errors");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let mut counts: BTreeMap<String, usize> =
+        NOTES.iter().map(|(p, _)| ((*p).to_string(), 0)).collect();
+    for line in log.lines().filter(|l| !l.contains("= -1")) {
+        let Some((_, rest)) = line.split_once(", \"") else {
+            continue;
+        };
+        let Some((opened, _)) = rest.split_once('"') else {
+            continue;
+        };
+        let opened = unescape(opened);
+        for (path, n) in &mut counts {
+            if Path::new(&opened) == vault.join(path) {
+                *n += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// A path as strace writes it: bytes outside printable ASCII as `\ooo` octal escapes.
+fn unescape(written: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut rest = written.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'\\' && tail.len() >= 3 && tail[..3].iter().all(u8::is_ascii_digit) {
+            let octal = std::str::from_utf8(&tail[..3]).unwrap();
+            bytes.push(u8::from_str_radix(octal, 8).unwrap());
+            rest = &tail[3..];
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn each_note_is_read_once_and_again_only_to_show_its_lines() {
+    if !strace_works() {
+        eprintln!("strace is not available: skipped");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("vault");
+    for (path, text) in NOTES {
+        let file = vault.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    let output = assert_cmd::Command::cargo_bin("vaultlint")
+        .unwrap()
+        .arg("check")
+        .arg(&vault)
+        .args(["--today", "2026-11-26", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: BTreeSet<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "broken-link",
+        "broken-anchor",
+        "inconsistent-figure",
+        "stale-date",
+    ] {
+        assert!(rules.contains(rule), "{rule} must fire: {rules:?}");
+    }
+    // The notes with findings, and the note a finding elsewhere points into: C quotes B's
+    // valuation, and the human format shows B's line under C's finding.
+    let mut shown: BTreeSet<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    shown.insert("B.md".into());
+    assert!(!shown.contains("E.md"));
+
+    let json = opens(&vault, &["--format", "json"]);
+    // C quotes B's figures.
+    let quoted = |path: &str| usize::from(path == "B.md");
+    for (path, n) in &json {
+        assert_eq!(
+            *n,
+            1 + quoted(path),
+            "`{path}` opened {n} times with --format json: {json:?}"
+        );
+    }
+    let human = opens(&vault, &["--color", "never"]);
+    for (path, n) in &human {
+        let most = 1 + quoted(path) + usize::from(shown.contains(path));
+        assert!(
+            *n <= most,
+            "`{path}` opened {n} times by the human format: {human:?}"
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! A session kept current by edits reports what a session opened afresh on the edited vault
+//! reports: over every fixture vault, each note is edited (headings dropped, a front matter
+//! alias added, links and a heading added), renamed into another folder, and some removed; after
+//! each edit the whole vault is checked both ways and compared, and the notes the edit did
+//! not name as changed must report what they reported before it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use vaultlint::config::{self, LoadedConfig};
+use vaultlint::engine::{EditError, Run, Selection, Session};
+use vaultlint::finding::Finding;
+use vaultlint::rules::settings::{Overrides, Settings};
+
+fn settings(root: &Path) -> Settings {
+    let file = root.join(".vaultlint.yaml");
+    let loaded = if file.is_file() {
+        config::load(&file).unwrap()
+    } else {
+        LoadedConfig::defaults()
+    };
+    let overrides = Overrides {
+        today: Some("2026-11-26".parse().unwrap()),
+        ..Overrides::default()
+    };
+    Settings::new(loaded, &overrides).unwrap()
+}
+
+fn open(root: &Path) -> Session {
+    Session::open(settings(root), root, 2).unwrap()
+}
+
+/// The fixture vaults: `fixtures/<rule>/<case>/`.
+fn vaults() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    for rule in std::fs::read_dir(root).unwrap() {
+        let rule = rule.unwrap().path();
+        if !rule.is_dir() {
+            continue;
+        }
+        for case in std::fs::read_dir(&rule).unwrap() {
+            let case = case.unwrap().path();
+            if case.is_dir() {
+                out.push(case);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn notes(session: &Session) -> Vec<String> {
+    session
+        .index()
+        .notes()
+        .iter()
+        .map(|n| n.path.to_string())
+        .collect()
+}
+
+/// What a check says about one note.
+fn of_note<'a>(run: &'a Run, path: &str) -> (Vec<&'a Finding>, Vec<String>) {
+    (
+        run.findings.iter().filter(|f| &*f.path == path).collect(),
+        run.problems
+            .iter()
+            .filter(|p| p.path == path)
+            .map(|p| p.message.clone())
+            .collect(),
+    )
+}
+
+/// Checks the session against a fresh one after an edit that named `affected`.
+fn agree(dir: &Path, session: &mut Session, before: &Run, affected: &BTreeSet<String>, what: &str) {
+    let kept = session.check(Selection::All);
+    let fresh = open(dir).check(Selection::All);
+    assert_eq!(kept.findings, fresh.findings, "{what}: findings differ");
+    assert_eq!(kept.problems, fresh.problems, "{what}: problems differ");
+    assert_eq!(kept.notes_indexed, fresh.notes_indexed, "{what}");
+    // The notes the edit did not name report what they did before it.
+    for path in notes(session) {
+        if affected.contains(&path) {
+            continue;
+        }
+        assert_eq!(
+            of_note(before, &path),
+            of_note(&fresh, &path),
+            "{what}: `{path}` changed but the edit did not name it"
+        );
+    }
+    // Checking the named notes alone gives their findings.
+    let named = session.check(Selection::Notes(affected));
+    let wanted: Vec<&Finding> = fresh
+        .findings
+        .iter()
+        .filter(|f| affected.contains(&*f.path))
+        .collect();
+    assert_eq!(named.findings.iter().collect::<Vec<_>>(), wanted, "{what}");
+}
+
+/// Edited versions of a note's text.
+fn edits(text: &str, other: &str) -> Vec<(&'static str, String)> {
+    let without_headings: String = text
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    let with_alias = match text.strip_prefix("---\n") {
+        Some(rest) => format!("---\naliases: [Zeta Alias]\n{rest}"),
+        None => format!("---\naliases: [Zeta Alias]\n---\n{text}"),
+    };
+    let with_links = format!(
+        "{text}\n\n## Added section\n\nSee [[{other}#Added section]], [[{other}#^nope]], [[Nowhere yet]] and [[Zeta Alias]].\n"
+    );
+    vec![
+        ("headings dropped", without_headings),
+        ("alias added", with_alias),
+        ("links added", with_links),
+    ]
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let file = dir.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, text).unwrap();
+}
+
+#[test]
+fn edits_give_what_a_fresh_session_gives() {
+    let mut edits_made = 0;
+    for vault in vaults() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("vault");
+        common::copy_dir(&vault, &dir);
+        let mut session = open(&dir);
+        let start = notes(&session);
+        let name = |p: &str| {
+            let file = p.rsplit('/').next().unwrap_or(p);
+            file.strip_suffix(".md").unwrap_or(file).to_string()
+        };
+        // Two notes of each vault, the first and the last: every edit opens the vault afresh
+        // to compare.
+        let picked: BTreeSet<usize> = [0, start.len().saturating_sub(1)].into();
+        for (k, path) in start.iter().enumerate() {
+            if !picked.contains(&k) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(dir.join(path)) else {
+                continue;
+            };
+            let other = start
+                .get((k + 1) % start.len())
+                .map_or_else(String::new, |p| name(p));
+            for (what, edited) in edits(&text, &other) {
+                let before = session.check(Selection::All);
+                write(&dir, path, &edited);
+                let affected = session.update(path, &edited).unwrap();
+                assert!(affected.contains(path));
+                agree(
+                    &dir,
+                    &mut session,
+                    &before,
+                    &affected,
+                    &format!("{vault:?} {path}: {what}"),
+                );
+                edits_made += 1;
+            }
+            // Moved into a folder of its own, then back: names become (un)ambiguous.
+            let moved = format!("Moved {k}/{}", path.rsplit('/').next().unwrap());
+            let before = session.check(Selection::All);
+            std::fs::create_dir_all(dir.join(format!("Moved {k}"))).unwrap();
+            std::fs::rename(dir.join(path), dir.join(&moved)).unwrap();
+            let affected = session.rename(path, &moved).unwrap();
+            assert!(affected.contains(path) && affected.contains(&moved));
+            agree(
+                &dir,
+                &mut session,
+                &before,
+                &affected,
+                &format!("{vault:?} {path}: moved"),
+            );
+            // A new note at the old path: the name is now taken twice.
+            let before = session.check(Selection::All);
+            write(&dir, path, "# Again\n\nBack with [[Nowhere yet]].\n");
+            let affected = session
+                .update(path, "# Again\n\nBack with [[Nowhere yet]].\n")
+                .unwrap();
+            agree(
+                &dir,
+                &mut session,
+                &before,
+                &affected,
+                &format!("{vault:?} {path}: re-added"),
+            );
+            edits_made += 2;
+        }
+        // Removed: every other one, two at most.
+        for path in notes(&session).iter().step_by(2).take(2) {
+            let before = session.check(Selection::All);
+            std::fs::remove_file(dir.join(path)).unwrap();
+            let affected = session.remove(path).unwrap();
+            agree(
+                &dir,
+                &mut session,
+                &before,
+                &affected,
+                &format!("{vault:?} {path}: removed"),
+            );
+            edits_made += 1;
+        }
+    }
+    assert!(edits_made > 800, "{edits_made}");
+}
+
+#[test]
+fn edits_that_cannot_apply_say_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "A.md", "# A\n");
+    let mut session = open(tmp.path());
+    assert_eq!(
+        session.remove("B.md"),
+        Err(EditError::NoSuchNote("B.md".into()))
+    );
+    assert_eq!(
+        session.update("image.png", "x"),
+        Err(EditError::NotMarkdown("image.png".into()))
+    );
+    write(tmp.path(), "B.md", "# B\n");
+    session.update("B.md", "# B\n").unwrap();
+    assert_eq!(
+        session.rename("A.md", "B.md"),
+        Err(EditError::AlreadyANote("B.md".into()))
+    );
+}
+
+#[test]
+fn a_session_opened_for_one_check_takes_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "A.md", "# A\n\n## Part\n");
+    write(tmp.path(), "B.md", "See [[A#Part]].\n");
+    let targets =
+        vaultlint::vault::targets::resolve(&[tmp.path().join("B.md")], Some(tmp.path())).unwrap();
+    let request = vaultlint::engine::Request {
+        targets: targets.clone(),
+        threads: 1,
+        time_rules: false,
+    };
+    let mut session = Session::open_for(settings(tmp.path()), &request).unwrap();
+    assert!(
+        session
+            .check(Selection::Targets(&targets))
+            .findings
+            .is_empty()
+    );
+    // The heading goes: the note linking to it is named, and now reports the broken anchor.
+    let affected = session.update("A.md", "# A\n").unwrap();
+    assert_eq!(
+        affected,
+        BTreeSet::from(["A.md".to_string(), "B.md".to_string()])
+    );
+    let run = session.check(Selection::Notes(&affected));
+    let rules: Vec<&str> = run.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["broken-anchor"]);
+}
