@@ -98,8 +98,38 @@ pub struct Run {
 
 /// Runs a check.
 pub fn run(settings: &Settings, request: &Request) -> Result<Run, DiscoverError> {
+    run_observed(settings, request, &NoObserver)
+}
+
+/// Looks at a run as it goes (`vaultlint report`, progress bars). Called from the run's
+/// worker threads; every method does nothing unless implemented.
+pub trait Observer: Sync {
+    /// The walk found this many notes; they are read next.
+    fn walked(&self, _notes: usize) {}
+    /// One note was read and parsed (to whatever depth the run needs of it).
+    fn read(&self) {}
+    /// A note the run reads whole, while all of its model and its text are in hand: the run
+    /// keeps only what other notes' checks need of it afterwards. `paths` resolves its links.
+    fn whole(&self, _note: &Note, _text: &str, _paths: &Paths) {}
+    /// Every note is read: the run now checks the links and the vault-wide rules.
+    fn checking(&self) {}
+}
+
+/// An observer that looks at nothing.
+struct NoObserver;
+
+impl Observer for NoObserver {}
+
+/// Runs a check, telling `observer` about it as it goes.
+pub fn run_observed(
+    settings: &Settings,
+    request: &Request,
+    observer: &dyn Observer,
+) -> Result<Run, DiscoverError> {
     let threads = request.threads.max(1);
-    on_threads(threads, || run_in_pool(settings, request, threads))
+    on_threads(threads, || {
+        run_in_pool(settings, request, threads, observer)
+    })
 }
 
 /// Runs `work` on a pool of `threads` threads, so that every parallel step in it keeps to
@@ -115,6 +145,7 @@ fn run_in_pool(
     settings: &Settings,
     request: &Request,
     threads: usize,
+    observer: &dyn Observer,
 ) -> Result<Run, DiscoverError> {
     let root = request.targets.root.as_path();
     // Notes that may be reported are parsed whole and checked on their own as they are parsed,
@@ -145,7 +176,7 @@ fn run_in_pool(
         }
     };
     let timer = Timer::new(settings.rules.len(), request.time_rules);
-    let indexed = index_vault(settings, root, threads, &depth, Some(&timer))?;
+    let indexed = index_vault(settings, root, threads, &depth, Some(&timer), observer)?;
     let Indexed {
         mut index,
         unreadable,
@@ -175,6 +206,7 @@ fn run_in_pool(
                 .is_none_or(|n| is_reported(settings, request, n, &index))
         })
         .collect();
+    observer.checking();
     let (findings, more, rule_times) = check_index(settings, &index, &reported, checked, timer);
     problems.extend(more);
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
@@ -415,7 +447,14 @@ pub fn load_index(
 ) -> Result<(VaultIndex, Vec<Problem>), DiscoverError> {
     let threads = threads.max(1);
     let indexed = on_threads(threads, || {
-        index_vault(settings, root, threads, &|_| Depth::Whole, None)
+        index_vault(
+            settings,
+            root,
+            threads,
+            &|_| Depth::Whole,
+            None,
+            &NoObserver,
+        )
     })?;
     Ok((indexed.index, indexed.unreadable))
 }
@@ -455,9 +494,11 @@ fn index_vault(
     threads: usize,
     depth: &(dyn Fn(&str) -> Depth + Sync),
     timer: Option<&Timer>,
+    observer: &dyn Observer,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
+    observer.walked(paths.notes().len());
     let names_only: Vec<bool> = paths
         .notes()
         .iter()
@@ -473,19 +514,21 @@ fn index_vault(
         .par_iter()
         .map(|path| {
             let depth = depth(path);
-            let (mut note, text) =
-                match read_and_parse_text(root, Arc::clone(path), settings, depth) {
-                    Ok(read) => read,
-                    // Still a note of the vault, empty: links to it by name resolve (a link to
-                    // one of its headings cannot be vouched for), and no rule checks it.
-                    Err(problem) => {
-                        let (note, anchors) =
-                            with_anchors(Note::parse(Arc::clone(path), "", &settings.parse));
-                        return (note, (anchors, None, Some(Box::new(problem))));
-                    }
-                };
+            let read = read_and_parse_text(root, Arc::clone(path), settings, depth);
+            observer.read();
+            let (mut note, text) = match read {
+                Ok(read) => read,
+                // Still a note of the vault, empty: links to it by name resolve (a link to
+                // one of its headings cannot be vouched for), and no rule checks it.
+                Err(problem) => {
+                    let (note, anchors) =
+                        with_anchors(Note::parse(Arc::clone(path), "", &settings.parse));
+                    return (note, (anchors, None, Some(Box::new(problem))));
+                }
+            };
             let outcome = match timer {
                 Some(timer) if depth == Depth::Whole => {
+                    observer.whole(&note, &text, &paths);
                     let (mut findings, problems) = check_local(settings, &note, Some(&text), timer);
                     place(&mut findings, &text);
                     let outcome = (findings, problems);
