@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use miette::IntoDiagnostic;
 
+use super::progress::Progress;
 use super::{CheckArgs, ColorChoice, default_threads, error_chain, load_config};
 use crate::engine::{self, Request};
 use crate::report::baseline::Baseline;
@@ -59,7 +60,9 @@ pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
         threads,
         time_rules: args.statistics,
     };
-    let run = engine::run(&settings, &request).into_diagnostic()?;
+    let progress = Progress::new(args.quiet);
+    let run = engine::run_observed(&settings, &request, &progress).into_diagnostic()?;
+    progress.finish();
     let mut extras = Extras::default();
     let run = match &args.baseline {
         Some(file) => {
