@@ -34,6 +34,9 @@ pub fn run(args: ReportArgs) -> miette::Result<ExitCode> {
     }
     let targets =
         targets::resolve(&args.paths, args.vault.as_deref()).map_err(|e| miette::miette!("{e}"))?;
+    for p in &targets.ignored {
+        eprintln!("vaultlint: skipping `{}`: not a note (.md)", p.display());
+    }
     let loaded = load_config(args.config.as_deref(), &targets.root)?;
     let overrides = Overrides {
         today: args.today,
