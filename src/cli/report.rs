@@ -32,6 +32,13 @@ pub fn run(args: ReportArgs) -> miette::Result<ExitCode> {
             ));
         }
     }
+    if let Some(id) = settings::always_on_rule(&args.ignore) {
+        return Err(miette::miette!(
+            help =
+                "A note that cannot be read is always reported (exit 2); exclude the file instead",
+            "`{id}` cannot be ignored"
+        ));
+    }
     let targets =
         targets::resolve(&args.paths, args.vault.as_deref()).map_err(|e| miette::miette!("{e}"))?;
     for p in &targets.ignored {

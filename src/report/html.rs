@@ -13,6 +13,7 @@ use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use super::health::Health;
+use super::sarif::percent_encode as encode_path;
 
 const TEMPLATE: &str = include_str!("../../templates/report.html");
 /// How many paths the orphan and isolated lists show (the JSON report has them all).
@@ -102,20 +103,6 @@ fn clip(text: &str, max: usize) -> String {
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
-    out
-}
-
-/// A vault path as the path of a relative URL: `/` kept, everything a URL path treats
-/// specially (and every byte outside ASCII letters, digits and `-._~`) percent-encoded.
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
     out
 }
 
