@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let Cli { command } = Cli::parse();
     let result = match command {
         Command::Check(args) => cli::check::run(args),
+        Command::Report(args) => cli::report::run(args),
         Command::Rules => cli::rules::run(),
         Command::Explain { rule } => cli::explain::run(&rule),
         Command::Baseline(args) => cli::baseline::run(args),

@@ -88,7 +88,8 @@ const WRITES: &[&str] = &[
     "remove_dir",
     "create_dir",
     "set_permissions",
-    "set_len",
+    // `File::set_len(` (a progress bar's `set_length` is no write).
+    "set_len(",
     "hard_link",
     "fs::symlink",
     "symlink_file",
@@ -115,6 +116,11 @@ fn the_source_never_writes_files() {
             // The one writer: `vaultlint baseline` writes the baseline file it is asked for
             // (never a note); `check` reads it only.
             if path.file_name().is_some_and(|n| n == "baseline.rs") {
+                continue;
+            }
+            // And `vaultlint report --output FILE` writes the report it is asked for (never a
+            // note).
+            if path.ends_with("cli/report.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();

@@ -1,4 +1,4 @@
-//! The arguments of every command: `check`, `baseline`, `placeholders`, `rules`, `explain`,
+//! The arguments of every command: `check`, `report`, `baseline`, `placeholders`, `rules`, `explain`,
 //! `schema infer`.
 
 use std::path::PathBuf;
@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Check a vault, or some notes of it
     Check(CheckArgs),
+    /// Draw the health of a vault on one HTML page (or print it as JSON)
+    Report(ReportArgs),
     /// List every rule with its default severity
     Rules,
     /// Show a rule's documentation
@@ -147,6 +149,51 @@ pub struct CheckArgs {
     /// After the findings, a table of findings per rule and the slowest rule
     #[arg(long)]
     pub statistics: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A vault folder (default `.`), or note files inside a vault (only those are reported)
+    pub paths: Vec<PathBuf>,
+    /// Write the report to FILE (default: stdout)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// html: one self-contained page; json: the same data for other tools
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// The vault root (default: found from PATH by walking up to `.vaultlint.yaml` or `.obsidian/`)
+    #[arg(long, value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Config file (default: `.vaultlint.yaml` at the vault root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The date to check against, YYYY-MM-DD (default: config `today`, else the local date)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<Date>,
+    /// Check only these rules (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub select: Option<Vec<String>>,
+    /// Do not check these rules (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub ignore: Vec<String>,
+    /// Report only notes added or modified since the git revision REV
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Leave out the findings in this baseline, and say how many of them are left
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Worker threads (default: the number of cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar, and no line saying where the report was written
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

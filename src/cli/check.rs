@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use miette::IntoDiagnostic;
 
+use super::progress::Progress;
 use super::{CheckArgs, ColorChoice, default_threads, error_chain, load_config};
-use crate::engine::{Request, Selection, Session};
+use crate::engine::{Observer, Request, Selection, Session};
 use crate::report::baseline::Baseline;
 use crate::report::stats;
 use crate::report::{self, Extras, Format, HumanOptions};
@@ -59,8 +60,11 @@ pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
         threads,
         time_rules: args.statistics,
     };
-    let session = Session::open_for(settings, &request).into_diagnostic()?;
+    let progress = Progress::new(args.quiet);
+    let session = Session::open_observed(settings, &request, &progress).into_diagnostic()?;
+    progress.checking();
     let (run, settings) = session.finish(Selection::Targets(&targets));
+    progress.finish();
     let mut extras = Extras::default();
     let run = match &args.baseline {
         Some(file) => {

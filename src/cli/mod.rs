@@ -1,5 +1,6 @@
 //! The commands of the `vaultlint` binary: the arguments ([`args`]) and one file per command
-//! (`check`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`). Each command
+//! (`check`, `report`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`), and the
+//! progress bar of `check` and `report` (`progress.rs`). Each command
 //! turns its arguments into settings, runs the engine or the part of it it needs, and hands
 //! the result to the report; `main.rs` only parses the arguments and dispatches.
 //!
@@ -16,18 +17,20 @@ use std::path::Path;
 
 use crate::config::{self, LoadedConfig};
 use crate::engine;
-use crate::report;
 
 pub mod args;
 pub mod baseline;
 pub mod check;
 pub mod explain;
 pub mod placeholders;
+pub mod progress;
+pub mod report;
 pub mod rules;
 pub mod schema;
 
 pub use args::{
-    BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, SchemaCommand,
+    BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, ReportArgs,
+    ReportFormat, SchemaCommand,
 };
 
 /// An error with its causes, one after another.
@@ -63,8 +66,8 @@ pub(crate) fn warn_skipped(problems: &[engine::Problem]) {
     for p in problems {
         eprintln!(
             "vaultlint: skipping `{}`: {}",
-            report::neutralise_line(&p.path),
-            report::neutralise_line(&p.message)
+            crate::report::neutralise_line(&p.path),
+            crate::report::neutralise_line(&p.message)
         );
     }
 }

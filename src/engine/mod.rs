@@ -100,6 +100,25 @@ pub struct Run {
     pub rule_times: Vec<(&'static str, Duration)>,
 }
 
+/// Looks at a session opening (`vaultlint report`, progress bars). Called from the run's
+/// worker threads; every method does nothing unless implemented.
+pub trait Observer: Sync {
+    /// The walk found this many notes; they are read next.
+    fn walked(&self, _notes: usize) {}
+    /// One note was read and parsed (to whatever depth the run needs of it).
+    fn read(&self) {}
+    /// A note the run reads whole, while all of its model and its text are in hand: the run
+    /// keeps only what other notes' checks need of it afterwards. `paths` resolves its links.
+    fn whole(&self, _settings: &Settings, _note: &Note, _text: &str, _paths: &Paths) {}
+    /// Every note is read: the run now checks the links and the vault-wide rules.
+    fn checking(&self) {}
+}
+
+/// An observer that looks at nothing.
+pub struct NoObserver;
+
+impl Observer for NoObserver {}
+
 /// Runs `work` on a pool of `threads` threads, so that every parallel step in it keeps to
 /// `--threads` (on the global pool if that pool cannot be built).
 fn on_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
@@ -382,6 +401,7 @@ pub fn load_index(
             &|_| Depth::Whole,
             None,
             Keep::OneCheck,
+            &NoObserver,
         )
     })?;
     Ok((indexed.index, indexed.unreadable))
@@ -435,9 +455,11 @@ fn index_vault(
     depth: &(dyn Fn(&str) -> Depth + Sync),
     timer: Option<&Timer>,
     keep: Keep,
+    observer: &dyn Observer,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
+    observer.walked(paths.notes().len());
     let names_only: Vec<bool> = paths
         .notes()
         .iter()
@@ -452,9 +474,14 @@ fn index_vault(
         .par_iter()
         .map(|path| {
             let depth = depth(path);
-            match read_and_parse_text(root, Arc::clone(path), settings, depth) {
+            let read = read_and_parse_text(root, Arc::clone(path), settings, depth);
+            observer.read();
+            match read {
                 Ok((note, text)) => {
                     let timer = timer.filter(|_| depth == Depth::Whole);
+                    if timer.is_some() {
+                        observer.whole(settings, &note, &text, &paths);
+                    }
                     let (note, anchors, local) =
                         take_in(settings, note, &text, timer, &paths, keep);
                     (note, (anchors, local, None))

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    Depth, Indexed, Keep, Local, Problem, Request, Run, Timer, check_index, complete_notes,
+    Depth, Indexed, Keep, Local, NoObserver, Observer, Problem, Request, Run, Timer, check_index, complete_notes,
     gather_local, index_anchor_targets, index_vault, parse_text, read_and_parse,
     read_and_parse_text, take_in, unreadable_note,
 };
@@ -100,7 +100,7 @@ impl Session {
     /// `threads` threads) and indexes it: a session ready for any check and any edit.
     pub fn open(settings: Settings, root: &Path, threads: usize) -> Result<Session, DiscoverError> {
         let all = |_: &str| true;
-        Session::load(settings, root, threads, false, &all, Keep::Edits)
+        Session::load(settings, root, threads, false, &all, Keep::Edits, &NoObserver)
     }
 
     /// Opens the vault for the one check `request` asks for: the notes it may report are read
@@ -108,6 +108,16 @@ impl Session {
     /// (their names, and their headings or figures when a reported note links to them). An
     /// edit to such a session reads the vault whole again first.
     pub fn open_for(settings: Settings, request: &Request) -> Result<Session, DiscoverError> {
+        Session::open_observed(settings, request, &NoObserver)
+    }
+
+    /// [`Session::open_for`], telling `observer` how the reading goes and handing it each note
+    /// read whole (a progress bar, `vaultlint report`).
+    pub fn open_observed(
+        settings: Settings,
+        request: &Request,
+        observer: &dyn Observer,
+    ) -> Result<Session, DiscoverError> {
         let targets = request.targets.clone();
         let may_report = move |path: &str| targets.selects(path);
         Session::load(
@@ -117,6 +127,7 @@ impl Session {
             request.time_rules,
             &may_report,
             Keep::OneCheck,
+            observer,
         )
     }
 
@@ -127,6 +138,7 @@ impl Session {
         time_rules: bool,
         selects: &(dyn Fn(&str) -> bool + Sync),
         keep: Keep,
+        observer: &dyn Observer,
     ) -> Result<Session, DiscoverError> {
         let threads = threads.max(1);
         let pool = rayon::ThreadPoolBuilder::new()
@@ -135,7 +147,7 @@ impl Session {
             .ok()
             .map(Arc::new);
         let timer = Timer::new(settings.rules.len(), time_rules);
-        let indexed = read_vault(&settings, root, pool.as_deref(), &timer, selects, keep)?;
+        let indexed = read_vault(&settings, root, pool.as_deref(), &timer, selects, keep, observer)?;
         let Indexed {
             index,
             unreadable,
@@ -309,6 +321,7 @@ impl Session {
             &self.timer,
             &all,
             Keep::Edits,
+            &NoObserver,
         );
         self.keep = Keep::Edits;
         self.graph = None;
@@ -623,6 +636,7 @@ fn read_vault(
     timer: &Timer,
     selects: &(dyn Fn(&str) -> bool + Sync),
     keep: Keep,
+    observer: &dyn Observer,
 ) -> Result<Indexed, DiscoverError> {
     let threads = pool.map_or(1, rayon::ThreadPool::current_num_threads);
     let work = || {
@@ -651,7 +665,7 @@ fn read_vault(
                 Depth::Index
             }
         };
-        index_vault(settings, root, threads, &depth, Some(timer), keep)
+        index_vault(settings, root, threads, &depth, Some(timer), keep, observer)
     };
     match pool {
         Some(pool) => pool.install(work),

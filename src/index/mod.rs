@@ -814,6 +814,11 @@ impl Paths {
         self.files.get(id).map(String::as_str)
     }
 
+    /// How many attachments the vault holds.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
     /// The id of the note at exactly this vault path.
     pub fn note_id(&self, path: &str) -> Option<usize> {
         match self.at_path(&fold(path)) {

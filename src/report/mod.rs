@@ -22,7 +22,10 @@ use crate::model::{LineCol, LineIndex, Span};
 use rayon::prelude::*;
 
 pub mod baseline;
+pub mod facts;
 pub mod github;
+pub mod health;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod placeholders;

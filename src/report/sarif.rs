@@ -208,7 +208,7 @@ fn file_uri(abs: &std::path::Path) -> Option<String> {
 }
 
 /// Percent-encodes everything but unreserved characters and `/` (a relative URI reference).
-fn percent_encode(path: &str) -> String {
+pub(crate) fn percent_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
