@@ -22,16 +22,19 @@ mod broken_link;
 mod conflicting_dates;
 mod date_not_bumped;
 mod empty_section;
+mod forbidden_field;
 mod frontmatter_error;
 mod future_date;
 mod inconsistent_figure;
 mod invalid_date;
 mod invalid_field;
+mod misplaced_note;
 mod missing_date;
 mod missing_field;
 mod missing_section;
 mod stale_date;
 mod sum_mismatch;
+mod table_needs_blank_line;
 mod unescaped_table_pipe;
 pub mod unreadable_note;
 pub mod unused_suppression;
@@ -129,6 +132,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &unescaped_table_pipe::META,
+    &table_needs_blank_line::META,
     &stale_date::META,
     &future_date::META,
     &invalid_date::META,
@@ -139,6 +143,8 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &frontmatter_error::META,
     &missing_section::META,
     &missing_field::META,
+    &forbidden_field::META,
+    &misplaced_note::META,
     &invalid_field::META,
     &empty_section::META,
     &date_not_bumped::META,
