@@ -36,6 +36,7 @@ mod stale_date;
 mod sum_mismatch;
 mod table_needs_blank_line;
 mod unescaped_table_pipe;
+pub mod unlinked_mention;
 pub mod unreadable_note;
 pub mod unused_suppression;
 
@@ -132,6 +133,7 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &unescaped_table_pipe::META,
+    &unlinked_mention::META,
     &table_needs_blank_line::META,
     &stale_date::META,
     &future_date::META,
@@ -151,6 +153,14 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &unused_suppression::META,
     &unreadable_note::META,
 ];
+
+/// The rules that run only when the config or `--select` turns them on.
+static OFF_BY_DEFAULT: &[&str] = &[unlinked_mention::ID];
+
+/// False for a rule that runs only when the config or `--select` turns it on.
+pub fn is_on_by_default(id: &str) -> bool {
+    !OFF_BY_DEFAULT.contains(&id)
+}
 
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
