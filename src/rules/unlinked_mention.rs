@@ -193,7 +193,8 @@ impl Names {
             .filter_map(|m| {
                 let start = *map.get(m.start())?;
                 let end = *map.get(m.end())?;
-                is_whole_word(text, start, end).then_some((start, end, m.pattern().as_usize()))
+                (is_whole_word(text, start, end) && !is_in_longer_name(text, start, end))
+                    .then_some((start, end, m.pattern().as_usize()))
             })
             .collect();
         found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
@@ -323,6 +324,29 @@ fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     !(token.contains("://") || token.starts_with("www."))
 }
 
+/// True when `text[start..end]` is part of a longer capitalised name: the word right before
+/// or after it (one space away, or across ` & `) starts with a capital. `Holloway`, an alias
+/// of `Alba Holloway`, in `Dario Holloway`; `Sequoia` in `Sequoia Capital`; `Desai` in
+/// `Desai & Barros Capital`. A mention at the start of a sentence after a capitalised word
+/// (`The Meta deal`) is lost with them: a missed mention costs less than a wrong one.
+fn is_in_longer_name(text: &str, start: usize, end: usize) -> bool {
+    let capital = |word: Option<&str>| {
+        word.and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+    };
+    let before = text.get(..start).unwrap_or("");
+    let before = before
+        .strip_suffix(" & ")
+        .or_else(|| before.strip_suffix(' '))
+        .map(|b| b.rsplit(char::is_whitespace).next().unwrap_or(""));
+    let after = text.get(end..).unwrap_or("");
+    let after = after
+        .strip_prefix(" & ")
+        .or_else(|| after.strip_prefix(' '))
+        .map(|a| a.split(char::is_whitespace).next().unwrap_or(""));
+    capital(before) || capital(after)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +384,25 @@ mod tests {
         ];
         for (text, start, end, want) in cases {
             assert_eq!(is_whole_word(text, start, end), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn longer_name_table() {
+        let cases = [
+            ("Dario Holloway", 6, 14, true),
+            ("Sequoia Capital led", 0, 7, true),
+            ("Desai & Barros Capital", 0, 5, true),
+            ("Barros & Desai", 9, 14, true),
+            ("The Meta deal", 4, 8, true),
+            ("sells to Meta and HF", 9, 13, false),
+            ("Meta", 0, 4, false),
+            ("Meta, Google", 0, 4, false),
+            ("Meta 2024", 0, 4, false),
+            ("by Meta.", 3, 7, false),
+        ];
+        for (text, start, end, want) in cases {
+            assert_eq!(is_in_longer_name(text, start, end), want, "{text:?}");
         }
     }
 
