@@ -206,11 +206,12 @@ impl Names {
             let Some(targets) = self.notes.get(pattern) else {
                 continue;
             };
-            // A note's own name is no mention of another note.
+            after = end;
+            // A note's own name is no mention of another note, nor are the names inside it
+            // (`Low-latency manufacturing` in `Low-latency manufacturing standards`).
             if targets.contains(&id) {
                 continue;
             }
-            after = end;
             let Some(phrase) = text.get(start..end) else {
                 continue;
             };
