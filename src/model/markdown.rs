@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::content::{Holds, MentionScope, TextRun};
+use super::content::{Holds, MentionScope, TextRuns};
 use super::link::{Link, LinkKind, is_external};
 use super::scan::{self, Comment, SkipSet};
 use super::span::Span;
@@ -72,7 +72,7 @@ pub struct Body {
     /// Tables that start on the line right after a paragraph line: the header row of each.
     pub glued_tables: Vec<Span>,
     /// Plain text in the places the pass was asked to keep (see [`parse_body_with`]).
-    pub text_runs: Vec<TextRun>,
+    pub text_runs: TextRuns,
 }
 
 fn options() -> Options {
@@ -168,11 +168,15 @@ fn parse_normalised(source: &str, start: usize, scope: MentionScope) -> Body {
         .map(|(_, header)| header)
         .filter(|header| !skip.contains(header.start()))
         .collect();
-    out.text_runs = held
+    let runs: Vec<(Range<usize>, MentionScope)> = held
         .runs
         .into_iter()
-        .filter(|r| !skip.overlaps(r.span()) && !split.overlaps(r.span()))
+        .filter(|(r, _)| {
+            let span = Span::from(r.clone());
+            !skip.overlaps(span) && !split.overlaps(span)
+        })
         .collect();
+    out.text_runs = TextRuns::new(source, &runs);
     let inners = comments.iter().map(|c| c.inner).chain(
         html_comments
             .iter()
@@ -460,7 +464,8 @@ struct Blocks {
     run_place: MentionScope,
     /// (paragraph, header row) of each table glued to a paragraph.
     glued: Vec<(Span, Span)>,
-    runs: Vec<TextRun>,
+    /// Where each kept run of plain text is, and its place.
+    runs: Vec<(Range<usize>, MentionScope)>,
 }
 
 impl Blocks {
@@ -640,14 +645,12 @@ impl<'a> Walker<'_, 'a> {
             return;
         };
         let place = self.blocks.run_place;
+        // Text without a letter (`$5M`, `2013`, most figure cells) names no note: not kept.
         if self.blocks.scope.intersects(place)
             && let Some(text) = self.source.get(run.clone())
+            && text.chars().any(char::is_alphabetic)
         {
-            self.blocks.runs.push(TextRun {
-                start: run.start,
-                text: text.into(),
-                place,
-            });
+            self.blocks.runs.push((run.clone(), place));
         }
         // Only a run with a `#` in it can hold a tag, and most runs have none.
         let first = self.hashes.partition_point(|&at| at < run.start);
@@ -944,9 +947,9 @@ mod tests {
         let runs = |scope| {
             parse_body_with(text, 0, scope)
                 .text_runs
-                .into_iter()
+                .iter()
                 .map(|r| {
-                    assert_eq!(&text[r.span().range()], &*r.text);
+                    assert_eq!(&text[r.span().range()], r.text);
                     (r.place, r.text.to_string())
                 })
                 .collect::<Vec<_>>()
@@ -958,7 +961,8 @@ mod tests {
             .into_iter()
             .map(|(_, t)| t)
             .collect();
-        assert_eq!(first.concat(), "Lumen builds chips for Meta, see  and .");
+        // The `.` after the code span names nothing: not kept.
+        assert_eq!(first.concat(), "Lumen builds chips for Meta, see  and ");
         let all: Vec<String> = runs(MentionScope::EVERYWHERE)
             .into_iter()
             .map(|(_, t)| t)

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use thin_vec::ThinVec;
 
-use super::content::{MentionScope, TextRun};
+use super::content::{MentionScope, TextRuns};
 use super::directive::{self, Directives};
 use super::figure::{Figure, QuotedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
@@ -139,7 +139,7 @@ pub struct Note {
     pub glued_tables: ThinVec<Span>,
     /// Plain text in the places [`DateOptions::mentions`] names, kept for the check against
     /// the vault's names (parsed whole only; empty unless asked for).
-    pub text_runs: ThinVec<TextRun>,
+    pub text_runs: TextRuns,
     /// False when parsed for the index only ([`Note::parse_for_index`]: no figures, quoted
     /// figures, sum claims or date markers were read, and front matter values, tags and
     /// comment links were dropped) or reduced to that model ([`Note::keep_for_index`]).
@@ -284,7 +284,7 @@ impl Note {
             sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
             glued_tables: body.glued_tables.into(),
-            text_runs: body.text_runs.into(),
+            text_runs: body.text_runs,
             is_complete: complete,
             frontmatter: frontmatter.map(Box::new),
         };
@@ -367,7 +367,7 @@ impl Note {
     fn drop_note_local(&mut self) {
         self.keep_for_index();
         self.comment_links = ThinVec::new();
-        self.text_runs = ThinVec::new();
+        self.text_runs = TextRuns::default();
     }
 
     /// Gives back the room the lists grew into while parsing: every note of the vault stays
@@ -385,7 +385,6 @@ impl Note {
         self.sum_claims.shrink_to_fit();
         self.table_pipes.shrink_to_fit();
         self.glued_tables.shrink_to_fit();
-        self.text_runs.shrink_to_fit();
     }
 
     /// The note's name: its file name without `.md`.

@@ -125,7 +125,7 @@ impl Rule for UnlinkedMention {
             .flat_map_iter(|(id, note)| {
                 let mut diagnostics = Vec::new();
                 for run in note.text_runs.iter().filter(|r| scope.intersects(r.place)) {
-                    names.mentions(cx.index, id, note, run, &mut diagnostics);
+                    names.mentions(cx.index, id, note, &run, &mut diagnostics);
                 }
                 diagnostics.into_iter().map(move |d| (id, d))
             })
@@ -168,8 +168,10 @@ impl Names {
             return None;
         }
         let (keys, notes): (Vec<String>, Vec<Vec<usize>>) = by_key.into_iter().unzip();
+        // The keys are folded (lower case); ASCII text is searched unfolded (see `mentions`).
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .build(&keys)
             .ok()?;
         Some(Names { automaton, notes })
@@ -182,17 +184,24 @@ impl Names {
         index: &VaultIndex,
         id: usize,
         note: &Note,
-        run: &TextRun,
+        run: &TextRun<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        let text = &*run.text;
-        let (folded, map) = fold_mapped(text);
+        let text = run.text;
+        // Most text is ASCII: the automaton ignores ASCII case itself, so such text is searched
+        // as it is, with no folded copy and no offset map.
+        let folded = (!text.is_ascii()).then(|| fold_mapped(text));
+        let haystack = folded.as_ref().map_or(text, |(f, _)| f.as_str());
+        let at = |offset: usize| match &folded {
+            Some((_, map)) => map.get(offset).copied(),
+            None => Some(offset),
+        };
         let mut found: Vec<(usize, usize, usize)> = self
             .automaton
-            .find_overlapping_iter(folded.as_str())
+            .find_overlapping_iter(haystack)
             .filter_map(|m| {
-                let start = *map.get(m.start())?;
-                let end = *map.get(m.end())?;
+                let start = at(m.start())?;
+                let end = at(m.end())?;
                 (is_whole_word(text, start, end) && !is_in_longer_name(text, start, end))
                     .then_some((start, end, m.pattern().as_usize()))
             })
@@ -224,7 +233,7 @@ impl Names {
 fn diagnostic(
     index: &VaultIndex,
     note: &Note,
-    run: &TextRun,
+    run: &TextRun<'_>,
     span: Span,
     phrase: &str,
     targets: &[usize],
