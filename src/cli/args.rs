@@ -48,7 +48,7 @@ pub enum SchemaCommand {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["tag", "folder"])))]
+#[command(group(ArgGroup::new("selection").required(true).multiple(true).args(["tag", "folder", "all_tags", "where_fields"])))]
 pub struct InferArgs {
     /// The vault folder
     #[arg(default_value = ".")]
@@ -57,8 +57,18 @@ pub struct InferArgs {
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
     /// Use the notes under this folder (relative to the vault root; a glob works too)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "tag")]
     pub folder: Option<String>,
+    /// Keep only the notes carrying every one of these tags (comma-separated)
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub all_tags: Vec<String>,
+    /// Leave out the notes carrying any of these tags (comma-separated)
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub not_tags: Vec<String>,
+    /// Keep only the notes whose front matter KEY holds VALUE (`--where status=public`;
+    /// `status=public,listed` for any of them); repeat for several keys
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    pub where_fields: Vec<String>,
     /// Keep sections and fields present in at least this share of the notes (0 to 1)
     #[arg(long, default_value_t = 0.8, value_parser = parse_threshold)]
     pub threshold: f64,

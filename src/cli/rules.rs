@@ -19,7 +19,11 @@ pub fn run() -> miette::Result<ExitCode> {
             out,
             "{:width$}  {:8}  {}",
             meta.id,
-            meta.default_severity.as_str(),
+            if rules::is_on_by_default(meta.id) {
+                meta.default_severity.as_str()
+            } else {
+                "off"
+            },
             meta.summary
         );
     }

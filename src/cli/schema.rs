@@ -19,11 +19,31 @@ pub fn infer(args: InferArgs) -> miette::Result<ExitCode> {
     let threads = default_threads();
     let (notes, problems) = engine::load_notes(&settings, &root, threads).into_diagnostic()?;
     warn_skipped(&problems);
-    let selection = match (args.tag, args.folder) {
-        (Some(tag), _) => Selection::Tag(tag),
-        (None, Some(folder)) => Selection::Folder(folder),
-        (None, None) => return Err(miette::miette!("Give --tag TAG or --folder DIR")),
+    let mut selection = Selection {
+        tags: args.tag.into_iter().collect(),
+        folders: args.folder.into_iter().collect(),
+        all_tags: args.all_tags,
+        not_tags: args.not_tags,
+        ..Selection::default()
     };
+    for pair in &args.where_fields {
+        let Some((key, values)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+            return Err(miette::miette!(
+                help = "Write it as KEY=VALUE, e.g. `--where status=public`",
+                "Invalid --where `{pair}`"
+            ));
+        };
+        selection
+            .where_fields
+            .entry(key.trim().to_string())
+            .or_default()
+            .extend(values.split(',').map(|v| v.trim().to_string()));
+    }
+    if selection.is_empty() {
+        return Err(miette::miette!(
+            "Give --tag TAG, --folder DIR, --all-tags TAGS or --where KEY=VALUE"
+        ));
+    }
     let inferred = infer::infer(&notes, &selection, args.threshold, args.name.as_deref())
         .map_err(|e| {
             miette::miette!(

@@ -8,15 +8,20 @@
 use std::collections::BTreeMap;
 
 use super::schema::{Schema, section_key, section_label};
-use crate::config::SchemaConfig;
+use crate::config::{SchemaConfig, WhereValues};
 use crate::model::Note;
 use crate::model::frontmatter::{is_blank, scalar_string};
 
-/// Which notes the schema is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selection {
-    Tag(String),
-    Folder(String),
+/// Which notes the schema is for: the selectors a schema takes (`tags`, `folders`, `all-tags`,
+/// `not-tags`, `where`), each one optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub tags: Vec<String>,
+    pub folders: Vec<String>,
+    pub all_tags: Vec<String>,
+    pub not_tags: Vec<String>,
+    /// Front matter key → accepted values (any of them).
+    pub where_fields: BTreeMap<String, Vec<String>>,
 }
 
 /// Why no schema could be inferred.
@@ -54,38 +59,105 @@ pub struct Inferred {
 }
 
 impl Selection {
+    /// The notes carrying `tag`.
+    pub fn tag(tag: &str) -> Selection {
+        Selection {
+            tags: vec![tag.to_string()],
+            ..Selection::default()
+        }
+    }
+
+    /// The notes under `folder`.
+    pub fn folder(folder: &str) -> Selection {
+        Selection {
+            folders: vec![folder.to_string()],
+            ..Selection::default()
+        }
+    }
+
+    /// True when no selector picks any note (`not-tags` alone picks none).
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+            && self.folders.is_empty()
+            && self.all_tags.is_empty()
+            && self.where_fields.is_empty()
+    }
+
     fn describe(&self) -> String {
-        match self {
-            Selection::Tag(t) => format!("tag `#{t}`"),
-            Selection::Folder(f) => format!("folder `{f}`"),
+        let tags = |list: &[String], join: &str| -> String {
+            let t: Vec<String> = list
+                .iter()
+                .map(|t| format!("`#{}`", t.trim().trim_start_matches('#')))
+                .collect();
+            t.join(join)
+        };
+        let mut parts = Vec::new();
+        if !self.tags.is_empty() {
+            parts.push(format!("tag {}", tags(&self.tags, " or ")));
+        }
+        for f in &self.folders {
+            parts.push(format!("folder `{f}`"));
+        }
+        if !self.all_tags.is_empty() {
+            parts.push(format!("tags {}", tags(&self.all_tags, " and ")));
+        }
+        if !self.not_tags.is_empty() {
+            parts.push(format!("no tag {}", tags(&self.not_tags, " or ")));
+        }
+        for (key, values) in &self.where_fields {
+            parts.push(format!("`{key}: {}`", values.join(" | ")));
+        }
+        parts.join(", ")
+    }
+
+    fn config(&self) -> SchemaConfig {
+        SchemaConfig {
+            tags: self.tags.clone(),
+            folders: self.folders.clone(),
+            all_tags: self.all_tags.clone(),
+            not_tags: self.not_tags.clone(),
+            where_fields: self
+                .where_fields
+                .iter()
+                .map(|(k, v)| (k.clone(), WhereValues(v.clone())))
+                .collect(),
+            ..SchemaConfig::default()
         }
     }
 
     fn schema(&self) -> Result<Schema, InferError> {
-        let config = match self {
-            Selection::Tag(t) => SchemaConfig {
-                tags: vec![t.clone()],
-                ..SchemaConfig::default()
-            },
-            Selection::Folder(f) => SchemaConfig {
-                folders: vec![f.clone()],
-                ..SchemaConfig::default()
-            },
-        };
-        Schema::new(config).map_err(InferError::BadSelection)
+        if self.is_empty() {
+            return Err(InferError::BadSelection(
+                "selection: give a tag, a folder, all-tags or a where".into(),
+            ));
+        }
+        Schema::new(self.config()).map_err(InferError::BadSelection)
     }
 
-    /// A schema name from the tag or the folder's last part: `ai/llm` → `ai-llm`.
+    /// A schema name from the tags, the folder's last part or the `where` values:
+    /// `ai/llm` → `ai-llm`; `all-tags: [actor, public]` → `actor-public`.
     fn default_name(&self) -> String {
-        let raw = match self {
-            Selection::Tag(t) => t.trim().trim_start_matches('#').to_string(),
-            Selection::Folder(f) => f
-                .trim()
+        let folder = |f: &String| {
+            f.trim()
                 .trim_matches('/')
                 .rsplit('/')
                 .find(|p| !p.contains(['*', '?', '[', '{']))
                 .unwrap_or("notes")
-                .to_string(),
+                .to_string()
+        };
+        let tag = |t: &String| t.trim().trim_start_matches('#').to_string();
+        let raw = if let Some(t) = self.tags.first() {
+            tag(t)
+        } else if let Some(f) = self.folders.first() {
+            folder(f)
+        } else if !self.all_tags.is_empty() {
+            self.all_tags.iter().map(tag).collect::<Vec<_>>().join("-")
+        } else {
+            self.where_fields
+                .values()
+                .filter_map(|v| v.first().cloned())
+                .collect::<Vec<_>>()
+                .join("-")
         };
         let name: String = raw
             .to_lowercase()
@@ -166,15 +238,35 @@ pub fn to_yaml(inferred: &Inferred) -> String {
     ));
     out.push_str("schemas:\n");
     out.push_str(&format!("  - name: {}\n", yaml_scalar(&inferred.name)));
-    match &inferred.selection {
-        Selection::Tag(t) => out.push_str(&format!(
-            "    tags: [{}]\n",
-            yaml_scalar(t.trim().trim_start_matches('#'))
-        )),
-        Selection::Folder(f) => out.push_str(&format!(
-            "    folders: [{}]\n",
-            yaml_scalar(f.trim().trim_matches('/'))
-        )),
+    let selection = &inferred.selection;
+    let tag = |t: &String| yaml_scalar(t.trim().trim_start_matches('#'));
+    for (key, values) in [
+        ("tags", selection.tags.iter().map(tag).collect::<Vec<_>>()),
+        (
+            "folders",
+            selection
+                .folders
+                .iter()
+                .map(|f| yaml_scalar(f.trim().trim_matches('/')))
+                .collect(),
+        ),
+        ("all-tags", selection.all_tags.iter().map(tag).collect()),
+        ("not-tags", selection.not_tags.iter().map(tag).collect()),
+    ] {
+        if !values.is_empty() {
+            out.push_str(&format!("    {key}: [{}]\n", values.join(", ")));
+        }
+    }
+    if !selection.where_fields.is_empty() {
+        let fields: Vec<String> = selection
+            .where_fields
+            .iter()
+            .map(|(k, v)| {
+                let values: Vec<String> = v.iter().map(|s| yaml_scalar(s)).collect();
+                format!("{}: [{}]", yaml_scalar(k), values.join(", "))
+            })
+            .collect();
+        out.push_str(&format!("    where: {{ {} }}\n", fields.join(", ")));
     }
     list(&mut out, "required-sections", &inferred.sections, n);
     list(&mut out, "required-fields", &inferred.fields, n);
@@ -356,7 +448,7 @@ mod tests {
     #[test]
     fn infers_shared_sections_and_fields_in_order() {
         let notes = vault();
-        let got = infer(&notes, &Selection::Tag("actor".into()), 0.8, None).unwrap();
+        let got = infer(&notes, &Selection::tag("actor"), 0.8, None).unwrap();
         assert_eq!(got.name, "actor");
         assert_eq!(got.notes, 3);
         let sections: Vec<(&str, usize)> = got
@@ -376,19 +468,13 @@ mod tests {
     #[test]
     fn folder_selection_and_errors() {
         let notes = vault();
-        let got = infer(
-            &notes,
-            &Selection::Folder("A/".into()),
-            0.5,
-            Some("company"),
-        )
-        .unwrap();
+        let got = infer(&notes, &Selection::folder("A/"), 0.5, Some("company")).unwrap();
         assert_eq!(got.name, "company");
         assert_eq!(got.notes, 3);
         let sections: Vec<&str> = got.sections.iter().map(|i| i.text.as_str()).collect();
         assert_eq!(sections, ["Overview", "Funding", "Related"]);
         assert_eq!(
-            infer(&notes, &Selection::Tag("person".into()), 0.8, None),
+            infer(&notes, &Selection::tag("person"), 0.8, None),
             Err(InferError::NoNotes("tag `#person`".into()))
         );
     }
@@ -396,7 +482,7 @@ mod tests {
     #[test]
     fn yaml_reads_back_as_a_config() {
         let notes = vault();
-        let got = infer(&notes, &Selection::Tag("actor".into()), 0.8, None).unwrap();
+        let got = infer(&notes, &Selection::tag("actor"), 0.8, None).unwrap();
         let yaml = to_yaml(&got);
         let config = crate::config::parse(
             std::path::Path::new(".vaultlint.yaml"),
@@ -434,14 +520,8 @@ mod tests {
 
     #[test]
     fn default_names() {
-        assert_eq!(Selection::Tag("#ai/llm".into()).default_name(), "ai-llm");
-        assert_eq!(
-            Selection::Folder("Actors/Labs/".into()).default_name(),
-            "labs"
-        );
-        assert_eq!(
-            Selection::Folder("People/**".into()).default_name(),
-            "people"
-        );
+        assert_eq!(Selection::tag("#ai/llm").default_name(), "ai-llm");
+        assert_eq!(Selection::folder("Actors/Labs/").default_name(), "labs");
+        assert_eq!(Selection::folder("People/**").default_name(), "people");
     }
 }

@@ -65,7 +65,28 @@ pub struct SchemaConfig {
     /// Notes under one of these folders (names or globs relative to the vault root).
     #[serde(default)]
     pub folders: Vec<String>,
-    /// Headings every matched note must have; an entry may list accepted alternatives.
+    /// Of the notes `tags`/`folders` pick (every note when neither is given), only those
+    /// carrying every one of these tags.
+    #[serde(default)]
+    pub all_tags: Vec<String>,
+    /// ... and none of these tags.
+    #[serde(default)]
+    pub not_tags: Vec<String>,
+    /// ... and whose front matter holds, for each key, the value given (or one of the values
+    /// of a list).
+    #[serde(default, rename = "where")]
+    pub where_fields: BTreeMap<String, WhereValues>,
+    /// Folders or globs where matched notes must live (`misplaced-note`).
+    #[serde(default)]
+    pub location: Vec<String>,
+    /// Tags matched notes must not carry (`forbidden-field`).
+    #[serde(default)]
+    pub forbidden_tags: Vec<String>,
+    /// Front matter keys matched notes must not have (`forbidden-field`).
+    #[serde(default)]
+    pub forbidden_fields: Vec<String>,
+    /// Headings every matched note must have; an entry may list accepted alternatives, or be
+    /// a map saying what the section must hold.
     #[serde(default)]
     pub required_sections: Vec<SectionSpec>,
     /// Front matter keys every matched note must have, not empty.
@@ -82,20 +103,151 @@ pub struct SchemaConfig {
     pub require_updated: bool,
 }
 
-/// A required section: one heading text, or alternatives of which one must be present.
+/// The values a `where:` key accepts: one, or a list meaning any of them. Scalars of any
+/// type are compared as text (`year: 2024` matches `year: "2024"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhereValues(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for WhereValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let scalar = |v: &Value| crate::model::frontmatter::scalar_string(v);
+        let values = match &value {
+            Value::Sequence(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>(),
+            v => scalar(v).map(|s| vec![s]),
+        };
+        match values {
+            Some(values) if !values.is_empty() => Ok(WhereValues(values)),
+            _ => Err(serde::de::Error::custom(
+                "a `where` value must be a word, a number, or a list of them",
+            )),
+        }
+    }
+}
+
+/// A required section: one heading text, alternatives of which one must be present, or a
+/// map that also says what the section must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionSpec {
+    One(String),
+    AnyOf(Vec<String>),
+    Holding(SectionContent),
+}
+
+/// `{section: Leadership, contains: table, columns: [Role, Name]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionContent {
+    /// The heading, or alternatives of which one must be present.
+    pub section: SectionNames,
+    /// What the section must hold; `table` when only `columns` is given.
+    #[serde(default)]
+    pub contains: Option<Contains>,
+    /// Headers the section's table must have, compared like section names.
+    #[serde(default)]
+    pub columns: Vec<String>,
+}
+
+/// A section's name, or its accepted alternatives.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
-pub enum SectionSpec {
+pub enum SectionNames {
     One(String),
     AnyOf(Vec<String>),
 }
 
+/// A kind of content a section may be required to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Contains {
+    Table,
+    List,
+    Embed,
+    Link,
+    Text,
+}
+
+impl Contains {
+    /// The kind as written in the config.
+    pub fn key(self) -> &'static str {
+        match self {
+            Contains::Table => "table",
+            Contains::List => "list",
+            Contains::Embed => "embed",
+            Contains::Link => "link",
+            Contains::Text => "text",
+        }
+    }
+}
+
 impl SectionSpec {
     pub fn alternatives(&self) -> Vec<&str> {
-        match self {
-            SectionSpec::One(s) => vec![s.as_str()],
-            SectionSpec::AnyOf(v) => v.iter().map(String::as_str).collect(),
+        let names = match self {
+            SectionSpec::One(s) => return vec![s.as_str()],
+            SectionSpec::AnyOf(v) => return v.iter().map(String::as_str).collect(),
+            SectionSpec::Holding(c) => &c.section,
+        };
+        match names {
+            SectionNames::One(s) => vec![s.as_str()],
+            SectionNames::AnyOf(v) => v.iter().map(String::as_str).collect(),
         }
+    }
+
+    /// What the section must hold, if the entry says: the kind and the table's columns.
+    pub fn content(&self) -> Option<(Contains, &[String])> {
+        match self {
+            SectionSpec::Holding(c) => {
+                let kind = c
+                    .contains
+                    .or((!c.columns.is_empty()).then_some(Contains::Table))?;
+                Some((kind, &c.columns))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// By hand rather than `#[serde(untagged)]`, for errors that say what is wrong in a map entry
+/// (`contains: tabel`) rather than "data did not match any variant".
+impl<'de> Deserialize<'de> for SectionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SectionSpecVisitor)
+    }
+}
+
+struct SectionSpecVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SectionSpecVisitor {
+    type Value = SectionSpec;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a section name, a list of alternatives, or a map such as `{{section: Leadership, contains: table}}`"
+        )
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SectionSpec, E> {
+        Ok(SectionSpec::One(text.to_string()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<SectionSpec, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element::<String>()? {
+            values.push(value);
+        }
+        Ok(SectionSpec::AnyOf(values))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SectionSpec, A::Error> {
+        let content =
+            SectionContent::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        if !content.columns.is_empty() && content.contains.is_some_and(|c| c != Contains::Table) {
+            return Err(serde::de::Error::custom(
+                "`columns` is for a table: use `contains: table` or leave `contains` out",
+            ));
+        }
+        Ok(SectionSpec::Holding(content))
     }
 }
 
@@ -570,6 +722,85 @@ figures:
             fields.get("c"),
             Some(&FieldType::OneOf(vec!["x".into(), "2".into()]))
         );
+    }
+
+    #[test]
+    fn issue_30_selectors_and_section_contents_parse() {
+        let text = r#"
+schemas:
+  - name: public-company
+    all-tags: [actor, public]
+    not-tags: [archived]
+    where: { status: [listed, public], year: 2024 }
+    location: [Actors/**]
+    forbidden-tags: [analyst]
+    forbidden-fields: [ticker]
+    required-sections:
+      - Related
+      - [Links, See also]
+      - { section: Leadership, contains: table, columns: [Role, Name] }
+      - { section: [Cap table, Capitalisation], columns: [Holder] }
+      - { section: Summary, contains: text }
+"#;
+        let s = &parse_str(text).unwrap().file.schemas[0];
+        assert_eq!(s.all_tags, ["actor", "public"]);
+        assert_eq!(
+            s.where_fields.get("status"),
+            Some(&WhereValues(vec!["listed".into(), "public".into()]))
+        );
+        assert_eq!(
+            s.where_fields.get("year"),
+            Some(&WhereValues(vec!["2024".into()]))
+        );
+        let specs = &s.required_sections;
+        assert_eq!(specs[0].content(), None);
+        assert_eq!(specs[1].alternatives(), ["Links", "See also"]);
+        assert_eq!(specs[2].alternatives(), ["Leadership"]);
+        let columns = ["Role".to_string(), "Name".to_string()];
+        assert_eq!(specs[2].content(), Some((Contains::Table, &columns[..])));
+        assert_eq!(specs[3].alternatives(), ["Cap table", "Capitalisation"]);
+        assert_eq!(specs[3].content().map(|c| c.0), Some(Contains::Table));
+        assert_eq!(specs[4].content().map(|c| c.0), Some(Contains::Text));
+    }
+
+    #[test]
+    fn issue_30_bad_section_entries_and_where_values_are_explained() {
+        let cases = [
+            (
+                "schemas:\n  - name: a\n    required-sections:\n      - { section: X, contains: tabel }\n",
+                "unknown variant `tabel`",
+                "tabel",
+            ),
+            (
+                "schemas:\n  - name: a\n    required-sections:\n      - { section: X, contains: list, columns: [A] }\n",
+                "`columns` is for a table",
+                "",
+            ),
+            (
+                "schemas:\n  - name: a\n    required-sections:\n      - { sections: X }\n",
+                "unknown field `sections`",
+                "",
+            ),
+            (
+                "schemas:\n  - name: a\n    where: { status: { a: 1 } }\n",
+                "a `where` value must be",
+                "",
+            ),
+            (
+                "schemas:\n  - name: a\n    all-tag: [x]\n",
+                "unknown field `all-tag`",
+                "all-tag",
+            ),
+        ];
+        for (text, message, pointed) in cases {
+            let err = parse_str(text).unwrap_err();
+            assert!(err.message.contains(message), "{text:?}: {}", err.message);
+            assert!(err.span.is_some(), "{text:?}");
+            if !pointed.is_empty() {
+                let span = err.span.unwrap();
+                assert_eq!(&text[span.offset()..span.offset() + span.len()], pointed);
+            }
+        }
     }
 
     #[test]

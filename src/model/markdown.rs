@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use super::content::{Holds, MentionScope, TextRuns};
 use super::link::{Link, LinkKind, is_external};
 use super::scan::{self, Comment, SkipSet};
 use super::span::Span;
@@ -29,6 +30,10 @@ pub struct Heading {
     /// content: text, lists, tables, code, quotes. Blank lines, `---` rules and comments do not
     /// count; a deeper subheading counts only when its own section has content.
     pub has_content: bool,
+    /// The kinds of content its section holds, its subsections' included.
+    pub holds: Holds,
+    /// The header cells of each table in its section (subsections included), in order.
+    pub columns: Vec<Vec<String>>,
 }
 
 /// A table cell: its text as written (trimmed) and where it is.
@@ -64,6 +69,10 @@ pub struct Body {
     pub skip: SkipSet,
     /// Wikilinks a table row splits at an unescaped `|` (also in `links`).
     pub table_pipes: Vec<TablePipe>,
+    /// Tables that start on the line right after a paragraph line: the header row of each.
+    pub glued_tables: Vec<Span>,
+    /// Plain text in the places the pass was asked to keep (see [`parse_body_with`]).
+    pub text_runs: TextRuns,
 }
 
 fn options() -> Options {
@@ -77,13 +86,19 @@ fn options() -> Options {
 
 /// Parses the body of `source`, which starts at byte `start` (after front matter).
 pub fn parse_body(source: &str, start: usize) -> Body {
+    parse_body_with(source, start, MentionScope::NONE)
+}
+
+/// [`parse_body`], keeping the plain text that lies in the places of `scope` as
+/// [`Body::text_runs`].
+pub fn parse_body_with(source: &str, start: usize, scope: MentionScope) -> Body {
     let normalised = lone_cr_as_lf(source);
-    parse_normalised(&normalised, start)
+    parse_normalised(&normalised, start, scope)
 }
 
 /// [`parse_body`] on text whose line endings are already normalised. Comments are parsed
 /// through here too, so the normalisation runs once per note, not once per comment.
-fn parse_normalised(source: &str, start: usize) -> Body {
+fn parse_normalised(source: &str, start: usize, scope: MentionScope) -> Body {
     let body = source.get(start..).unwrap_or("");
     // One streaming pass. What is code, comment or math is known only at its end, so the
     // walker keeps everything and what lies in those ranges is dropped afterwards.
@@ -104,6 +119,10 @@ fn parse_normalised(source: &str, start: usize) -> Body {
         hashes: memchr::memchr_iter(b'#', body.as_bytes())
             .map(|at| at + start)
             .collect(),
+        blocks: Blocks {
+            scope,
+            ..Blocks::default()
+        },
     };
     for (event, range) in events {
         if is_content_block(&event) {
@@ -131,6 +150,7 @@ fn parse_normalised(source: &str, start: usize) -> Body {
         .collect();
 
     let mut out = walker.out;
+    let held = walker.blocks;
     out.headings.retain(|h| !skip.contains(h.span.start()));
     // A link inside code, a comment or math is not one; a link whose text holds a code span
     // (`[the `x` page](x.md)`) is.
@@ -143,6 +163,23 @@ fn parse_normalised(source: &str, start: usize) -> Body {
     out.tags
         .retain(|t| !skip.overlaps(t.span) && !split.overlaps(t.span));
     mark_content(&mut out.headings, &blocks);
+    mark_holds(&mut out, &held, &skip);
+    out.glued_tables = held
+        .glued
+        .into_iter()
+        .filter(|(paragraph, _)| has_text_outside(source, *paragraph, &skip))
+        .map(|(_, header)| header)
+        .filter(|header| !skip.contains(header.start()))
+        .collect();
+    let runs: Vec<(Range<usize>, MentionScope)> = held
+        .runs
+        .into_iter()
+        .filter(|(r, _)| {
+            let span = Span::from(r.clone());
+            !skip.overlaps(span) && !split.overlaps(span)
+        })
+        .collect();
+    out.text_runs = TextRuns::new(source, &runs);
     let inners = comments.iter().map(|c| c.inner).chain(
         html_comments
             .iter()
@@ -155,7 +192,7 @@ fn parse_normalised(source: &str, start: usize) -> Body {
             continue;
         };
         out.comment_links
-            .extend(parse_normalised(upto, inner.start()).links);
+            .extend(parse_normalised(upto, inner.start(), MentionScope::NONE).links);
     }
     out.comment_links.sort_by_key(|l| l.span);
     out.comments = comments;
@@ -362,10 +399,105 @@ struct Walker<'s, 'a> {
     /// Where the body's `#` chars are, in order: found in one pass over the note, where a
     /// search of each run of text would cost a call per run.
     hashes: Vec<usize>,
+    /// What the blocks hold, for sections, glued tables and mentions.
+    blocks: Blocks,
+}
+
+/// What the walker gathers about blocks: where each kind of content starts, which tables
+/// follow a paragraph line directly, and the plain text of the places asked for.
+#[derive(Default)]
+struct Blocks {
+    /// Where plain text is kept ([`Body::text_runs`]).
+    scope: MentionScope,
+    /// Where content of each kind starts, in order.
+    starts: Vec<(usize, Holds)>,
+    /// Lists, quotes, footnotes and items open around the current event.
+    containers: usize,
+    /// The paragraph being read: where it starts, and whether it is the note's first one
+    /// outside lists and quotes.
+    paragraph: Option<(usize, bool)>,
+    /// Whether a paragraph outside lists and quotes was seen.
+    seen_paragraph: bool,
+    /// Where the last paragraph ends and its span.
+    last_paragraph: Option<Span>,
+    /// Whether the current table row is the header.
+    in_table_head: bool,
+    in_table: bool,
+    /// The place of the text run being read.
+    run_place: MentionScope,
+    /// (paragraph, header row) of each table glued to a paragraph.
+    glued: Vec<(Span, Span)>,
+    /// Where each kept run of plain text is, and its place.
+    runs: Vec<(Range<usize>, MentionScope)>,
+}
+
+impl Blocks {
+    /// The place text at this point lies in, or none (a heading's).
+    fn place(&self, in_heading: bool) -> MentionScope {
+        if in_heading {
+            MentionScope::NONE
+        } else if self.in_table && !self.in_table_head {
+            MentionScope::TABLE_CELLS
+        } else if self.in_table {
+            MentionScope::NONE
+        } else if self.paragraph.is_some_and(|(_, first)| first) {
+            MentionScope::FIRST_PARAGRAPH
+        } else {
+            MentionScope::ELSEWHERE
+        }
+    }
+
+    fn see(&mut self, source: &str, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                // A line of tags (`#actor #ai`) above the definition is not its first paragraph.
+                let is_tags = source
+                    .get(range.clone())
+                    .is_some_and(|t| t.trim_start().starts_with('#'));
+                let first = self.containers == 0 && !self.seen_paragraph && !is_tags;
+                if first {
+                    self.seen_paragraph = true;
+                }
+                self.paragraph = Some((range.start, first));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.paragraph = None;
+                self.last_paragraph = Some(Span::from(range.clone()));
+            }
+            Event::Start(Tag::List(_)) => {
+                self.starts.push((range.start, Holds::LIST));
+                self.containers += 1;
+            }
+            Event::Start(Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::Item) => {
+                self.containers += 1;
+            }
+            Event::End(
+                TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition | TagEnd::Item,
+            ) => self.containers = self.containers.saturating_sub(1),
+            Event::Start(Tag::Table(_)) => {
+                self.starts.push((range.start, Holds::TABLE));
+                self.in_table = true;
+                // A paragraph that ends where the table starts ends on the line above it.
+                if let Some(paragraph) = self.last_paragraph
+                    && paragraph.end() == range.start
+                {
+                    let rest = source.get(range.clone()).unwrap_or("");
+                    let line = rest.find(['\n', '\r']).unwrap_or(rest.len());
+                    self.glued
+                        .push((paragraph, Span::new(range.start, range.start + line)));
+                }
+            }
+            Event::End(TagEnd::Table) => self.in_table = false,
+            Event::Start(Tag::TableHead) => self.in_table_head = true,
+            Event::End(TagEnd::TableHead) => self.in_table_head = false,
+            _ => {}
+        }
+    }
 }
 
 impl<'a> Walker<'_, 'a> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        self.blocks.see(self.source, &event, &range);
         if !matches!(event, Event::End(TagEnd::Link | TagEnd::Image)) {
             for link in &mut self.links {
                 link.inner_end = link.inner_end.max(range.end);
@@ -377,11 +509,18 @@ impl<'a> Walker<'_, 'a> {
             widen(&mut h.text, &range);
         }
         match event {
-            Event::Text(_) if self.code_depth == 0 && self.links.is_empty() => {
+            Event::Text(ref text) if self.code_depth == 0 && self.links.is_empty() => {
+                if self.blocks.paragraph.is_some() && !text.trim().is_empty() {
+                    self.blocks.starts.push((range.start, Holds::TEXT));
+                }
+                let place = self.blocks.place(self.heading.is_some());
                 match &mut self.text_run {
-                    Some(run) if run.end == range.start => run.end = range.end,
+                    Some(run) if run.end == range.start && place == self.blocks.run_place => {
+                        run.end = range.end;
+                    }
                     _ => {
                         self.flush_text();
+                        self.blocks.run_place = place;
                         self.text_run = Some(range);
                     }
                 }
@@ -468,6 +607,14 @@ impl<'a> Walker<'_, 'a> {
         let Some(run) = self.text_run.take() else {
             return;
         };
+        let place = self.blocks.run_place;
+        // Text without a letter (`$5M`, `2013`, most figure cells) names no note: not kept.
+        if self.blocks.scope.intersects(place)
+            && let Some(text) = self.source.get(run.clone())
+            && text.chars().any(char::is_alphabetic)
+        {
+            self.blocks.runs.push((run.clone(), place));
+        }
         // Only a run with a `#` in it can hold a tag, and most runs have none.
         let first = self.hashes.partition_point(|&at| at < run.start);
         if self.hashes.get(first).is_some_and(|&at| at < run.end) {
@@ -521,6 +668,8 @@ impl<'a> Walker<'_, 'a> {
             text,
             span,
             has_content: false,
+            holds: Holds::default(),
+            columns: Vec::new(),
         });
     }
 
@@ -642,6 +791,48 @@ fn mark_content(headings: &mut [Heading], blocks: &[Span]) {
     }
 }
 
+/// Sets `holds` and `columns` on each heading: the kinds of content that start in its
+/// section (up to the next heading of its level or a higher one), outside code and comments.
+fn mark_holds(out: &mut Body, held: &Blocks, skip: &SkipSet) {
+    let mut starts: Vec<(usize, Holds)> = held
+        .starts
+        .iter()
+        .copied()
+        .chain(out.links.iter().filter_map(|l| match l.kind {
+            LinkKind::Embed => Some((l.span.start(), Holds::EMBED)),
+            LinkKind::Wiki | LinkKind::Markdown => Some((l.span.start(), Holds::LINK)),
+            LinkKind::Image | LinkKind::Property => None,
+        }))
+        .filter(|(at, _)| !skip.contains(*at))
+        .collect();
+    starts.sort_by_key(|(at, _)| *at);
+    let ends: Vec<usize> = out
+        .headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            out.headings
+                .iter()
+                .skip(i + 1)
+                .find(|n| n.level <= h.level)
+                .map_or(usize::MAX, |n| n.span.start())
+        })
+        .collect();
+    for (h, end) in out.headings.iter_mut().zip(ends) {
+        let from = h.span.end();
+        let first = starts.partition_point(|(at, _)| *at < from);
+        for (_, kind) in starts.iter().skip(first).take_while(|(at, _)| *at < end) {
+            h.holds.insert(*kind);
+        }
+        h.columns = out
+            .tables
+            .iter()
+            .filter(|t| t.span.start() >= from && t.span.start() < end)
+            .map(|t| t.header.iter().map(|c| c.text.clone()).collect())
+            .collect();
+    }
+}
+
 /// Finds the destination of an inline markdown link in its raw text: after the `](` that
 /// follows the link text, inside `<...>` or up to whitespace or `)`.
 fn markdown_dest(raw: &str, text_end: usize) -> Option<(usize, &str)> {
@@ -664,6 +855,85 @@ fn markdown_dest(raw: &str, text_end: usize) -> Option<(usize, &str)> {
 mod tests {
     use super::*;
     use crate::model::link::Anchor;
+
+    #[test]
+    fn issue_30_sections_say_what_they_hold() {
+        let text = "# T\n\n## Leadership\n\n| Role | Name |\n|---|---|\n| CEO | A |\n\n### Board\n\n- one\n\n## Media\n\n![[chart.png]]\n\n## Links\n\nSee [[Other]].\n\n## Code\n\n```\n| a | b |\n|---|---|\n```\n\n## Hidden\n\n%% [[x]] %%\n";
+        let body = parse_body(text, 0);
+        let by_name = |name: &str| body.headings.iter().find(|h| h.text == name).unwrap();
+        let lead = by_name("Leadership");
+        assert!(lead.holds.contains(Holds::TABLE) && lead.holds.contains(Holds::LIST));
+        assert!(!lead.holds.contains(Holds::TEXT));
+        assert_eq!(
+            lead.columns,
+            vec![vec!["Role".to_string(), "Name".to_string()]]
+        );
+        assert!(by_name("Board").holds.contains(Holds::LIST));
+        assert!(!by_name("Board").holds.contains(Holds::TABLE));
+        let media = by_name("Media").holds;
+        assert!(media.contains(Holds::EMBED) && !media.contains(Holds::LINK));
+        let links = by_name("Links").holds;
+        assert!(links.contains(Holds::LINK) && links.contains(Holds::TEXT));
+        assert_eq!(by_name("Code").holds, Holds::default());
+        assert!(by_name("Code").columns.is_empty());
+        assert_eq!(by_name("Hidden").holds, Holds::default());
+    }
+
+    #[test]
+    fn issue_30_tables_glued_to_a_paragraph() {
+        let cases = [
+            ("Text\n| a | b |\n|---|---|\n", Some("| a | b |")),
+            (
+                "One\ntwo\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+                Some("| a | b |"),
+            ),
+            ("**Bold:**\n| a | b |\n|---|---|\n", Some("| a | b |")),
+            ("Text\n\n| a | b |\n|---|---|\n", None),
+            ("# H\n| a | b |\n|---|---|\n", None),
+            ("- item\n| a | b |\n|---|---|\n", None),
+            ("> quote\n| a | b |\n|---|---|\n", None),
+            ("```\nText\n| a | b |\n|---|---|\n```\n", None),
+            ("%% note %%\n| a | b |\n|---|---|\n", None),
+            ("Text\r\n| a | b |\r\n|---|---|\r\n", Some("| a | b |")),
+        ];
+        for (text, want) in cases {
+            let glued = parse_body(text, 0).glued_tables;
+            let got = glued.first().map(|s| &text[s.range()]);
+            assert_eq!(got, want, "{text:?}");
+            assert!(glued.len() <= 1, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn issue_30_text_runs_in_their_places() {
+        let text = "#actor #ai\n\n# Title\n\n**Lumen** builds chips for Meta, see [[Meta|Meta]] and `Meta`.\n\nMore about Meta.\n\n| Name | Lead |\n|---|---|\n| Meta | %% Meta %% |\n\n- Meta item\n";
+        let runs = |scope| {
+            parse_body_with(text, 0, scope)
+                .text_runs
+                .iter()
+                .map(|r| {
+                    assert_eq!(&text[r.span().range()], r.text);
+                    (r.place, r.text.to_string())
+                })
+                .collect::<Vec<_>>()
+        };
+        assert!(runs(MentionScope::NONE).is_empty());
+        let cells = runs(MentionScope::TABLE_CELLS);
+        assert_eq!(cells, [(MentionScope::TABLE_CELLS, "Meta".to_string())]);
+        let first: Vec<String> = runs(MentionScope::FIRST_PARAGRAPH)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        // The `.` after the code span names nothing: not kept.
+        assert_eq!(first.concat(), "Lumen builds chips for Meta, see  and ");
+        let all: Vec<String> = runs(MentionScope::EVERYWHERE)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        let all = all.concat();
+        assert!(all.contains("More about Meta.") && all.contains("Meta item"));
+        assert!(!all.contains("Title") && !all.contains("Name") && !all.contains("%%"));
+    }
 
     fn links(text: &str) -> Vec<(LinkKind, String, Option<Anchor>, String)> {
         parse_body(text, 0)

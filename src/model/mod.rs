@@ -2,6 +2,7 @@
 //! block ids, date markers, comments; and the figure types a note holds, which figure reading
 //! (`src/figures/`, above the model) fills in. Rules read this model; they never parse text.
 
+pub mod content;
 pub mod date;
 pub mod directive;
 pub mod figure;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use thin_vec::ThinVec;
 
+use super::content::{MentionScope, TextRuns};
 use super::directive::{self, Directives};
 use super::figure::{Figure, QuotedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
@@ -32,6 +33,9 @@ pub struct DateOptions {
     pub marker_words: Vec<String>,
     /// Front matter keys that hold the Updated date.
     pub date_fields: Vec<String>,
+    /// Where a whole parse keeps the note's plain text ([`Note::text_runs`]): nowhere unless
+    /// a check against the vault reads it.
+    pub mentions: MentionScope,
 }
 
 impl DateOptions {
@@ -40,6 +44,7 @@ impl DateOptions {
             marker: scan::marker_regex(marker_words)?,
             marker_words: marker_words.to_vec(),
             date_fields: date_fields.to_vec(),
+            mentions: MentionScope::NONE,
         })
     }
 }
@@ -124,6 +129,11 @@ pub struct Note {
     pub sum_claims: ThinVec<SumClaim>,
     /// Wikilinks a table row splits at an unescaped `|` (read as links all the same).
     pub table_pipes: ThinVec<TablePipe>,
+    /// The header rows of tables that start right after a paragraph line.
+    pub glued_tables: ThinVec<Span>,
+    /// Plain text in the places [`DateOptions::mentions`] names, kept for the check against
+    /// the vault's names (parsed whole only; empty unless asked for).
+    pub text_runs: TextRuns,
     /// False when parsed for the index only ([`Note::parse_for_index`]: no figures, quoted
     /// figures, sum claims or date markers were read, and front matter values, tags and
     /// comment links were dropped) or reduced to that model ([`Note::keep_for_index`]).
@@ -198,7 +208,12 @@ impl Note {
         let body_start = frontmatter
             .as_ref()
             .map_or(bom_len(source), |f| f.span.end());
-        let body = markdown::parse_body(source, body_start);
+        let scope = if complete {
+            options.mentions
+        } else {
+            MentionScope::NONE
+        };
+        let body = markdown::parse_body_with(source, body_start, scope);
 
         let mut tags = Vec::new();
         let mut links = Vec::new();
@@ -262,6 +277,8 @@ impl Note {
             quote_places: ThinVec::new(),
             sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
+            glued_tables: body.glued_tables.into(),
+            text_runs: body.text_runs,
             is_complete: complete,
             frontmatter: frontmatter.map(Box::new),
         };
@@ -277,16 +294,17 @@ impl Note {
     }
 
     /// Drops what only the note's own checks read, once they have run: sum claims, date
-    /// markers, split table links, front matter and tags. Keeps what checks against the vault
-    /// read: names, headings, block ids, links (in comments too), directives, its figures
-    /// (other notes quote them) and quoted figures. Every note of the vault stays in memory
-    /// until the end of the run, as this model.
+    /// markers, split table links, glued tables, front matter and tags. Keeps what checks
+    /// against the vault read: names, headings, block ids, links (in comments too),
+    /// directives, its figures (other notes quote them), quoted figures and kept plain text.
+    /// Every note of the vault stays in memory until the end of the run, as this model.
     pub fn keep_for_index(&mut self) {
         self.frontmatter = None;
         self.tags = ThinVec::new();
         self.dates = ThinVec::new();
         self.sum_claims = ThinVec::new();
         self.table_pipes = ThinVec::new();
+        self.glued_tables = ThinVec::new();
         self.is_complete = false;
     }
 
@@ -320,6 +338,7 @@ impl Note {
     fn drop_note_local(&mut self) {
         self.keep_for_index();
         self.comment_links = ThinVec::new();
+        self.text_runs = TextRuns::default();
     }
 
     /// Gives back the room the lists grew into while parsing: every note of the vault stays
@@ -336,6 +355,7 @@ impl Note {
         self.quoted_figures.shrink_to_fit();
         self.sum_claims.shrink_to_fit();
         self.table_pipes.shrink_to_fit();
+        self.glued_tables.shrink_to_fit();
     }
 
     /// The note's name: its file name without `.md`.

@@ -83,13 +83,21 @@ pub fn write(
     let rules: Vec<Value> = REGISTRY
         .iter()
         .map(|m| {
-            descriptor(
+            let mut rule = descriptor(
                 m.id,
                 m.summary,
                 &what_it_does(m.doc),
                 m.doc,
                 m.default_severity,
-            )
+            );
+            if !crate::rules::is_on_by_default(m.id)
+                && let Some(config) = rule
+                    .get_mut("defaultConfiguration")
+                    .and_then(Value::as_object_mut)
+            {
+                config.insert("enabled".into(), json!(false));
+            }
+            rule
         })
         .collect();
 

@@ -1,13 +1,15 @@
 //! `missing-section`: a note matched by a schema lacks one of its required sections (a heading
-//! of any level, matched by text: case, emphasis and trailing punctuation ignored).
+//! of any level, matched by text: case, emphasis and trailing punctuation ignored), or has it
+//! without what the schema says it must hold (`contains:`, a table's `columns:`).
 
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
-use crate::config::SectionSpec;
 use crate::config::schema::{self, Schema};
+use crate::config::{Contains, SectionSpec};
 use crate::finding::{Diagnostic, Severity};
 use crate::index::suggest;
+use crate::model::content::Holds;
 use crate::model::markdown::Heading;
 use crate::model::{Note, Span};
 
@@ -32,7 +34,10 @@ impl Rule for MissingSection {
         let mut reported: Vec<Vec<String>> = Vec::new();
         for schema in cx.settings.schemas_for(note) {
             for (i, spec) in schema.config.required_sections.iter().enumerate() {
-                if schema::find_section(note, spec).is_some() {
+                if let Some(found) = schema::find_section(note, spec) {
+                    if let Some(d) = content_finding(note, schema, spec, found) {
+                        out.push(d);
+                    }
                     continue;
                 }
                 let key: Vec<String> = spec
@@ -54,8 +59,11 @@ fn finding(note: &Note, schema: &Schema, i: usize, spec: &SectionSpec) -> Diagno
     let names = spec.alternatives();
     let wanted = names.first().copied().unwrap_or("");
     let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let holding = spec.content().map_or_else(String::new, |(kind, columns)| {
+        format!(" (holding {})", what(kind, columns))
+    });
     let message = format!(
-        "Note of schema `{}` has no {} section",
+        "Note of schema `{}` has no {} section{holding}",
         schema.name(),
         listed.join(" or ")
     );
@@ -65,12 +73,115 @@ fn finding(note: &Note, schema: &Schema, i: usize, spec: &SectionSpec) -> Diagno
     }
     help.push_str("; ");
     help.push_str(&present_headings(note));
-    Diagnostic::new(
-        report_span(note),
-        message,
-        format!("no `{wanted}` heading in this note"),
+    // An entry that says what the section holds is a newer form: its finding points at the
+    // end of the note, where the section is usually added. A plain entry's stays at the title.
+    let span = if spec.content().is_some() {
+        Span::new(note.len, note.len)
+    } else {
+        report_span(note)
+    };
+    Diagnostic::new(span, message, format!("no `{wanted}` heading in this note")).with_help(help)
+}
+
+/// The finding for a present section that lacks what `spec` says it holds, at its heading.
+/// Any of the section's headings (a note may repeat one) holding it is enough.
+fn content_finding(
+    note: &Note,
+    schema: &Schema,
+    spec: &SectionSpec,
+    found: &Heading,
+) -> Option<Diagnostic> {
+    let (kind, columns) = spec.content()?;
+    let headings: Vec<&Heading> = schema::section_headings(note, spec).collect();
+    if headings.iter().any(|h| h.holds.contains(holds(kind))) {
+        let tables: Vec<&Vec<String>> = headings.iter().flat_map(|h| &h.columns).collect();
+        let missing_in = |table: &Vec<String>| -> Vec<&str> {
+            let have: Vec<String> = table.iter().map(|c| schema::section_key(c)).collect();
+            columns
+                .iter()
+                .filter(|c| !have.contains(&schema::section_key(c)))
+                .map(String::as_str)
+                .collect()
+        };
+        // The table that lacks the fewest of the columns speaks for the section.
+        let best = tables
+            .iter()
+            .map(|t| (missing_in(t), *t))
+            .min_by_key(|(m, _)| m.len())?;
+        let (missing, table) = best;
+        if missing.is_empty() {
+            return None;
+        }
+        let listed: Vec<String> = missing.iter().map(|c| format!("`{c}`")).collect();
+        let have: Vec<String> = table.iter().map(|c| format!("`{c}`")).collect();
+        let column_word = if missing.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
+        return Some(
+            Diagnostic::new(
+                found.span,
+                format!(
+                    "The table under `{}` has no {} {column_word} (schema `{}` requires it)",
+                    found.text,
+                    listed.join(", "),
+                    schema.name()
+                ),
+                format!("no {} column in this section's table", listed.join(", ")),
+            )
+            .with_help(format!(
+                "Add the {column_word} to the table; its header is {}",
+                if have.is_empty() {
+                    "empty".to_string()
+                } else {
+                    have.join(" | ")
+                }
+            )),
+        );
+    }
+    Some(
+        Diagnostic::new(
+            found.span,
+            format!(
+                "Section `{}` holds no {} (schema `{}` requires {})",
+                found.text,
+                kind.key(),
+                schema.name(),
+                what(kind, columns)
+            ),
+            format!("no {} in this section", kind.key()),
+        )
+        .with_help(format!("Add {} under this heading", what(kind, columns))),
     )
-    .with_help(help)
+}
+
+/// What a section must hold, in words: "a table with columns `Role`, `Name`".
+fn what(kind: Contains, columns: &[String]) -> String {
+    let noun = match kind {
+        Contains::Table => "a table",
+        Contains::List => "a list",
+        Contains::Embed => "an embed (`![[...]]`)",
+        Contains::Link => "a link",
+        Contains::Text => "text",
+    };
+    if columns.is_empty() {
+        noun.to_string()
+    } else {
+        let listed: Vec<String> = columns.iter().map(|c| format!("`{c}`")).collect();
+        format!("{noun} with columns {}", listed.join(", "))
+    }
+}
+
+/// The model's name for a kind of content.
+fn holds(kind: Contains) -> Holds {
+    match kind {
+        Contains::Table => Holds::TABLE,
+        Contains::List => Holds::LIST,
+        Contains::Embed => Holds::EMBED,
+        Contains::Link => Holds::LINK,
+        Contains::Text => Holds::TEXT,
+    }
 }
 
 /// The title heading (the first of level 1), else the start of the note.

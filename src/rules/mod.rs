@@ -22,17 +22,21 @@ mod broken_link;
 mod conflicting_dates;
 mod date_not_bumped;
 mod empty_section;
+mod forbidden_field;
 mod frontmatter_error;
 mod future_date;
 mod inconsistent_figure;
 mod invalid_date;
 mod invalid_field;
+mod misplaced_note;
 mod missing_date;
 mod missing_field;
 mod missing_section;
 mod stale_date;
 mod sum_mismatch;
+mod table_needs_blank_line;
 mod unescaped_table_pipe;
+pub mod unlinked_mention;
 pub mod unreadable_note;
 pub mod unused_suppression;
 
@@ -129,6 +133,8 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &broken_anchor::META,
     &ambiguous_link::META,
     &unescaped_table_pipe::META,
+    &unlinked_mention::META,
+    &table_needs_blank_line::META,
     &stale_date::META,
     &future_date::META,
     &invalid_date::META,
@@ -139,12 +145,22 @@ pub static REGISTRY: &[&RuleMeta] = &[
     &frontmatter_error::META,
     &missing_section::META,
     &missing_field::META,
+    &forbidden_field::META,
+    &misplaced_note::META,
     &invalid_field::META,
     &empty_section::META,
     &date_not_bumped::META,
     &unused_suppression::META,
     &unreadable_note::META,
 ];
+
+/// The rules that run only when the config or `--select` turns them on.
+static OFF_BY_DEFAULT: &[&str] = &[unlinked_mention::ID];
+
+/// False for a rule that runs only when the config or `--select` turns it on.
+pub fn is_on_by_default(id: &str) -> bool {
+    !OFF_BY_DEFAULT.contains(&id)
+}
 
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

@@ -12,7 +12,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 use serde_yaml::Value;
 
-use super::{self as rules, Rule, RuleMeta, unreadable_note};
+use super::{self as rules, Rule, RuleMeta, unlinked_mention, unreadable_note};
 use crate::config::overrides::{PathRules, parse_severity};
 use crate::config::schema::Schema;
 use crate::config::{ConfigError, LoadedConfig};
@@ -79,6 +79,7 @@ impl Settings {
         let ids: Vec<&'static str> = rules::REGISTRY.iter().map(|m| m.id).collect();
         let mut path_rules = PathRules::new(&config, &ids)?;
         let mut active = Vec::new();
+        let mut mentions = crate::model::content::MentionScope::NONE;
         for meta in rules::REGISTRY.iter().copied() {
             let entry = config.file.rules.get(meta.id);
             let (severity, options) = rule_entry(&config, meta, entry)?;
@@ -111,6 +112,10 @@ impl Settings {
             if overrides.select.is_none() && severity.is_none() {
                 path_rules.set_off_by_default(meta.id);
             }
+            if meta.id == unlinked_mention::ID {
+                // The parser keeps the text the rule reads only when it runs.
+                mentions = unlinked_mention::scope(&options);
+            }
             active.push(ActiveRule {
                 meta,
                 severity: severity.unwrap_or(meta.default_severity),
@@ -129,12 +134,18 @@ impl Settings {
         let mut schemas = Vec::new();
         for s in &config.file.schemas {
             let schema = Schema::new(s.clone()).map_err(|e| {
-                config.error_at_key("folders", format!("Invalid schema `{}`: {e}", s.name), None)
+                let key = if e.starts_with("location") {
+                    "location"
+                } else {
+                    "folders"
+                };
+                config.error_at_key(key, format!("Invalid schema `{}`: {e}", s.name), None)
             })?;
             schemas.push(schema);
         }
 
-        let parse = parse_options(&config)?;
+        let mut parse = parse_options(&config)?;
+        parse.dates.mentions = mentions;
 
         Ok(Settings {
             today,
@@ -276,6 +287,7 @@ fn rule_entry(
         )
     };
     match entry {
+        None | Some(Value::Null) if !rules::is_on_by_default(meta.id) => Ok((None, Value::Null)),
         None | Some(Value::Null) => Ok((Some(meta.default_severity), Value::Null)),
         Some(Value::String(s)) => Ok((
             parse_severity(s).ok_or_else(|| bad_severity(s))?,
