@@ -17,7 +17,7 @@ use hashbrown::HashSet;
 use regex::Regex;
 
 use super::input::{Input, Stated, is_total_label};
-use super::value::{Found, Synonyms, find_periods, find_quantities, split_qualifier};
+use super::value::{Found, Synonyms, converted, find_periods, find_quantities, split_qualifier};
 use crate::model::figure::{Amount, Figure, FigureSource, Unit};
 use crate::model::span::Span;
 
@@ -99,7 +99,18 @@ const SENTENCE_DENY: &[&str] = &[
     "hopes",
     "wants",
     "eyeing",
+    // attributed to a source: two sources may disagree, on purpose
+    "says",
+    "said",
+    "according",
+    "reports",
+    "reported",
+    "cites",
+    "cited",
 ];
+
+/// Words before a second value that make it a part of the first (`including the $1.3B`).
+const PART_MARKERS: &[&str] = &["including", "includes", "incl", "which"];
 
 /// Words right before a label (or its value) that make it another figure than the current one.
 const BEFORE_DENY: &[&str] = &[
@@ -353,6 +364,7 @@ pub(crate) fn read_line(
                 && !labelled.contains(&j)
                 && g.quantity.unit == f.quantity.unit
                 && cx.sentence_of(j) == Some(s)
+                && !is_included_part(text.get(..g.span.start).unwrap_or(""))
         })
     };
     if let (Some(fig), Some(i)) = (label_figure, taken)
@@ -374,6 +386,14 @@ pub(crate) fn read_line(
             own.push(fig);
         }
     }
+}
+
+/// Whether the value after `before` is a part of the one stated before it (`$2.4B, including
+/// the $1.3B Series E`), not another value of the same metric.
+fn is_included_part(before: &str) -> bool {
+    words_back(before)
+        .take(3)
+        .any(|w| PART_MARKERS.iter().any(|m| w.eq_ignore_ascii_case(m)))
 }
 
 /// `**Label:**`, `**Label**:` or `__Label:__` at the start of a line's content.
@@ -541,6 +561,8 @@ impl LineCx<'_> {
             span: amount.span,
             source,
             section: self.line.section,
+            scope: None,
+            converted: converted(self.line.text, self.found, i),
         })
     }
 
@@ -977,7 +999,9 @@ fn unit_fits(label: &str, unit: Option<Unit>) -> bool {
     match unit {
         Some(Unit::Money(_)) => !COUNT_LABELS.contains(&label),
         Some(Unit::Count) => !MONEY_LABELS.contains(&label),
-        Some(Unit::Percent) => !MONEY_LABELS.contains(&label) && !COUNT_LABELS.contains(&label),
+        Some(Unit::Percent | Unit::Measure(_)) => {
+            !MONEY_LABELS.contains(&label) && !COUNT_LABELS.contains(&label)
+        }
         None => false,
     }
 }
