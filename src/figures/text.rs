@@ -13,7 +13,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use hashbrown::HashSet;
+use hashbrown::{HashMap, HashSet};
 use regex::Regex;
 
 use super::input::{Input, Stated, is_total_label};
@@ -354,30 +354,45 @@ pub(crate) fn read_line(
     }
     // A value next to a bare value of the same kind is one of a list (`1,150 at year end,
     // 1,200 now`, `1,200 (up from 700)`): which one is current is not known.
-    let labelled: Vec<usize> = prose.iter().map(|p| p.0).chain(taken).collect();
+    let mut labelled = vec![false; found.len()];
+    for i in prose.iter().map(|p| p.0).chain(taken) {
+        if let Some(slot) = labelled.get_mut(i) {
+            *slot = true;
+        }
+    }
+    // Per sentence and unit, the bare values that may make a labelled one part of a list.
+    let bare = |j: usize| {
+        labelled.get(j) == Some(&false)
+            && found
+                .get(j)
+                .is_some_and(|g| !is_included_part(text.get(..g.span.start).unwrap_or("")))
+    };
+    let mut bare_count: HashMap<(usize, Unit), usize> = HashMap::new();
+    for (j, g) in found.iter().enumerate() {
+        if let Some(s) = cx.sentence_of(j)
+            && bare(j)
+        {
+            *bare_count.entry((s, g.quantity.unit)).or_default() += 1;
+        }
+    }
     let listed = |i: usize| {
         let (Some(f), Some(s)) = (found.get(i), cx.sentence_of(i)) else {
             return true;
         };
-        found.iter().enumerate().any(|(j, g)| {
-            j != i
-                && !labelled.contains(&j)
-                && g.quantity.unit == f.quantity.unit
-                && cx.sentence_of(j) == Some(s)
-                && !is_included_part(text.get(..g.span.start).unwrap_or(""))
-        })
+        let others = bare_count.get(&(s, f.quantity.unit)).copied().unwrap_or(0);
+        others > usize::from(bare(i))
     };
     if let (Some(fig), Some(i)) = (label_figure, taken)
         && !listed(i)
     {
         own.push(fig);
     }
+    let mut per_label: HashMap<(usize, &str), usize> = HashMap::new();
+    for (_, s, label, _) in &prose {
+        *per_label.entry((*s, label.as_str())).or_default() += 1;
+    }
     for (i, s, label, kept) in &prose {
-        let twice = prose
-            .iter()
-            .filter(|(_, s2, l2, _)| s2 == s && l2 == label)
-            .count()
-            > 1;
+        let twice = per_label.get(&(*s, label.as_str())).copied().unwrap_or(0) > 1;
         if *kept
             && !twice
             && !listed(*i)
@@ -480,9 +495,16 @@ impl<'a> LineCx<'a> {
             line,
             found,
             sentences,
+            // Sentences are in order and do not overlap.
             sentence: found
                 .iter()
-                .map(|f| sentences.iter().position(|s| s.contains(&f.span.start)))
+                .map(|f| {
+                    let i = sentences.partition_point(|s| s.end <= f.span.start);
+                    sentences
+                        .get(i)
+                        .is_some_and(|s| s.contains(&f.span.start))
+                        .then_some(i)
+                })
                 .collect(),
             denied: sentences.iter().map(|_| OnceCell::new()).collect(),
             lowered: sentences.iter().map(|_| OnceCell::new()).collect(),
@@ -579,8 +601,12 @@ impl LineCx<'_> {
         let text = self.line.text;
         let mut out = String::with_capacity(range.len());
         let mut at = range.start;
-        // Figures are in order and do not overlap.
-        for f in self.found {
+        // Figures are in order and do not overlap: only those within the sentence are read.
+        let first = self.found.partition_point(|f| f.span.end <= range.start);
+        for f in self.found.get(first..).unwrap_or(&[]) {
+            if f.span.start >= range.end {
+                break;
+            }
             let (start, end) = (f.span.start.max(at), f.span.end.min(range.end));
             if start >= end {
                 continue;
@@ -807,7 +833,11 @@ impl LineCx<'_> {
         find_periods(text)
             .into_iter()
             .map(|(r, p)| (range.start + r.start..range.start + r.end, p))
-            .filter(|(r, _)| !self.found.iter().any(|g| overlaps(&g.span, r)))
+            .filter(|(r, _)| {
+                // Figures are in order: only the one ending first after `r` starts may overlap it.
+                let k = self.found.partition_point(|g| g.span.end <= r.start);
+                !self.found.get(k).is_some_and(|g| overlaps(&g.span, r))
+            })
             .min_by_key(|(r, _)| {
                 if r.start >= f.span.end {
                     r.start - f.span.end
@@ -848,6 +878,7 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
+    let mut next_figure = 0;
     // Every boundary is an ASCII byte or a dash's lead byte: look at those alone.
     for (at, b) in bytes.iter().enumerate() {
         let len = match b {
@@ -863,7 +894,12 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
             b'.' if ends_sentence(text, start, at) => 1,
             _ => continue,
         };
-        if found.iter().any(|f| f.span.contains(&at)) {
+        // Figures are in order and do not overlap: skip those that end before `at`.
+        while next_figure < found.len() && found.get(next_figure).is_some_and(|f| f.span.end <= at)
+        {
+            next_figure += 1;
+        }
+        if found.get(next_figure).is_some_and(|f| f.span.contains(&at)) {
             continue;
         }
         out.push(start..at + len);

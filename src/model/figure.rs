@@ -97,7 +97,7 @@ pub struct SumClaim {
 /// ISO 4217 code such as `"USD"`.
 pub type Currency = &'static str;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unit {
     Money(Currency),
     Count,
