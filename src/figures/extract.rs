@@ -142,21 +142,24 @@ fn parallel_contexts(input: &Input<'_>) -> Vec<Option<String>> {
 }
 
 /// `Scenario A: slow ramp` → (`scenario`, `a`): one to three words, then a number of up to
-/// three digits or a single letter.
+/// three digits or a single letter. Most headings fail at their first word or two, before
+/// anything is lower-cased.
 fn heading_pattern(text: &str) -> Option<(String, String)> {
-    let mut prefix: Vec<String> = Vec::new();
-    for word in text.split_whitespace().take(4) {
+    let mut prefix_end = 0;
+    for (n, word) in text.split_whitespace().take(4).enumerate() {
         let word = word.trim_end_matches([':', ',', '.', ')']);
-        let is_var =
-            (word.len() <= 3 && !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()))
-                || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_alphabetic()));
-        if is_var && !prefix.is_empty() {
-            return Some((prefix.join(" "), word.to_lowercase()));
+        let is_var = (1..=3).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit())
+            || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_alphabetic()));
+        if is_var && n > 0 {
+            let prefix = text.get(..prefix_end)?.split_whitespace();
+            let prefix: Vec<String> = prefix.map(str::to_lowercase).collect();
+            return Some((prefix.join(" "), word.to_ascii_lowercase()));
         }
-        if !word.chars().all(char::is_alphabetic) || word.is_empty() {
+        if word.is_empty() || !word.chars().all(char::is_alphabetic) {
             return None;
         }
-        prefix.push(word.to_lowercase());
+        // `word` is a slice of `text`: where it ends, by address.
+        prefix_end = (word.as_ptr() as usize - text.as_ptr() as usize) + word.len();
     }
     None
 }
@@ -276,13 +279,7 @@ fn money_column(table: &Table) -> Option<(usize, Vec<Amount>)> {
         }
     }
     if candidates.len() > 1 {
-        let amount_like = |col: usize| {
-            let h = normalize_label(table.header.get(col).map_or("", |c| c.text.as_str()));
-            ["amount", "raised", "size", "funding", "investment"]
-                .iter()
-                .any(|w| h.split(' ').any(|x| x == *w))
-        };
-        candidates.retain(|(col, _)| amount_like(*col));
+        candidates.retain(|(col, _)| is_amount_like(table, *col));
     }
     match candidates.len() {
         1 => candidates.pop(),
@@ -482,16 +479,20 @@ fn read_table(
         .map(|h| split_qualifier(&h.text))
         .collect();
     // Columns that share a header (`| Q4 | YoY | FY | YoY |`) are not keyed by it either.
-    let repeated = |col: usize| {
-        let this = headers.get(col);
-        headers.iter().filter(|h| Some(*h) == this).count() > 1
-    };
+    let mut header_count: BTreeMap<&(String, Option<String>), usize> = BTreeMap::new();
+    for h in &headers {
+        *header_count.entry(h).or_default() += 1;
+    }
+    let repeated: Vec<bool> = headers
+        .iter()
+        .map(|h| header_count.get(h).is_some_and(|n| *n > 1))
+        .collect();
     for (r, (row, key)) in table.rows.iter().zip(&keys).enumerate() {
         for (col, cell) in row.iter().enumerate().skip(1) {
             let Some((hlabel, hqual)) = headers.get(col) else {
                 continue;
             };
-            if repeated(col) {
+            if repeated.get(col) == Some(&true) {
                 continue;
             }
             let Some(value) = amount(cell) else { continue };
@@ -572,7 +573,8 @@ fn is_lookup_grid(table: &Table) -> bool {
 /// The same value in another currency, in parentheses right after the cell's value
 /// (`~5.8T JPY (~$38B)`).
 fn conversion(cell: &Cell) -> Option<Quantity> {
-    if !cell.text.contains('(') {
+    let (_, inside) = cell.text.split_once('(')?;
+    if !scan::has_digit(inside) {
         return None;
     }
     converted(&cell.text, &find_quantities(&cell.text), 0)
@@ -601,7 +603,7 @@ fn total_rows(
     let Some(total_cells) = table.rows.get(*total_row) else {
         return;
     };
-    let money = money_column(table);
+    let mut claims = Vec::new();
     for (col, cell) in total_cells.iter().enumerate().skip(1) {
         let Some(total) = amount(cell) else { continue };
         let parts: Option<Vec<Amount>> = table
@@ -614,30 +616,41 @@ fn total_rows(
         let Some(parts) = parts.filter(|p| !p.is_empty()) else {
             continue;
         };
-        if !sums_alike(&parts, &total) {
-            continue;
+        if sums_alike(&parts, &total) {
+            claims.push((col, total, parts));
         }
-        if is_funding_table(input, table)
-            && money.as_ref().is_some_and(|(c, _)| *c == col)
-            && matches!(total.quantity.unit, Unit::Money(_))
-        {
-            let section = input.section_of(table.span.start());
-            funding_totals.push(Figure {
-                label: "total raised".to_owned(),
-                qualifier: None,
-                quantity: total.quantity,
-                text: total.text.clone(),
-                span: total.span,
-                source: FigureSource::Table {
-                    table: index,
-                    row: *total_row,
-                    column: col,
-                },
-                section,
-                scope: None,
-                converted: None,
-            });
-        }
+    }
+    // The funding table's money column, as [`money_column`] picks it among these columns.
+    let is_money = |a: &Amount| matches!(a.quantity.unit, Unit::Money(_));
+    let mut money: Vec<usize> = claims
+        .iter()
+        .filter(|(_, total, parts)| is_money(total) && parts.iter().all(is_money))
+        .map(|(col, _, _)| *col)
+        .collect();
+    if money.len() > 1 {
+        money.retain(|col| is_amount_like(table, *col));
+    }
+    if let [col] = money.as_slice()
+        && let Some((_, total, _)) = claims.iter().find(|(c, _, _)| c == col)
+        && is_funding_table(input, table)
+    {
+        funding_totals.push(Figure {
+            label: "total raised".to_owned(),
+            qualifier: None,
+            quantity: total.quantity,
+            text: total.text.clone(),
+            span: total.span,
+            source: FigureSource::Table {
+                table: index,
+                row: *total_row,
+                column: *col,
+            },
+            section: input.section_of(table.span.start()),
+            scope: None,
+            converted: None,
+        });
+    }
+    for (col, total, parts) in claims {
         let header = table.header.get(col);
         out.sums.push(SumClaim {
             source: SumSource::TotalRow,
@@ -648,6 +661,14 @@ fn total_rows(
             parts: parts.into_iter().map(as_part).collect(),
         });
     }
+}
+
+/// Whether column `col` is headed like an amount (`Amount`, `Raised`, `Size` …).
+fn is_amount_like(table: &Table, col: usize) -> bool {
+    let h = normalize_label(table.header.get(col).map_or("", |c| c.text.as_str()));
+    ["amount", "raised", "size", "funding", "investment"]
+        .iter()
+        .any(|w| h.split(' ').any(|x| x == *w))
 }
 
 /// A table of rounds: under a *Funding* or *Raised* heading, or first headed *Round*.

@@ -354,6 +354,9 @@ pub(crate) fn read_line(
     }
     // A value next to a bare value of the same kind is one of a list (`1,150 at year end,
     // 1,200 now`, `1,200 (up from 700)`): which one is current is not known.
+    if prose.is_empty() && label_figure.is_none() {
+        return;
+    }
     let mut labelled = vec![false; found.len()];
     for i in prose.iter().map(|p| p.0).chain(taken) {
         if let Some(slot) = labelled.get_mut(i) {
@@ -388,11 +391,13 @@ pub(crate) fn read_line(
         own.push(fig);
     }
     let mut per_label: HashMap<(usize, &str), usize> = HashMap::new();
-    for (_, s, label, _) in &prose {
-        *per_label.entry((*s, label.as_str())).or_default() += 1;
+    if prose.len() > 1 {
+        for (_, s, label, _) in &prose {
+            *per_label.entry((*s, label.as_str())).or_default() += 1;
+        }
     }
     for (i, s, label, kept) in &prose {
-        let twice = per_label.get(&(*s, label.as_str())).copied().unwrap_or(0) > 1;
+        let twice = per_label.get(&(*s, label.as_str())).is_some_and(|n| *n > 1);
         if *kept
             && !twice
             && !listed(*i)

@@ -1159,11 +1159,10 @@ impl Synonyms {
         self.map.get(&normalize_label(phrase)).map(String::as_str)
     }
 
-    /// Whether `label` (already canonical) is one of the known metrics.
+    /// Whether `label`, as [`Synonyms::canonical`] returns it (normalised already), is one of
+    /// the known metrics: looked up as it is.
     pub(crate) fn is_known(&self, label: &str) -> bool {
-        self.map
-            .get(&normalize_label(label))
-            .is_some_and(|c| c == label)
+        self.map.get(label).is_some_and(|c| c == label)
     }
 }
 
