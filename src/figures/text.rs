@@ -363,43 +363,51 @@ pub(crate) fn read_line(
             *slot = true;
         }
     }
-    // Per sentence and unit, the bare values that may make a labelled one part of a list.
-    let bare = |j: usize| {
-        labelled.get(j) == Some(&false)
-            && found
-                .get(j)
-                .is_some_and(|g| !is_included_part(text.get(..g.span.start).unwrap_or("")))
-    };
-    let mut bare_count: HashMap<(usize, Unit), usize> = HashMap::new();
-    for (j, g) in found.iter().enumerate() {
-        if let Some(s) = cx.sentence_of(j)
-            && bare(j)
-        {
-            *bare_count.entry((s, g.quantity.unit)).or_default() += 1;
-        }
-    }
+    // A bare value of the same unit in the same sentence. The figures of one sentence are
+    // next to one another: only those are looked at. (At most one figure per label and
+    // sentence is asked about, as one named twice is dropped first: this stays linear.)
     let listed = |i: usize| {
         let (Some(f), Some(s)) = (found.get(i), cx.sentence_of(i)) else {
             return true;
         };
-        let others = bare_count.get(&(s, f.quantity.unit)).copied().unwrap_or(0);
-        others > usize::from(bare(i))
+        let in_sentence = |j: &usize| cx.sentence_of(*j) == Some(s);
+        let before = (0..i).rev().take_while(in_sentence);
+        let after = (i + 1..found.len()).take_while(in_sentence);
+        before.chain(after).any(|j| {
+            labelled.get(j) == Some(&false)
+                && found.get(j).is_some_and(|g| {
+                    g.quantity.unit == f.quantity.unit
+                        && !is_included_part(text.get(..g.span.start).unwrap_or(""))
+                })
+        })
     };
     if let (Some(fig), Some(i)) = (label_figure, taken)
         && !listed(i)
     {
         own.push(fig);
     }
+    // How many prose figures of a sentence share a label: counted in a table only when a
+    // line has many.
     let mut per_label: HashMap<(usize, &str), usize> = HashMap::new();
-    if prose.len() > 1 {
+    if prose.len() > 8 {
         for (_, s, label, _) in &prose {
             *per_label.entry((*s, label.as_str())).or_default() += 1;
         }
     }
+    let twice = |s: usize, label: &str| {
+        if prose.len() > 8 {
+            per_label.get(&(s, label)).is_some_and(|n| *n > 1)
+        } else {
+            prose
+                .iter()
+                .filter(|(_, s2, l2, _)| *s2 == s && l2 == label)
+                .count()
+                > 1
+        }
+    };
     for (i, s, label, kept) in &prose {
-        let twice = per_label.get(&(*s, label.as_str())).is_some_and(|n| *n > 1);
         if *kept
-            && !twice
+            && !twice(*s, label)
             && !listed(*i)
             && let Some(fig) = cx.figure(*i, label.clone(), None, FigureSource::Prose)
         {

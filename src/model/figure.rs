@@ -97,7 +97,7 @@ pub struct SumClaim {
 /// ISO 4217 code such as `"USD"`.
 pub type Currency = &'static str;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
     Money(Currency),
     Count,
