@@ -314,6 +314,8 @@ fn is_about_others(heading: &str) -> bool {
         "investments",
         "subsidiary",
         "subsidiaries",
+        // `### Macau (via Wynn Macau Ltd)`: a part of the group held through another company
+        "via",
         "history",
         "timeline",
         "milestones",
