@@ -16,9 +16,11 @@ use std::collections::BTreeMap;
 use super::input::{Input, Stated, is_total_label};
 use super::text::{self, Line};
 use super::value::{
-    find_period, find_quantities, normalize_label, parse_quantity, split_qualifier,
+    converted, find_period, find_quantities, normalize_label, parse_quantity, split_qualifier,
 };
-use crate::model::figure::{Amount, Figure, FigureSource, QuotedFigure, SumClaim, SumSource, Unit};
+use crate::model::figure::{
+    Amount, Figure, FigureSource, Kind, Quantity, QuotedFigure, SumClaim, SumSource, Unit,
+};
 use crate::model::link::{Link, LinkKind};
 use crate::model::markdown::{Cell, Table};
 use crate::model::scan;
@@ -35,11 +37,16 @@ pub struct Figures {
 /// Reads every figure, quoted figure and sum claim of a note.
 pub(crate) fn extract(input: &Input<'_>) -> Figures {
     let mut out = Figures::default();
+    let mut funding_totals = Vec::new();
     for (i, table) in input.tables.iter().enumerate() {
         if input.skip.overlaps(table.span) {
             continue;
         }
-        read_table(input, i, table, &mut out);
+        read_table(input, i, table, &mut out, &mut funding_totals);
+    }
+    // With several funding tables, which one's total is the note's is not known.
+    if let [_] = funding_totals.as_slice() {
+        out.own.append(&mut funding_totals);
     }
     let mut stated = Vec::new();
     // Every figure has a digit: the other lines are not read.
@@ -65,7 +72,7 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
     let about_others: Vec<bool> = input
         .headings
         .iter()
-        .map(|h| is_about_others(&h.text))
+        .map(|h| is_about_others(&h.text) || names_another_ticker(&h.text, &input.names))
         .collect();
     out.own.retain(|f| {
         !input
@@ -85,8 +92,106 @@ pub(crate) fn extract(input: &Input<'_>) -> Figures {
             None => read(),
         };
     }
+    // `## Scenario A` beside `## Scenario B`: each names its own context, as a period does.
+    let contexts = parallel_contexts(input);
+    for f in &mut out.own {
+        let context = input
+            .ancestry(f.section)
+            .find_map(|i| contexts.get(i).cloned().flatten());
+        if let Some(context) = context {
+            f.qualifier = join_qualifiers([&f.qualifier, &Some(context)]);
+        }
+    }
     out.own.sort_by_key(|f| f.span);
     out
+}
+
+/// Per heading, the context it names when a sibling heading (same parent, same level) names
+/// another of the same pattern: a few words, then a number or a single letter (`Scenario A`,
+/// `For 4 people`, `Week 3`, `Example 2`). `None` for every other heading.
+fn parallel_contexts(input: &Input<'_>) -> Vec<Option<String>> {
+    let keys: Vec<Option<(String, String)>> = input
+        .headings
+        .iter()
+        .map(|h| heading_pattern(&h.text))
+        .collect();
+    // Siblings of one pattern: (parent, level, words before the variable) → (heading, variable).
+    type Siblings<'a> = BTreeMap<(Option<usize>, u8, &'a str), Vec<(usize, &'a str)>>;
+    let mut groups: Siblings<'_> = BTreeMap::new();
+    for (i, (h, key)) in input.headings.iter().zip(&keys).enumerate() {
+        if let Some((prefix, var)) = key {
+            let parent = input.parents.get(i).copied().flatten();
+            groups
+                .entry((parent, h.level, prefix.as_str()))
+                .or_default()
+                .push((i, var.as_str()));
+        }
+    }
+    let mut out = vec![None; input.headings.len()];
+    for ((_, _, prefix), members) in groups {
+        let first = members.first().map(|m| m.1);
+        if members.iter().any(|m| Some(m.1) != first) {
+            for (i, var) in members {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = Some(format!("{prefix} {var}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `Scenario A: slow ramp` → (`scenario`, `a`): one to three words, then a number of up to
+/// three digits or a single letter. Most headings fail at their first word or two, before
+/// anything is lower-cased.
+fn heading_pattern(text: &str) -> Option<(String, String)> {
+    let mut prefix_end = 0;
+    for (n, word) in text.split_whitespace().take(4).enumerate() {
+        let word = word.trim_end_matches([':', ',', '.', ')']);
+        let is_var = (1..=3).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit())
+            || (word.len() == 1 && word.bytes().all(|b| b.is_ascii_alphabetic()));
+        if is_var && n > 0 {
+            let prefix = text.get(..prefix_end)?.split_whitespace();
+            let prefix: Vec<String> = prefix.map(str::to_lowercase).collect();
+            return Some((prefix.join(" "), word.to_ascii_lowercase()));
+        }
+        if word.is_empty() || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        // `word` is a slice of `text`: where it ends, by address.
+        prefix_end = (word.as_ptr() as usize - text.as_ptr() as usize) + word.len();
+    }
+    None
+}
+
+/// Upper-case words in parentheses that are units or metrics, not tickers: `Revenue (USD)`.
+const NOT_TICKERS: &[&str] = &[
+    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "CAD", "AUD", "CHF", "ARR", "MRR", "TAM",
+    "SAM", "SOM", "KPI", "KPIS", "YOY", "QOQ", "EPS", "GAAP", "EBITDA", "FCF", "LTM", "TTM", "AI",
+    "ML", "US", "UK", "EU", "EST", "TBD", "NA", "N/A",
+];
+
+/// A heading that names a ticker in parentheses (`## Vertiv (VRT) Q4 2025`) is about that
+/// company, unless it also names the note itself (`## Plover (PLVR)` in `Plover`).
+fn names_another_ticker(heading: &str, names: &[String]) -> bool {
+    let has_ticker = heading.split('(').skip(1).any(|rest| {
+        rest.split_once(')').is_some_and(|(inner, _)| {
+            let inner = inner.trim();
+            (1..=6).contains(&inner.len())
+                && inner
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || matches!(b, b'.' | b':'))
+                && inner.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+                && !NOT_TICKERS.contains(&inner)
+        })
+    });
+    if !has_ticker {
+        return false;
+    }
+    let lower = heading.to_lowercase();
+    !names
+        .iter()
+        .any(|n| !n.is_empty() && lower.contains(n.as_str()))
 }
 
 /// Whether the line at `start` has a digit outside links, code and comments. Every value
@@ -117,6 +222,8 @@ fn stated_totals(input: &Input<'_>, stated: Vec<Stated>, out: &mut Figures) {
                 span: s.amount.span,
                 source: FigureSource::StatedTotal,
                 section: s.section,
+                scope: None,
+                converted: None,
             });
         }
         let first_after = input
@@ -138,6 +245,7 @@ fn stated_totals(input: &Input<'_>, stated: Vec<Stated>, out: &mut Figures) {
         if let Some((i, table)) = next
             && let Some((col, parts)) = money_column(table)
             && let Some(header) = table.header.get(col)
+            && sums_alike(&parts, &s.amount)
         {
             out.sums.push(SumClaim {
                 source: SumSource::StatedTotal,
@@ -145,7 +253,7 @@ fn stated_totals(input: &Input<'_>, stated: Vec<Stated>, out: &mut Figures) {
                 column: header.text.clone(),
                 column_span: header.span,
                 total: s.amount,
-                parts,
+                parts: parts.into_iter().map(as_part).collect(),
             });
         }
     }
@@ -171,13 +279,7 @@ fn money_column(table: &Table) -> Option<(usize, Vec<Amount>)> {
         }
     }
     if candidates.len() > 1 {
-        let amount_like = |col: usize| {
-            let h = normalize_label(table.header.get(col).map_or("", |c| c.text.as_str()));
-            ["amount", "raised", "size", "funding", "investment"]
-                .iter()
-                .any(|w| h.split(' ').any(|x| x == *w))
-        };
-        candidates.retain(|(col, _)| amount_like(*col));
+        candidates.retain(|(col, _)| is_amount_like(table, *col));
     }
     match candidates.len() {
         1 => candidates.pop(),
@@ -212,6 +314,8 @@ fn is_about_others(heading: &str) -> bool {
         "investments",
         "subsidiary",
         "subsidiaries",
+        // `### Macau (via Wynn Macau Ltd)`: a part of the group held through another company
+        "via",
         "history",
         "timeline",
         "milestones",
@@ -337,13 +441,19 @@ fn row_key(input: &Input<'_>, row: &[Cell]) -> RowKey {
     RowKey::Label(label, qualifier)
 }
 
-fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures) {
+fn read_table(
+    input: &Input<'_>,
+    index: usize,
+    table: &Table,
+    out: &mut Figures,
+    funding_totals: &mut Vec<Figure>,
+) {
     if table.header.len() < 2 {
         return;
     }
     // Only rows with a number past the first cell can hold a figure; most tables have none.
     let numeric = |r: &Vec<Cell>| r.iter().skip(1).any(|c| scan::has_digit(&c.text));
-    if !table.rows.iter().any(numeric) {
+    if !table.rows.iter().any(numeric) || is_lookup_grid(table) {
         return;
     }
     let keys: Vec<RowKey> = table
@@ -370,11 +480,23 @@ fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures)
         .iter()
         .map(|h| split_qualifier(&h.text))
         .collect();
+    // Columns that share a header (`| Q4 | YoY | FY | YoY |`) are not keyed by it either.
+    let mut header_count: BTreeMap<&(String, Option<String>), usize> = BTreeMap::new();
+    for h in &headers {
+        *header_count.entry(h).or_default() += 1;
+    }
+    let repeated: Vec<bool> = headers
+        .iter()
+        .map(|h| header_count.get(h).is_some_and(|n| *n > 1))
+        .collect();
     for (r, (row, key)) in table.rows.iter().zip(&keys).enumerate() {
         for (col, cell) in row.iter().enumerate().skip(1) {
             let Some((hlabel, hqual)) = headers.get(col) else {
                 continue;
             };
+            if repeated.get(col) == Some(&true) {
+                continue;
+            }
             let Some(value) = amount(cell) else { continue };
             let cell_qual = cell_period(cell, &value);
             match key {
@@ -388,8 +510,16 @@ fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures)
                         (false, true) => label.clone(),
                         (false, false) => format!("{label} {hlabel}"),
                     };
+                    let label = input.synonyms.canonical(&text);
+                    // A row of a table whose columns name what is measured
+                    // (`| Nation | Car | TV |`) is one case of a shape that other sections
+                    // may repeat with other values: it is compared within its section, unless
+                    // its label is a known metric.
+                    let scope = (!is_generic_header(hlabel) && !input.synonyms.is_known(&label))
+                        .then_some(section)
+                        .flatten();
                     out.own.push(Figure {
-                        label: input.synonyms.canonical(&text),
+                        label,
                         qualifier: join_qualifiers([rqual, hqual, &cell_qual]),
                         quantity: value.quantity,
                         text: value.text,
@@ -400,6 +530,8 @@ fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures)
                             column: col,
                         },
                         section,
+                        scope,
+                        converted: conversion(cell),
                     });
                 }
                 RowKey::Link(target) => {
@@ -419,11 +551,48 @@ fn read_table(input: &Input<'_>, index: usize, table: &Table, out: &mut Figures)
             }
         }
     }
-    total_rows(index, table, &keys, out);
+    total_rows(input, index, table, &keys, out, funding_totals);
 }
 
-/// A Total row: every numeric column of the other rows must add up to it.
-fn total_rows(index: usize, table: &Table, keys: &[RowKey], out: &mut Figures) {
+/// A lookup grid (a cipher's substitution box, a times table): its header row and its first
+/// column are all short codes or numbers (`00`, `0f`, `a0`), so its cells are entries, not
+/// figures (`1b` is a byte, not a billion).
+fn is_lookup_grid(table: &Table) -> bool {
+    let is_code = |text: &str| {
+        let t = text.trim().trim_matches(|c: char| c == '*' || c == '_');
+        let t = t.strip_prefix("0x").unwrap_or(t);
+        (1..=4).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    table.header.len() >= 3
+        && table.rows.len() >= 2
+        && table.header.iter().skip(1).all(|h| is_code(&h.text))
+        && table
+            .rows
+            .iter()
+            .all(|r| r.first().is_some_and(|c| is_code(&c.text)))
+}
+
+/// The same value in another currency, in parentheses right after the cell's value
+/// (`~5.8T JPY (~$38B)`).
+fn conversion(cell: &Cell) -> Option<Quantity> {
+    let (_, inside) = cell.text.split_once('(')?;
+    if !scan::has_digit(inside) {
+        return None;
+    }
+    converted(&cell.text, &find_quantities(&cell.text), 0)
+}
+
+/// A Total row: every numeric column of the other rows must add up to it. In a funding table
+/// (under a *Funding* or *Raised* heading, or first headed *Round*), the Total row's amount is
+/// also the note's `total raised`.
+fn total_rows(
+    input: &Input<'_>,
+    index: usize,
+    table: &Table,
+    keys: &[RowKey],
+    out: &mut Figures,
+    funding_totals: &mut Vec<Figure>,
+) {
     let totals: Vec<usize> = keys
         .iter()
         .enumerate()
@@ -436,6 +605,7 @@ fn total_rows(index: usize, table: &Table, keys: &[RowKey], out: &mut Figures) {
     let Some(total_cells) = table.rows.get(*total_row) else {
         return;
     };
+    let mut claims = Vec::new();
     for (col, cell) in total_cells.iter().enumerate().skip(1) {
         let Some(total) = amount(cell) else { continue };
         let parts: Option<Vec<Amount>> = table
@@ -448,6 +618,41 @@ fn total_rows(index: usize, table: &Table, keys: &[RowKey], out: &mut Figures) {
         let Some(parts) = parts.filter(|p| !p.is_empty()) else {
             continue;
         };
+        if sums_alike(&parts, &total) {
+            claims.push((col, total, parts));
+        }
+    }
+    // The funding table's money column, as [`money_column`] picks it among these columns.
+    let is_money = |a: &Amount| matches!(a.quantity.unit, Unit::Money(_));
+    let mut money: Vec<usize> = claims
+        .iter()
+        .filter(|(_, total, parts)| is_money(total) && parts.iter().all(is_money))
+        .map(|(col, _, _)| *col)
+        .collect();
+    if money.len() > 1 {
+        money.retain(|col| is_amount_like(table, *col));
+    }
+    if let [col] = money.as_slice()
+        && let Some((_, total, _)) = claims.iter().find(|(c, _, _)| c == col)
+        && is_funding_table(input, table)
+    {
+        funding_totals.push(Figure {
+            label: "total raised".to_owned(),
+            qualifier: None,
+            quantity: total.quantity,
+            text: total.text.clone(),
+            span: total.span,
+            source: FigureSource::Table {
+                table: index,
+                row: *total_row,
+                column: *col,
+            },
+            section: input.section_of(table.span.start()),
+            scope: None,
+            converted: None,
+        });
+    }
+    for (col, total, parts) in claims {
         let header = table.header.get(col);
         out.sums.push(SumClaim {
             source: SumSource::TotalRow,
@@ -455,9 +660,49 @@ fn total_rows(index: usize, table: &Table, keys: &[RowKey], out: &mut Figures) {
             column: header.map_or(String::new(), |h| h.text.clone()),
             column_span: header.map_or(table.span, |h| h.span),
             total,
-            parts,
+            parts: parts.into_iter().map(as_part).collect(),
         });
     }
+}
+
+/// Whether column `col` is headed like an amount (`Amount`, `Raised`, `Size` …).
+fn is_amount_like(table: &Table, col: usize) -> bool {
+    let h = normalize_label(table.header.get(col).map_or("", |c| c.text.as_str()));
+    ["amount", "raised", "size", "funding", "investment"]
+        .iter()
+        .any(|w| h.split(' ').any(|x| x == *w))
+}
+
+/// A table of rounds: under a *Funding* or *Raised* heading, or first headed *Round*.
+fn is_funding_table(input: &Input<'_>, table: &Table) -> bool {
+    let heading = input
+        .heading_text(input.section_of(table.span.start()))
+        .to_lowercase();
+    heading.contains("funding")
+        || heading.contains("raised")
+        || table
+            .header
+            .first()
+            .is_some_and(|h| matches!(normalize_label(&h.text).as_str(), "round" | "funding round"))
+}
+
+/// Whether parts and total are all absolute values or all changes: a column of signed changes
+/// (`+0.5 Mt YoY`) does not add up to an absolute total, nor absolute rows to a change.
+fn sums_alike(parts: &[Amount], total: &Amount) -> bool {
+    let signed = |a: &Amount| a.text.trim_start().starts_with(['+', '-', '−']);
+    parts.iter().all(|p| signed(p) == signed(total))
+}
+
+/// A part of a sum as written: in a table of parts, a round figure with a scale word (`$2B`)
+/// is the amount, not a rounding, unless it is marked approximate; a figure with decimals
+/// keeps the precision they give (`$1.4B` is ±$0.05B).
+fn as_part(mut part: Amount) -> Amount {
+    let q = &mut part.quantity;
+    let scaled_integer = !part.text.contains('.') && q.tolerance >= 500.0;
+    if scaled_integer && !q.approximate && q.kind == Kind::Exact {
+        q.tolerance = 0.0;
+    }
+    part
 }
 
 /// A period written in a cell after its value: `$4.5B (Mar 2025)`.
@@ -522,7 +767,7 @@ mod tests {
             ("| Year | Round | Amount |\n|-|-|-|\n| 2023 | A | $5M |\n| 2023 | B | $9M |\n| 2024 | C | $20M |\n",
              &["amount (2024) = $20M"]),
             ("| Round | Amount |\n|-|-|\n| A | $5M |\n| **Total** | **$5M** |\n",
-             &["a amount = $5M"]),
+             &["a amount = $5M", "total raised = $5M"]),
             ("```\n| Metric | Value |\n|-|-|\n| Valuation | $4.5B |\n```\n", &[]),
         ];
         for (text, want) in cases {
@@ -630,6 +875,71 @@ mod tests {
     fn sections_about_others_hold_no_figures() {
         let text = "## Acquisition of Mosaic\n\n| Metric | Value |\n|-|-|\n| Valuation | $1.3B |\n\n### Details\n\n**Valuation:** $1.2B\n\n## Funding\n\n### Series B\n\n**Valuation:** $1B\n\n## Versus [[Rival]]\n\n$9B valuation.\n\n## Investment case\n\n**Valuation:** $4.5B\n";
         assert_eq!(labels(text), ["valuation = $4.5B"]);
+    }
+
+    #[test]
+    fn headings_of_one_pattern_are_parallel_contexts() {
+        let pattern = |t: &str| super::heading_pattern(t);
+        let some = |p: &str, v: &str| Some((p.to_owned(), v.to_owned()));
+        assert_eq!(pattern("Scenario A: slow ramp"), some("scenario", "a"));
+        assert_eq!(pattern("For 4 people"), some("for", "4"));
+        assert_eq!(pattern("Week 12"), some("week", "12"));
+        assert_eq!(pattern("Quick stats"), None);
+        assert_eq!(pattern("2024 results"), None);
+        assert_eq!(pattern("Q4 2025"), None);
+        let text = "## Week 1\n\n**Distance:** 32 km\n\n## Week 2\n\n**Distance:** 38 km\n\n## Week 2\n\n## Notes\n\n**Distance:** 30 km\n";
+        assert_eq!(
+            labels(text),
+            [
+                "distance (week 1) = 32",
+                "distance (week 2) = 38",
+                "distance = 30"
+            ]
+        );
+        // A heading with no sibling of its pattern names no context.
+        assert_eq!(
+            labels("## Week 1\n\n**Distance:** 32 km\n"),
+            ["distance = 32"]
+        );
+    }
+
+    #[test]
+    fn headings_that_name_another_company_hold_no_figures() {
+        let another = |h: &str| super::names_another_ticker(h, &["plover".to_owned()]);
+        assert!(another("Vertiv (VRT) Q4 2025 — data centres"));
+        assert!(!another("Plover (PLVR) at a glance"));
+        assert!(!another("Revenue (USD)"));
+        assert!(!another("Revenue (2024)"));
+        assert!(!another("Notes (a few)"));
+    }
+
+    #[test]
+    fn lookup_grids_hold_no_figures() {
+        let grid = "| | 00 | 01 | 0a |\n|-|-|-|-|\n| 00 | 63 | 7c | 1b |\n| a0 | e0 | 32 | 9b |\n";
+        assert_eq!(labels(grid), Vec::<String>::new());
+        // A table whose first column names things is no grid, whatever its header.
+        let table = "| Metric | 2023 | 2024 |\n|-|-|-|\n| Revenue | $10M | $20M |\n| Employees | 40 | 60 |\n";
+        assert_eq!(labels(table).len(), 4);
+    }
+
+    #[test]
+    fn sums_take_round_parts_as_written_and_keep_changes_apart() {
+        let sums = |text: &str| {
+            let note = Note::parse("Acme.md", text, &ParseOptions::default());
+            note.sum_claims
+                .iter()
+                .map(|c| {
+                    c.parts
+                        .iter()
+                        .map(|p| p.quantity.tolerance)
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        };
+        let round = "| Round | Amount |\n|-|-|\n| A | $2B |\n| B | $1.5B |\n| C | ~$75M |\n| Total | $3.6B |\n";
+        assert_eq!(sums(round), [vec![0.0, 0.05e9, 0.5e6]]);
+        let changes = "| Metal | Output | Change |\n|-|-|-|\n| Cu | 22.1 Mt | +0.5 Mt |\n| Zn | 13.0 Mt | -7.7 Mt |\n| Total | 35.1 Mt | 4.1 Mt |\n";
+        assert_eq!(sums(changes).len(), 1);
     }
 
     #[test]

@@ -13,11 +13,11 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use hashbrown::HashSet;
+use hashbrown::{HashMap, HashSet};
 use regex::Regex;
 
 use super::input::{Input, Stated, is_total_label};
-use super::value::{Found, Synonyms, find_periods, find_quantities, split_qualifier};
+use super::value::{Found, Synonyms, converted, find_periods, find_quantities, split_qualifier};
 use crate::model::figure::{Amount, Figure, FigureSource, Unit};
 use crate::model::span::Span;
 
@@ -99,7 +99,18 @@ const SENTENCE_DENY: &[&str] = &[
     "hopes",
     "wants",
     "eyeing",
+    // attributed to a source: two sources may disagree, on purpose
+    "says",
+    "said",
+    "according",
+    "reports",
+    "reported",
+    "cites",
+    "cited",
 ];
+
+/// Words before a second value that make it a part of the first (`including the $1.3B`).
+const PART_MARKERS: &[&str] = &["including", "includes", "incl", "which"];
 
 /// Words right before a label (or its value) that make it another figure than the current one.
 const BEFORE_DENY: &[&str] = &[
@@ -343,16 +354,31 @@ pub(crate) fn read_line(
     }
     // A value next to a bare value of the same kind is one of a list (`1,150 at year end,
     // 1,200 now`, `1,200 (up from 700)`): which one is current is not known.
-    let labelled: Vec<usize> = prose.iter().map(|p| p.0).chain(taken).collect();
+    if prose.is_empty() && label_figure.is_none() {
+        return;
+    }
+    let mut labelled = vec![false; found.len()];
+    for i in prose.iter().map(|p| p.0).chain(taken) {
+        if let Some(slot) = labelled.get_mut(i) {
+            *slot = true;
+        }
+    }
+    // A bare value of the same unit in the same sentence. The figures of one sentence are
+    // next to one another: only those are looked at. (At most one figure per label and
+    // sentence is asked about, as one named twice is dropped first: this stays linear.)
     let listed = |i: usize| {
         let (Some(f), Some(s)) = (found.get(i), cx.sentence_of(i)) else {
             return true;
         };
-        found.iter().enumerate().any(|(j, g)| {
-            j != i
-                && !labelled.contains(&j)
-                && g.quantity.unit == f.quantity.unit
-                && cx.sentence_of(j) == Some(s)
+        let in_sentence = |j: &usize| cx.sentence_of(*j) == Some(s);
+        let before = (0..i).rev().take_while(in_sentence);
+        let after = (i + 1..found.len()).take_while(in_sentence);
+        before.chain(after).any(|j| {
+            labelled.get(j) == Some(&false)
+                && found.get(j).is_some_and(|g| {
+                    g.quantity.unit == f.quantity.unit
+                        && !is_included_part(text.get(..g.span.start).unwrap_or(""))
+                })
         })
     };
     if let (Some(fig), Some(i)) = (label_figure, taken)
@@ -360,20 +386,42 @@ pub(crate) fn read_line(
     {
         own.push(fig);
     }
+    // How many prose figures of a sentence share a label: counted in a table only when a
+    // line has many.
+    let mut per_label: HashMap<(usize, &str), usize> = HashMap::new();
+    if prose.len() > 8 {
+        for (_, s, label, _) in &prose {
+            *per_label.entry((*s, label.as_str())).or_default() += 1;
+        }
+    }
+    let twice = |s: usize, label: &str| {
+        if prose.len() > 8 {
+            per_label.get(&(s, label)).is_some_and(|n| *n > 1)
+        } else {
+            prose
+                .iter()
+                .filter(|(_, s2, l2, _)| *s2 == s && l2 == label)
+                .count()
+                > 1
+        }
+    };
     for (i, s, label, kept) in &prose {
-        let twice = prose
-            .iter()
-            .filter(|(_, s2, l2, _)| s2 == s && l2 == label)
-            .count()
-            > 1;
         if *kept
-            && !twice
+            && !twice(*s, label)
             && !listed(*i)
             && let Some(fig) = cx.figure(*i, label.clone(), None, FigureSource::Prose)
         {
             own.push(fig);
         }
     }
+}
+
+/// Whether the value after `before` is a part of the one stated before it (`$2.4B, including
+/// the $1.3B Series E`), not another value of the same metric.
+fn is_included_part(before: &str) -> bool {
+    words_back(before)
+        .take(3)
+        .any(|w| PART_MARKERS.iter().any(|m| w.eq_ignore_ascii_case(m)))
 }
 
 /// `**Label:**`, `**Label**:` or `__Label:__` at the start of a line's content.
@@ -460,9 +508,16 @@ impl<'a> LineCx<'a> {
             line,
             found,
             sentences,
+            // Sentences are in order and do not overlap.
             sentence: found
                 .iter()
-                .map(|f| sentences.iter().position(|s| s.contains(&f.span.start)))
+                .map(|f| {
+                    let i = sentences.partition_point(|s| s.end <= f.span.start);
+                    sentences
+                        .get(i)
+                        .is_some_and(|s| s.contains(&f.span.start))
+                        .then_some(i)
+                })
                 .collect(),
             denied: sentences.iter().map(|_| OnceCell::new()).collect(),
             lowered: sentences.iter().map(|_| OnceCell::new()).collect(),
@@ -541,6 +596,8 @@ impl LineCx<'_> {
             span: amount.span,
             source,
             section: self.line.section,
+            scope: None,
+            converted: converted(self.line.text, self.found, i),
         })
     }
 
@@ -557,8 +614,12 @@ impl LineCx<'_> {
         let text = self.line.text;
         let mut out = String::with_capacity(range.len());
         let mut at = range.start;
-        // Figures are in order and do not overlap.
-        for f in self.found {
+        // Figures are in order and do not overlap: only those within the sentence are read.
+        let first = self.found.partition_point(|f| f.span.end <= range.start);
+        for f in self.found.get(first..).unwrap_or(&[]) {
+            if f.span.start >= range.end {
+                break;
+            }
             let (start, end) = (f.span.start.max(at), f.span.end.min(range.end));
             if start >= end {
                 continue;
@@ -785,7 +846,11 @@ impl LineCx<'_> {
         find_periods(text)
             .into_iter()
             .map(|(r, p)| (range.start + r.start..range.start + r.end, p))
-            .filter(|(r, _)| !self.found.iter().any(|g| overlaps(&g.span, r)))
+            .filter(|(r, _)| {
+                // Figures are in order: only the one ending first after `r` starts may overlap it.
+                let k = self.found.partition_point(|g| g.span.end <= r.start);
+                !self.found.get(k).is_some_and(|g| overlaps(&g.span, r))
+            })
             .min_by_key(|(r, _)| {
                 if r.start >= f.span.end {
                     r.start - f.span.end
@@ -826,6 +891,7 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
+    let mut next_figure = 0;
     // Every boundary is an ASCII byte or a dash's lead byte: look at those alone.
     for (at, b) in bytes.iter().enumerate() {
         let len = match b {
@@ -841,7 +907,12 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
             b'.' if ends_sentence(text, start, at) => 1,
             _ => continue,
         };
-        if found.iter().any(|f| f.span.contains(&at)) {
+        // Figures are in order and do not overlap: skip those that end before `at`.
+        while next_figure < found.len() && found.get(next_figure).is_some_and(|f| f.span.end <= at)
+        {
+            next_figure += 1;
+        }
+        if found.get(next_figure).is_some_and(|f| f.span.contains(&at)) {
             continue;
         }
         out.push(start..at + len);
@@ -977,7 +1048,9 @@ fn unit_fits(label: &str, unit: Option<Unit>) -> bool {
     match unit {
         Some(Unit::Money(_)) => !COUNT_LABELS.contains(&label),
         Some(Unit::Count) => !MONEY_LABELS.contains(&label),
-        Some(Unit::Percent) => !MONEY_LABELS.contains(&label) && !COUNT_LABELS.contains(&label),
+        Some(Unit::Percent | Unit::Measure(_)) => {
+            !MONEY_LABELS.contains(&label) && !COUNT_LABELS.contains(&label)
+        }
         None => false,
     }
 }

@@ -23,6 +23,13 @@ pub struct Figure {
     pub source: FigureSource,
     /// Index in `Note::headings` of the heading the figure sits under.
     pub section: Option<usize>,
+    /// Where the figure is compared: `None` across the whole note (a known metric), or the
+    /// heading it sits under (a metric of the note's own making, such as a table's row and
+    /// column, is compared only within its section).
+    pub scope: Option<usize>,
+    /// The same value in another currency, written after it in parentheses
+    /// (`~5.8T JPY (~$38B)`): a statement of that currency agrees with either.
+    pub converted: Option<Quantity>,
 }
 
 /// Where a figure was read.
@@ -96,6 +103,9 @@ pub enum Unit {
     Count,
     /// Percentage points: `12.5%` has value 12.5. Never comparable to absolutes.
     Percent,
+    /// A count of a unit of measure written after the number (`939 GB`, `22.1 Mt`), as
+    /// written: values in different units are neither compared nor added.
+    Measure(&'static str),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

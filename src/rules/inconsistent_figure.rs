@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_yaml::Value;
 
 use super::{Context, NoteContext, NoteDiagnostic, Rule, RuleMeta};
-use crate::figures::value::{Agreement, agreement};
+use crate::figures::value::{Agreement, agreement, display};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
@@ -48,6 +48,13 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 impl Rule for InconsistentFigure {
     fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
         for group in groups(note).values() {
+            let converted: Vec<Figure>;
+            let group: &[&Figure] = if group.iter().any(|f| f.converted.is_some()) {
+                converted = group.iter().map(|f| in_common_currency(f, group)).collect();
+                &converted.iter().collect::<Vec<_>>()
+            } else {
+                group
+            };
             let Some(reference) = reference(group) else {
                 continue;
             };
@@ -100,7 +107,11 @@ impl Rule for InconsistentFigure {
                 let stated: Vec<&Figure> = other
                     .figures
                     .iter()
-                    .filter(|f| f.label == quote.label && f.qualifier == quote.qualifier)
+                    .filter(|f| {
+                        f.label == quote.label
+                            && f.qualifier == quote.qualifier
+                            && f.scope.is_none()
+                    })
                     .collect();
                 // A note that contradicts itself is reported there, not in every note quoting it.
                 let Some(first) = stated.first() else {
@@ -143,17 +154,34 @@ impl Rule for InconsistentFigure {
     }
 }
 
-/// Figures by (label, qualifier): only the same metric for the same period is compared.
-fn groups(note: &Note) -> BTreeMap<(&str, Option<&str>), Vec<&Figure>> {
-    let mut out: BTreeMap<(&str, Option<&str>), Vec<&Figure>> = BTreeMap::new();
+/// What makes two figures the same statement: label, qualifier and scope.
+type Identity<'a> = (&'a str, Option<&'a str>, Option<usize>);
+
+/// Figures by identity: only the same metric for the same period, in the same scope, is
+/// compared.
+fn groups(note: &Note) -> BTreeMap<Identity<'_>, Vec<&Figure>> {
+    let mut out: BTreeMap<Identity<'_>, Vec<&Figure>> = BTreeMap::new();
     for f in &note.figures {
         if !f.label.is_empty() {
-            out.entry((f.label.as_str(), f.qualifier.as_deref()))
+            out.entry((f.label.as_str(), f.qualifier.as_deref(), f.scope))
                 .or_default()
                 .push(f);
         }
     }
     out
+}
+
+/// `f` with the conversion it gives in parentheses as its value, when another statement of
+/// the group is in that currency: `~5.8T JPY (~$38B)` is compared with `$38B` as `~$38B`.
+fn in_common_currency(f: &Figure, group: &[&Figure]) -> Figure {
+    match f.converted {
+        Some(c) if group.iter().any(|g| g.quantity.unit == c.unit) => Figure {
+            quantity: c,
+            text: format!("{} ({})", f.text, display(&c)),
+            ..f.clone()
+        },
+        _ => f.clone(),
+    }
 }
 
 /// The statement the others are measured against: the one most others agree with (the first
@@ -284,6 +312,7 @@ fn bucket(q: &Quantity) -> Option<Bucket> {
         Unit::Money(c) => (0, c),
         Unit::Count => (1, ""),
         Unit::Percent => (2, ""),
+        Unit::Measure(m) => (3, m),
     };
     let kind = match q.kind {
         Kind::Exact => EXACT,
@@ -344,6 +373,7 @@ fn identity(q: &Quantity) -> (u8, &'static str, u64, u64, u8, u64, bool) {
         Unit::Money(c) => (0, c),
         Unit::Count => (1, ""),
         Unit::Percent => (2, ""),
+        Unit::Measure(m) => (3, m),
     };
     let (kind, high) = match q.kind {
         Kind::Exact => (0, 0),
@@ -442,6 +472,8 @@ mod tests {
             span: Span::new(0, 0),
             source: FigureSource::Prose,
             section: None,
+            scope: None,
+            converted: None,
         }
     }
 
