@@ -13,8 +13,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    Depth, Indexed, Keep, Local, NoObserver, Observer, Problem, Request, Run, Timer, check_index, complete_notes,
-    gather_local, index_anchor_targets, index_vault, parse_text, read_and_parse,
+    Depth, Indexed, Keep, Local, NoObserver, Observer, Problem, Request, Run, Timer, check_index,
+    complete_notes, gather_local, index_anchor_targets, index_vault, parse_text, read_and_parse,
     read_and_parse_text, take_in, unreadable_note,
 };
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
@@ -100,7 +100,15 @@ impl Session {
     /// `threads` threads) and indexes it: a session ready for any check and any edit.
     pub fn open(settings: Settings, root: &Path, threads: usize) -> Result<Session, DiscoverError> {
         let all = |_: &str| true;
-        Session::load(settings, root, threads, false, &all, Keep::Edits, &NoObserver)
+        Session::load(
+            settings,
+            root,
+            threads,
+            false,
+            &all,
+            Keep::Edits,
+            &NoObserver,
+        )
     }
 
     /// Opens the vault for the one check `request` asks for: the notes it may report are read
@@ -147,7 +155,15 @@ impl Session {
             .ok()
             .map(Arc::new);
         let timer = Timer::new(settings.rules.len(), time_rules);
-        let indexed = read_vault(&settings, root, pool.as_deref(), &timer, selects, keep, observer)?;
+        let indexed = read_vault(
+            &settings,
+            root,
+            pool.as_deref(),
+            &timer,
+            selects,
+            keep,
+            observer,
+        )?;
         let Indexed {
             index,
             unreadable,
@@ -198,7 +214,8 @@ impl Session {
     /// path) and returns the notes whose findings may have changed: the note itself, the notes
     /// that link to it (by name, alias, heading or block id) or quote its figures, and, when
     /// its names changed, the notes with a link that leads nowhere (whose suggestions name
-    /// notes). [`Session::check`] of them gives their findings now.
+    /// notes) and, with `unlinked-mention` on, the notes whose text it reads. [`Session::check`]
+    /// of them gives their findings now.
     pub fn update(&mut self, path: &str, text: &str) -> Result<BTreeSet<String>, EditError> {
         if !is_markdown(path) {
             return Err(EditError::NotMarkdown(path.to_string()));
@@ -214,7 +231,8 @@ impl Session {
 
     /// Drops the note at `path` and returns the notes whose findings may have changed: those
     /// that linked to it or quoted it, those whose links now lead elsewhere or nowhere (a name
-    /// that was ambiguous may not be any more), and those with a link that leads nowhere.
+    /// that was ambiguous may not be any more), those with a link that leads nowhere and, with
+    /// `unlinked-mention` on, those whose text it reads.
     pub fn remove(&mut self, path: &str) -> Result<BTreeSet<String>, EditError> {
         self.warm_up();
         if self.index.note_id(path).is_none() {
@@ -357,6 +375,7 @@ impl Session {
         graph.relink(id, leads_to);
         if names_changed {
             affected.extend(graph.with_missing());
+            affected.extend(self.with_text());
         }
         if let Some(slot) = self.local.get_mut(id) {
             *slot = local;
@@ -394,6 +413,7 @@ impl Session {
         affected.extend(edited.iter().map(|p| (*p).to_string()));
         affected.extend(self.linked_into(&edited));
         affected.extend(self.with_missing_paths());
+        affected.extend(self.paths_of(self.with_text()));
 
         let (notes, anchors, files) = std::mem::take(&mut self.index).into_parts();
         let local = std::mem::take(&mut self.local);
@@ -433,6 +453,7 @@ impl Session {
         }
         affected.extend(self.linked_into(&edited));
         affected.extend(self.with_missing_paths());
+        affected.extend(self.paths_of(self.with_text()));
         affected
     }
 
@@ -498,6 +519,18 @@ impl Session {
             .flat_map(|id| graph.linking_to(id).collect::<Vec<_>>())
             .collect();
         self.paths_of(ids).into_iter().collect()
+    }
+
+    /// The notes whose plain text is kept (for `unlinked-mention`): when the vault's names
+    /// change, a phrase anywhere in them can become a mention of a note, or stop being one.
+    fn with_text(&self) -> BTreeSet<usize> {
+        self.index
+            .notes()
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !n.text_runs.is_empty())
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// The paths of the notes with a link that leads nowhere.
