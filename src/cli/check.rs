@@ -8,52 +8,25 @@ use std::process::ExitCode;
 use miette::IntoDiagnostic;
 
 use super::progress::Progress;
-use super::{CheckArgs, ColorChoice, default_threads, error_chain, load_config};
+use super::{CheckArgs, ColorChoice, Scope, default_threads, error_chain};
 use crate::engine::{Observer, Request, Selection, Session};
 use crate::report::baseline::Baseline;
 use crate::report::stats;
 use crate::report::{self, Extras, Format, HumanOptions};
-use crate::rules::settings::{self, Overrides, Settings};
-use crate::vault::changes::Changes;
-use crate::vault::targets::{self, Targets};
+use crate::rules::settings::Settings;
+use crate::vault::targets::Targets;
 
 /// Runs `vaultlint check`.
 pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
-    for list in [
-        args.select.iter().flatten().collect::<Vec<_>>(),
-        args.ignore.iter().collect(),
-    ] {
-        if let Some(bad) = settings::unknown_rule(list) {
-            return Err(miette::miette!(
-                help = format!("Known rules: {}", settings::known_rules()),
-                "Unknown rule `{bad}` in --select or --ignore"
-            ));
-        }
-    }
-    if let Some(id) = settings::always_on_rule(&args.ignore) {
-        return Err(miette::miette!(
-            help =
-                "A note that cannot be read is always reported (exit 2); exclude the file instead",
-            "`{id}` cannot be ignored"
-        ));
-    }
-    let targets =
-        targets::resolve(&args.paths, args.vault.as_deref()).map_err(|e| miette::miette!("{e}"))?;
-    for p in &targets.ignored {
-        eprintln!("vaultlint: skipping `{}`: not a note (.md)", p.display());
-    }
-    let loaded = load_config(args.config.as_deref(), &targets.root)?;
-    let overrides = Overrides {
+    let (targets, settings) = super::scope(&Scope {
+        paths: &args.paths,
+        vault: args.vault.as_deref(),
+        config: args.config.as_deref(),
         today: args.today,
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let mut settings = Settings::new(loaded, &overrides)?;
-    if let Some(rev) = &args.changed_since {
-        let changes = Changes::collect(&targets.root, rev, &settings.parse)
-            .map_err(|e| miette::miette!("{e}"))?;
-        settings.changes = Some(changes);
-    }
+        select: &args.select,
+        ignore: &args.ignore,
+        changed_since: args.changed_since.as_deref(),
+    })?;
     let threads = args.threads.unwrap_or_else(default_threads);
     let request = Request {
         targets: targets.clone(),

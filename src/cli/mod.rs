@@ -13,10 +13,15 @@
 // `main.rs` only.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
 
 use crate::config::{self, LoadedConfig};
 use crate::engine;
+use crate::rules::settings::{self, Overrides, Settings};
+use crate::vault::changes::Changes;
+use crate::vault::targets::{self, Targets};
 
 pub mod args;
 pub mod baseline;
@@ -54,6 +59,59 @@ pub(crate) fn load_config(given: Option<&Path>, root: &Path) -> miette::Result<L
         Some(path) => config::load(&path)?,
         None => LoadedConfig::defaults(),
     })
+}
+
+/// What `check` and `report` are asked to look at: the same options, read the same way.
+pub(crate) struct Scope<'a> {
+    pub paths: &'a [PathBuf],
+    pub vault: Option<&'a Path>,
+    pub config: Option<&'a Path>,
+    pub today: Option<Date>,
+    pub select: &'a Option<Vec<String>>,
+    pub ignore: &'a [String],
+    pub changed_since: Option<&'a str>,
+}
+
+/// The notes and the settings a `check` or a `report` runs with: rule names checked, the
+/// targets resolved (saying which paths are not notes), the config loaded and overridden from
+/// the command line, and with `--changed-since`, what changed since the revision.
+pub(crate) fn scope(scope: &Scope<'_>) -> miette::Result<(Targets, Settings)> {
+    let ignore = scope.ignore.to_vec();
+    for list in [
+        scope.select.iter().flatten().collect::<Vec<_>>(),
+        ignore.iter().collect(),
+    ] {
+        if let Some(bad) = settings::unknown_rule(list) {
+            return Err(miette::miette!(
+                help = format!("Known rules: {}", settings::known_rules()),
+                "Unknown rule `{bad}` in --select or --ignore"
+            ));
+        }
+    }
+    if let Some(id) = settings::always_on_rule(&ignore) {
+        return Err(miette::miette!(
+            help =
+                "A note that cannot be read is always reported (exit 2); exclude the file instead",
+            "`{id}` cannot be ignored"
+        ));
+    }
+    let targets = targets::resolve(scope.paths, scope.vault).map_err(|e| miette::miette!("{e}"))?;
+    for p in &targets.ignored {
+        eprintln!("vaultlint: skipping `{}`: not a note (.md)", p.display());
+    }
+    let loaded = load_config(scope.config, &targets.root)?;
+    let overrides = Overrides {
+        today: scope.today,
+        select: scope.select.clone(),
+        ignore,
+    };
+    let mut settings = Settings::new(loaded, &overrides)?;
+    if let Some(rev) = scope.changed_since {
+        let changes = Changes::collect(&targets.root, rev, &settings.parse)
+            .map_err(|e| miette::miette!("{e}"))?;
+        settings.changes = Some(changes);
+    }
+    Ok((targets, settings))
 }
 
 /// One worker per core.
