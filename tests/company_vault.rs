@@ -8,6 +8,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -60,16 +62,9 @@ fn every_company_rule_fires_where_planted() {
         .output()
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let found: Vec<(String, String)> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["path"].as_str().unwrap().to_string(),
-            )
-        })
+    let found: Vec<(String, String)> = common::diagnostic_rows(&doc)
+        .into_iter()
+        .map(|(rule, path, _, _)| (rule, path))
         .collect();
     let has = |rule: &str, path: &str| found.iter().any(|(r, p)| r == rule && p == path);
     assert!(has("missing-section", "Actors/Bolt Energy.md"));
