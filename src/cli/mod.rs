@@ -107,7 +107,11 @@ pub(crate) fn scope(scope: &Scope<'_>) -> miette::Result<(Targets, Settings)> {
     };
     let mut settings = Settings::new(loaded, &overrides)?;
     if let Some(rev) = scope.changed_since {
-        let changes = Changes::collect(&targets.root, rev, &settings.parse)
+        let bumped = settings
+            .rules
+            .iter()
+            .any(|a| a.meta.id == "date-not-bumped");
+        let changes = Changes::collect(&targets.root, rev, &settings.parse, bumped)
             .map_err(|e| miette::miette!("{e}"))?;
         settings.changes = Some(changes);
     }

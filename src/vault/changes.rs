@@ -69,7 +69,14 @@ pub enum ChangesError {
 impl Changes {
     /// Reads what changed in the vault at `root` since `rev`. `parse` reads the Updated dates
     /// of both versions of each modified note.
-    pub fn collect(root: &Path, rev: &str, parse: &ParseOptions) -> Result<Changes, ChangesError> {
+    /// `versions_before`: whether to read the version at REV of every modified note (for
+    /// `date-not-bumped`; a run without that rule needs only which paths changed).
+    pub fn collect(
+        root: &Path,
+        rev: &str,
+        parse: &ParseOptions,
+        versions_before: bool,
+    ) -> Result<Changes, ChangesError> {
         let inside = git(root, &["rev-parse", "--is-inside-work-tree"])?;
         if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
             return Err(ChangesError::NotARepository(root.to_path_buf()));
@@ -134,7 +141,7 @@ impl Changes {
         }
         changed.retain(|p| is_note(p));
 
-        modified.retain(|(old, new, _)| is_note(old) && is_note(new));
+        modified.retain(|(old, new, _)| versions_before && is_note(old) && is_note(new));
         // The version at REV of every modified note is read for its dates as git sends it,
         // while git reads the next: no more than one old version is held at a time.
         let mut before: BTreeMap<String, Digest> = BTreeMap::new();
@@ -506,6 +513,39 @@ mod tests {
         assert_eq!(next(), None, "not a blob");
         assert_eq!(next(), Some(String::new()));
         assert!(read_answer(&mut answers).is_err(), "no more answers");
+    }
+
+    #[test]
+    fn old_versions_are_read_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .current_dir(root)
+                .args([
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "-c",
+                    "commit.gpgsign=false",
+                ])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}");
+        };
+        run(&["init", "-q"]);
+        std::fs::write(root.join("A.md"), "# A\n\n*Updated 2026-01-01*\n\nText\n").unwrap();
+        run(&["add", "A.md"]);
+        run(&["commit", "-q", "-m", "a"]);
+        std::fs::write(root.join("A.md"), "# A\n\n*Updated 2026-01-01*\n\nMore\n").unwrap();
+        let p = ParseOptions::default();
+        let without = Changes::collect(root, "HEAD", &p, false).unwrap();
+        let with = Changes::collect(root, "HEAD", &p, true).unwrap();
+        assert!(without.changed.contains("A.md") && with.changed.contains("A.md"));
+        assert!(without.before.is_empty());
+        assert!(with.before.contains_key("A.md"));
     }
 
     #[test]
