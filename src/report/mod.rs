@@ -328,10 +328,11 @@ pub(crate) fn render_in_order<S, R: Send>(
     render: impl Fn(&mut S, &Finding) -> R + Sync + Send,
     mut emit: impl FnMut(R) -> io::Result<()>,
 ) -> io::Result<()> {
-    for batch in findings.chunks(BATCH) {
+    for batch in note_runs(findings, BATCH) {
+        let chunks = note_runs(batch, CHUNK);
         let rendered: Vec<Vec<R>> = pool.run(|| {
-            batch
-                .par_chunks(CHUNK)
+            chunks
+                .par_iter()
                 .map_init(&init, |state, chunk| {
                     chunk.iter().map(|f| render(state, f)).collect()
                 })
@@ -342,6 +343,27 @@ pub(crate) fn render_in_order<S, R: Send>(
         }
     }
     Ok(())
+}
+
+/// `findings` cut into runs of about `size`, each run carried on to the end of its last note's
+/// findings (by at most `size` more): the threads that render two runs at once may be far
+/// apart, and a note whose findings sat in both would be read by each.
+fn note_runs(findings: &[Finding], size: usize) -> Vec<&[Finding]> {
+    let mut runs = Vec::with_capacity(findings.len() / size.max(1) + 1);
+    let mut rest = findings;
+    while !rest.is_empty() {
+        let mut end = size.max(1).min(rest.len());
+        if let Some(last) = rest.get(end - 1) {
+            let limit = (end + size).min(rest.len());
+            while end < limit && rest.get(end).is_some_and(|f| f.path == last.path) {
+                end += 1;
+            }
+        }
+        let (run, after) = rest.split_at(end);
+        runs.push(run);
+        rest = after;
+    }
+    runs
 }
 
 /// A note's first position, where what has no better place is shown.
@@ -500,6 +522,32 @@ fn is_hazard(c: char) -> bool {
 mod tests {
     use super::*;
     use crate::finding::Diagnostic;
+
+    #[test]
+    fn runs_end_with_their_last_note() {
+        let of = |paths: &[&str]| -> Vec<Finding> {
+            paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Finding {
+                    rule: "broken-link",
+                    severity: Severity::Error,
+                    path: (*p).into(),
+                    diagnostic: Diagnostic::new(Span::new(i, i + 1), "m", "l"),
+                    at: None,
+                })
+                .collect()
+        };
+        let lens = |f: &[Finding], size| -> Vec<usize> {
+            note_runs(f, size).iter().map(|r| r.len()).collect()
+        };
+        // A note's findings stay in one run; every finding is in exactly one run.
+        assert_eq!(lens(&of(&["a", "a", "b", "b", "b", "c"]), 2), [2, 3, 1]);
+        assert_eq!(lens(&of(&["a", "b", "c"]), 2), [2, 1]);
+        // A note of very many findings is cut, at most `size` past the cut.
+        assert_eq!(lens(&of(&["a"; 7]), 2), [4, 3]);
+        assert!(note_runs(&[], 4).is_empty());
+    }
 
     #[test]
     fn rendering_in_parallel_keeps_the_findings_order() {
