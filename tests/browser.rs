@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
@@ -74,19 +76,7 @@ fn the_sample_vault_report_in_chromium() {
         .success();
 
     let dom = browse(&browser, &page, &["--dump-dom"]);
-    for section in [
-        "summary",
-        "links",
-        "freshness",
-        "figures",
-        "schemas",
-        "all-findings",
-    ] {
-        assert!(
-            dom.contains(&format!("<section id=\"{section}\">")),
-            "no section {section}"
-        );
-    }
+    common::assert_report_sections(&dom);
     // The sample vault's figures, as `check` reports them: 17 notes, 6 errors, 2 warnings.
     for (what, count) in [
         ("notes", 17),

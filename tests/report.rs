@@ -10,6 +10,8 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn vaultlint() -> Command {
     Command::cargo_bin("vaultlint").unwrap()
 }
@@ -238,19 +240,7 @@ fn the_page_needs_nothing_from_the_network() {
     assert!(!page.contains("http:") && !page.contains("https:"));
     assert!(!page.contains("<link") && !page.contains("src="));
     assert!(page.contains("default-src 'none'"));
-    for section in [
-        "summary",
-        "links",
-        "freshness",
-        "figures",
-        "schemas",
-        "all-findings",
-    ] {
-        assert!(
-            page.contains(&format!("<section id=\"{section}\">")),
-            "{section}"
-        );
-    }
+    common::assert_report_sections(&page);
     assert!(page.contains("@media (prefers-color-scheme: dark)"));
     assert!(page.contains("@media print"));
 }

@@ -41,3 +41,23 @@ pub fn diagnostic_rows(doc: &Value) -> Vec<(String, String, u64, u64)> {
         })
         .collect()
 }
+
+/// The sections every page of `vaultlint report` has, by their ids.
+pub const REPORT_SECTIONS: [&str; 6] = [
+    "summary",
+    "links",
+    "freshness",
+    "figures",
+    "schemas",
+    "all-findings",
+];
+
+/// Asserts that `page` (a report page, or the DOM a browser made of it) has every section.
+pub fn assert_report_sections(page: &str) {
+    for section in REPORT_SECTIONS {
+        assert!(
+            page.contains(&format!("<section id=\"{section}\">")),
+            "no section {section}"
+        );
+    }
+}
