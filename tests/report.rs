@@ -32,12 +32,7 @@ fn json_report(vault: &str, args: &[&str]) -> Value {
         .args(args)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(
         out.stderr.is_empty(),
         "{}",
@@ -168,12 +163,7 @@ fn the_page_shows_hostile_names_as_text() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let page = std::fs::read_to_string(dir.path().join("page.html")).unwrap();
     // The page's own script is the only one; no tag from a note survives as markup.
     assert_eq!(page.matches("<script").count(), 1, "{page}");
@@ -336,4 +326,14 @@ fn the_progress_bar_shows_on_a_terminal_only() {
     );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["summary"]["notes"], 17);
+}
+
+/// Asserts that a `report` run exited 0, showing its stderr if not.
+fn succeeded(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
