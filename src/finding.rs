@@ -62,6 +62,9 @@ pub struct Diagnostic {
 /// without a person looking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Fix {
+    /// What the fix does, in a few words ("link to `Acme Corp`"): the title of a quick fix
+    /// and the line a fix report prints.
+    pub message: Arc<str>,
     /// Non-overlapping edits, in the order of their spans.
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
@@ -86,8 +89,14 @@ pub enum Applicability {
 
 impl Fix {
     /// A fix of one edit.
-    pub fn new(span: Span, replacement: impl Into<String>, applicability: Applicability) -> Fix {
+    pub fn new(
+        message: impl Into<Arc<str>>,
+        span: Span,
+        replacement: impl Into<String>,
+        applicability: Applicability,
+    ) -> Fix {
         Fix {
+            message: message.into(),
             edits: vec![Edit {
                 span,
                 replacement: replacement.into(),

@@ -980,6 +980,7 @@ mod tests {
         use crate::finding::{Applicability, Fix};
         use crate::model::Span;
         let d = Diagnostic::new(Span::new(8, 40), "m", "l").with_fix(Fix::new(
+            "replace",
             Span::new(30, 35),
             "x",
             Applicability::Safe,
