@@ -1,13 +1,14 @@
 //! Discovery: which notes and attachments a vault holds, and where its root is.
 //!
-//! Walks with the `ignore` crate (in parallel): dot-folders (`.obsidian`, `.git`, `.trash`) and
-//! `.gitignore`d paths are skipped, symlinks are not followed (a loop would never end, a link
-//! out of the vault would read what is not the vault's; each is recorded as skipped, with
-//! where it leads). Notes are `*.md` files; every other file is an attachment that links may
-//! name. The result is sorted, so nothing
-//! downstream depends on walk order.
+//! Walks in parallel, on Unix opening each folder from its parent's handle (see
+//! [`super::walk`]): dot-folders (`.obsidian`, `.git`, `.trash`) and `.gitignore`d paths are
+//! skipped, symlinks are not followed (a loop would never end, a link out of the vault would
+//! read what is not the vault's; each is recorded as skipped, with where it leads). Notes are
+//! `*.md` files; every other file is an attachment that links may name. The result is sorted,
+//! so nothing downstream depends on walk order.
 
 use std::path::{Path, PathBuf};
+#[cfg(not(unix))]
 use std::sync::Mutex;
 
 /// What the walk found, as vault-relative `/`-separated paths, sorted.
@@ -34,6 +35,33 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
     }
     // To tell a symlink that leaves the vault from one that stays inside (for `--verbose`).
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut found = walk(root, &real_root, threads);
+    found.notes.sort();
+    found.files.sort();
+    found.skipped.sort();
+    Ok(found)
+}
+
+/// The walk on Unix: each folder opened from its parent's handle (see [`super::walk`]).
+#[cfg(unix)]
+fn walk(root: &Path, real_root: &Path, threads: usize) -> Discovery {
+    let mut found = Discovery::default();
+    for entry in super::walk::walk(root, threads) {
+        match entry {
+            super::walk::Found::File(rel) => found.add_file(&rel),
+            super::walk::Found::Symlink(rel) => {
+                let why = symlink_reason(real_root, &root.join(&rel));
+                found.skipped.push((display_name(&rel), why));
+            }
+            super::walk::Found::Error(why) => found.skipped.push((String::new(), why)),
+        }
+    }
+    found
+}
+
+/// The walk elsewhere, by paths, with the `ignore` crate's parallel walker and the same rules.
+#[cfg(not(unix))]
+fn walk(root: &Path, real_root: &Path, threads: usize) -> Discovery {
     let found = Mutex::new(Discovery::default());
     ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -48,7 +76,6 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
         .build_parallel()
         .run(|| {
             let found = &found;
-            let real_root = &real_root;
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -74,22 +101,25 @@ pub fn discover(root: &Path, threads: usize) -> Result<Discovery, DiscoverError>
                 let Ok(mut f) = found.lock() else {
                     return ignore::WalkState::Quit;
                 };
-                match relative_name(rel) {
-                    Some(name) if is_note(&name) => f.notes.push(name),
-                    Some(name) => f.files.push(name),
-                    None => f.skipped.push((
-                        display_name(rel),
-                        "file name is not valid UTF-8".to_string(),
-                    )),
-                }
+                f.add_file(rel);
                 ignore::WalkState::Continue
             })
         });
-    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    found.notes.sort();
-    found.files.sort();
-    found.skipped.sort();
-    Ok(found)
+    found.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Discovery {
+    /// A regular file at `rel` below the root: a note, an attachment, or a name to report.
+    fn add_file(&mut self, rel: &Path) {
+        match relative_name(rel) {
+            Some(name) if is_note(&name) => self.notes.push(name),
+            Some(name) => self.files.push(name),
+            None => self.skipped.push((
+                display_name(rel),
+                "file name is not valid UTF-8".to_string(),
+            )),
+        }
+    }
 }
 
 /// Why a symlink was passed over. Links are never followed (a loop would never end, a link

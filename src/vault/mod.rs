@@ -10,3 +10,5 @@ pub mod changes;
 pub mod discover;
 pub mod read;
 pub mod targets;
+#[cfg(unix)]
+mod walk;
