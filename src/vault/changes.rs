@@ -96,6 +96,17 @@ impl Changes {
             return Err(ChangesError::UnknownRevision(rev.to_string()));
         }
 
+        // Untracked files are listed while git compares REV with the working tree.
+        let ls_files = ["ls-files", "--others", "--exclude-standard", "-z"];
+        let untracked = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(ls_files)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(ChangesError::GitMissing)?;
         let diff = checked(
             root,
             &[
@@ -112,7 +123,18 @@ impl Changes {
                 "--",
             ],
         )?;
-        let untracked = checked(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+        let untracked = untracked
+            .wait_with_output()
+            .map_err(ChangesError::GitMissing)?;
+        if !untracked.status.success() {
+            return Err(ChangesError::Git {
+                command: ls_files.join(" "),
+                stderr: String::from_utf8_lossy(&untracked.stderr)
+                    .trim()
+                    .to_string(),
+            });
+        }
+        let untracked = untracked.stdout;
 
         let mut changed = BTreeSet::new();
         let mut gone = Vec::new();
@@ -143,17 +165,15 @@ impl Changes {
 
         modified.retain(|(old, new, _)| versions_before && is_note(old) && is_note(new));
         // The version at REV of every modified note is read for its dates as git sends it,
-        // while git reads the next: no more than one old version is held at a time.
+        // while git reads the next: no more than one old version per reader is held at a time.
+        let blobs: Vec<&str> = modified.iter().map(|(_, _, blob)| blob.as_str()).collect();
+        let digests = old_versions(root, &blobs, &|old: String| Digest::of(&old, parse))?;
         let mut before: BTreeMap<String, Digest> = BTreeMap::new();
-        old_versions(
-            root,
-            modified.iter().map(|(_, _, blob)| blob.as_str()),
-            |i, old| {
-                if let Some((_, new_path, _)) = modified.get(i) {
-                    before.insert(new_path.clone(), Digest::of(&old, parse));
-                }
-            },
-        )?;
+        for (i, digest) in digests {
+            if let Some((_, new_path, _)) = modified.get(i) {
+                before.insert(new_path.clone(), digest);
+            }
+        }
 
         gone.sort();
         gone.dedup();
@@ -323,21 +343,62 @@ impl Digest {
     }
 }
 
-/// Calls `each(i, text)` with the text of the `i`th of the `blobs` (object ids), in order, as
-/// it is read; not for one that is not there, is not a blob, or is not UTF-8.
+/// Reads the `i`th of the `blobs` (object ids) with `read`, as it arrives, for each that is
+/// there, is a blob and is UTF-8; returns `(i, what read made of it)`, in no set order.
 ///
-/// One `git cat-file --batch` process answers every id, so that the cost does not grow
-/// with a process per changed note. The requests are written from a second thread while the
-/// answers are read here: git answers as it reads, and a pipe that fills up on either side
-/// would otherwise stop both.
-fn old_versions<'b>(
+/// Git answers through `git cat-file --batch`: one process, or one per core for a long list
+/// (each answering a run of the ids), so that the cost does not grow with a process per
+/// changed note and git's reading of its objects is spread over the cores while nothing else
+/// runs.
+fn old_versions<T: Send>(
     root: &Path,
-    blobs: impl Iterator<Item = &'b str>,
-    mut each: impl FnMut(usize, String),
-) -> Result<(), ChangesError> {
-    let blobs: Vec<&str> = blobs.collect();
+    blobs: &[&str],
+    read: &(impl Fn(String) -> T + Sync),
+) -> Result<Vec<(usize, T)>, ChangesError> {
+    // A process costs a few milliseconds to start: worth it only for many objects.
+    const PER_READER: usize = 256;
+    let readers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(blobs.len().div_ceil(PER_READER))
+        .max(1);
+    if readers == 1 {
+        return batch(root, blobs, 0, read);
+    }
+    let run = blobs.len().div_ceil(readers);
+    std::thread::scope(|scope| {
+        let batches: Vec<_> = blobs
+            .chunks(run)
+            .enumerate()
+            .map(|(k, part)| scope.spawn(move || batch(root, part, k * run, read)))
+            .collect();
+        let mut out = Vec::with_capacity(blobs.len());
+        for handle in batches {
+            match handle.join() {
+                Ok(part) => out.extend(part?),
+                Err(_) => {
+                    return Err(ChangesError::Git {
+                        command: "cat-file --batch".into(),
+                        stderr: "a reader of its answers stopped".into(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// One `git cat-file --batch` for `blobs`, the first being the `first`th of the whole list.
+/// The requests are written from a second thread while the answers are read here: git
+/// answers as it reads, and a pipe that fills up on either side would otherwise stop both.
+fn batch<T>(
+    root: &Path,
+    blobs: &[&str],
+    first: usize,
+    read: &impl Fn(String) -> T,
+) -> Result<Vec<(usize, T)>, ChangesError> {
+    let mut out = Vec::new();
     if blobs.is_empty() {
-        return Ok(());
+        return Ok(out);
     }
     // An id is hex digits: anything else would break the one-request-a-line protocol.
     let askable = |blob: &str| !blob.is_empty() && blob.bytes().all(|b| b.is_ascii_hexdigit());
@@ -369,7 +430,7 @@ fn old_versions<'b>(
             continue;
         }
         if let Some(text) = read_answer(&mut answers).map_err(|e| failed(&e.to_string()))? {
-            each(i, text);
+            out.push((first + i, read(text)));
         }
     }
     let written = writer.join();
@@ -377,7 +438,7 @@ fn old_versions<'b>(
     if !matches!(written, Ok(Ok(()))) || !status.success() {
         return Err(failed("it stopped before answering every path"));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Reads one answer of `git cat-file --batch`: `<oid> blob <size>\n<bytes>\n`, or
@@ -546,6 +607,49 @@ mod tests {
         assert!(without.changed.contains("A.md") && with.changed.contains("A.md"));
         assert!(without.before.is_empty());
         assert!(with.before.contains_key("A.md"));
+    }
+
+    #[test]
+    fn many_old_versions_are_read_by_several_readers_each_to_its_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .current_dir(root)
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(["-c", "commit.gpgsign=false"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}");
+        };
+        git(&["init", "-q"]);
+        // More notes than one reader takes, each with its own dates, all edited since.
+        let old = |k: usize| {
+            format!(
+                "# N{k}\n\n*Updated 2026-01-{:02}*\n\nText {k}\n",
+                k % 28 + 1
+            )
+        };
+        let count = 700;
+        for k in 0..count {
+            std::fs::write(root.join(format!("N{k}.md")), old(k)).unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "a"]);
+        for k in 0..count {
+            std::fs::write(root.join(format!("N{k}.md")), format!("{}More\n", old(k))).unwrap();
+        }
+        let p = ParseOptions::default();
+        let changes = Changes::collect(root, "HEAD", &p, true).unwrap();
+        assert_eq!(changes.before.len(), count);
+        for k in [0, 255, 256, 511, 512, count - 1] {
+            assert_eq!(
+                changes.before[&format!("N{k}.md")],
+                Digest::of(&old(k), &p),
+                "N{k}"
+            );
+        }
     }
 
     #[test]
