@@ -21,6 +21,7 @@ use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::Note;
 use crate::rules::settings::Settings;
 use crate::vault::discover::DiscoverError;
+use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
 
 /// Which notes a check reports. Excluded notes are never reported, and with
@@ -109,6 +110,18 @@ impl Session {
             Keep::Edits,
             &NoObserver,
         )
+    }
+
+    /// [`Session::open`], telling `observer` how the reading goes (a language server's
+    /// progress reports).
+    pub fn open_watched(
+        settings: Settings,
+        root: &Path,
+        threads: usize,
+        observer: &dyn Observer,
+    ) -> Result<Session, DiscoverError> {
+        let all = |_: &str| true;
+        Session::load(settings, root, threads, false, &all, Keep::Edits, observer)
     }
 
     /// Opens the vault for the one check `request` asks for: the notes it may report are read
@@ -227,6 +240,24 @@ impl Session {
                 s.change_paths(None, Some((Arc::from(path), Some(text.to_string()))))
             })),
         }
+    }
+
+    /// Reads the note at `path` again from its file, after a change made on disk: a new note
+    /// when the session has none at that path, a note that cannot be checked when the file
+    /// cannot be read or is not text. Returns the notes whose findings may have changed, as
+    /// [`Session::update`] does.
+    pub fn reread(&mut self, path: &str) -> Result<BTreeSet<String>, EditError> {
+        if !is_markdown(path) {
+            return Err(EditError::NotMarkdown(path.to_string()));
+        }
+        self.warm_up();
+        let known = self.index.note_id(path).is_some();
+        // Read here, so the note's checks see its text; when it cannot be read or decoded,
+        // taking it in without a text reads it again and records why.
+        let text = read_note(&self.root.join(path), MAX_NOTE_BYTES)
+            .ok()
+            .and_then(|bytes| decode(bytes).ok());
+        Ok(self.in_pool(|s| s.change_paths(known.then_some(path), Some((Arc::from(path), text)))))
     }
 
     /// Drops the note at `path` and returns the notes whose findings may have changed: those
