@@ -227,6 +227,7 @@ fn vault() -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join("Notes")).unwrap();
     std::fs::write(dir.path().join("Acme.md"), ACME).unwrap();
     std::fs::write(dir.path().join("Notes/Deal.md"), DEAL).unwrap();
+    std::fs::write(dir.path().join("chart.png"), [0x89, b'P', b'N', b'G', 0xff]).unwrap();
     dir
 }
 
@@ -458,7 +459,22 @@ fn navigation_definition_references_completion_hover() {
     let r = client.request("textDocument/completion", client.at("Notes/Deal.md", 0, 3));
     assert_eq!(r.result.unwrap(), Value::Null);
 
-    client.change("Notes/Deal.md", 5, DEAL);
+    client.change("Notes/Deal.md", 5, "# Deal\n\n![[chart.png]]\n");
+    let r = client.request("textDocument/definition", client.at("Notes/Deal.md", 2, 4));
+    let found = r.result.unwrap();
+    assert_eq!(
+        found[0]["uri"],
+        uri(&dir.path().join("chart.png")),
+        "{found}"
+    );
+    let r = client.request("textDocument/hover", client.at("Notes/Deal.md", 2, 4));
+    let value = r.result.unwrap()["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(value, "`chart.png`");
+
+    client.change("Notes/Deal.md", 6, DEAL);
     let r = client.request("textDocument/hover", client.at("Notes/Deal.md", 2, 8));
     let value = r.result.unwrap()["contents"]["value"]
         .as_str()

@@ -293,6 +293,16 @@ impl Session {
         Ok(self.in_pool(|s| s.change_paths(Some(from), Some((Arc::from(to), text)))))
     }
 
+    /// Makes ready what edits read (which notes link to which, and every note read whole), so
+    /// that the first edit takes no longer than the next: for a caller with time to spare
+    /// before edits come, as a language server has once the vault is read.
+    pub fn prepare_edits(&mut self) {
+        self.warm_up();
+        self.in_pool(|s| {
+            s.graph();
+        });
+    }
+
     fn in_pool<R: Send>(&mut self, work: impl FnOnce(&mut Session) -> R + Send) -> R {
         match self.pool.clone() {
             Some(pool) => pool.install(|| work(self)),

@@ -227,6 +227,8 @@ struct Server<'c> {
     config_error_shown: bool,
     /// Whether the client asked for `shutdown`: only `exit` is expected now.
     shut_down: bool,
+    /// Whether the session is ready for edits (see [`Session::prepare_edits`]).
+    prepared: bool,
 }
 
 impl<'c> Server<'c> {
@@ -270,6 +272,7 @@ impl<'c> Server<'c> {
             dirty: BTreeSet::new(),
             config_error_shown: false,
             shut_down: false,
+            prepared: false,
         }
     }
 
@@ -388,6 +391,14 @@ impl<'c> Server<'c> {
                 }
             }
             self.publish();
+            // Idle after the vault is read: what the first edit would make is made now.
+            if !self.prepared
+                && self.connection.receiver.is_empty()
+                && let Some(session) = self.session.as_mut()
+            {
+                session.prepare_edits();
+                self.prepared = true;
+            }
         }
     }
 
@@ -411,6 +422,7 @@ impl<'c> Server<'c> {
             }
         }
         self.session = Some(session);
+        self.prepared = false;
         self.dirty.extend(self.docs.keys().cloned());
         for message in std::mem::take(&mut self.waiting) {
             if self.handle(message)? == Flow::Exit {
@@ -568,6 +580,7 @@ impl<'c> Server<'c> {
         let texts = |path: &str| self.text_of(path);
         let vault = Vault {
             session,
+            root: &self.root,
             encoding: self.encoding,
             texts: &texts,
         };

@@ -5,13 +5,15 @@
 //! Reads the session's index for names and links, and a target's text (its buffer when it is
 //! open, else its file) for lines; changes nothing.
 
+use std::path::Path;
+
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, Hover, HoverContents,
     Location, MarkupContent, MarkupKind, Position, Range, TextEdit,
 };
 
 use super::diagnostics::Texts;
-use super::documents::{Document, Encoding, Lines};
+use super::documents::{Document, Encoding, Lines, path_to_uri};
 use crate::engine::Session;
 use crate::index::{Resolution, fold, github_slug, heading_key};
 use crate::model::{Anchor, Link, Note, Span};
@@ -26,6 +28,8 @@ const HOVER_LINES: usize = 8;
 /// What navigation reads: the session, how positions count, and the text of any note.
 pub struct Vault<'a> {
     pub session: &'a Session,
+    /// The vault's folder.
+    pub root: &'a Path,
     pub encoding: Encoding,
     /// The URI and text of a note by vault path.
     pub texts: &'a Texts<'a>,
@@ -98,6 +102,13 @@ pub fn definition(
     };
     let mut out = Vec::new();
     for target in vault.targets(link, path) {
+        if !is_note(&target) {
+            // An attachment: its file, not read.
+            if let Some(uri) = path_to_uri(&vault.root.join(&target)) {
+                out.push(Location::new(uri, Range::default()));
+            }
+            continue;
+        }
         let Some((uri, text)) = (vault.texts)(&target) else {
             continue;
         };
@@ -269,16 +280,24 @@ pub fn completion(
             is_incomplete = true;
             break;
         }
-        let name = note.name();
+        let name_matches = fold(note.name()).contains(&wanted);
+        let aliases: Vec<&String> = note
+            .aliases
+            .iter()
+            .filter(|a| fold(a).contains(&wanted))
+            .collect();
+        if !name_matches && aliases.is_empty() {
+            continue;
+        }
         let target = index.unambiguous_target(id, path);
         let target = target.strip_suffix(".md").unwrap_or(&target).to_string();
-        if fold(name).contains(&wanted) {
+        if name_matches {
             items.push(CompletionItem {
                 detail: Some(note.path.to_string()),
                 ..item(target.clone(), CompletionItemKind::FILE, None, range)
             });
         }
-        for alias in note.aliases.iter().filter(|a| fold(a).contains(&wanted)) {
+        for alias in aliases {
             items.push(CompletionItem {
                 detail: Some(note.path.to_string()),
                 ..item(
@@ -314,8 +333,8 @@ pub fn hover(
         [] => value.push_str(&format!("No note or file `{}` in the vault", link.path)),
         [one] => {
             value.push_str(&format!("`{one}`"));
-            if let Some((_, text)) = (vault.texts)(one)
-                && one.to_lowercase().ends_with(".md")
+            if is_note(one)
+                && let Some((_, text)) = (vault.texts)(one)
             {
                 let start = match vault.anchor_span(link, one, &text) {
                     Some(span) => span.start(),
@@ -348,6 +367,11 @@ pub fn hover(
         }),
         range: Some(doc.range(link.span, vault.encoding)),
     }))
+}
+
+fn is_note(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"))
 }
 
 /// The vault path of `doc` and the byte offset of `position` in it; an error for a document
