@@ -630,3 +630,34 @@ fn after_shutdown_only_exit_is_taken() {
     client.notify("exit", Value::Null);
     client.server.take().unwrap().join().unwrap();
 }
+
+#[test]
+fn a_conflict_shows_its_other_side_and_a_save_checks_again() {
+    let dir = vault();
+    let text = "**Lumen Health** — clinical copilots.\n\n**Revenue:** ~$70M ARR, growing fast.\n\n## Quick stats\n\n| Metric | Value |\n|--------|-------|\n| Revenue | $90M |\n";
+    let mut client = Client::full(dir.path());
+    client.open("Lumen.md", text);
+    let found = client.diagnostics("Lumen.md");
+    let conflict = found
+        .iter()
+        .find(|d| d["code"] == "inconsistent-figure")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    let related = conflict["relatedInformation"].as_array().unwrap();
+    assert!(!related.is_empty(), "{conflict}");
+    assert_eq!(
+        related[0]["location"]["uri"],
+        uri(&dir.path().join("Lumen.md"))
+    );
+    let lines: Vec<u64> = [&conflict["range"], &related[0]["location"]["range"]]
+        .iter()
+        .map(|r| r["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(lines.contains(&2) && lines.contains(&8), "{conflict}");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri(&dir.path().join("Lumen.md"))}}),
+    );
+    let again = client.diagnostics("Lumen.md");
+    assert_eq!(codes(&again), codes(&found));
+    client.stop();
+}

@@ -386,6 +386,56 @@ mod tests {
     }
 
     #[test]
+    fn a_suppression_goes_above_the_line_where_it_breaks_nothing() {
+        let text = "---\ntags: [x]\n---\n# N\n\n  - item [[Gone]]\n\n| A | B |\n| - | - |\n| [[Gone]] | 1 |\r\nlast [[Gone]]\r\n";
+        let uri: Uri = "file:///v/N.md".parse().unwrap();
+        let doc = Document::new(uri, Some("N.md".to_string()), 1, text.to_string());
+        let note = Note::parse_for_index("N.md", text, &crate::model::DateOptions::default());
+        let at = |needle: &str| text.find(needle).unwrap();
+        let insert = |offset| suppression(&doc, &note, offset, "broken-link");
+        // In the front matter: a comment would break the YAML.
+        assert_eq!(insert(at("tags")), None);
+        // Indented as the list item is.
+        let item = insert(at("[[Gone]]")).unwrap();
+        assert_eq!(item.range.start, Position::new(5, 0));
+        assert_eq!(
+            item.new_text,
+            "  %% vaultlint-disable-next-line broken-link %%\n"
+        );
+        // A table's header can take one above it; its body rows cannot.
+        assert!(insert(at("| A |")).is_some());
+        assert_eq!(insert(at("| [[Gone]]")), None);
+        // Line endings as the note writes them.
+        let last = insert(at("last")).unwrap();
+        assert_eq!(
+            last.new_text,
+            "%% vaultlint-disable-next-line broken-link %%\r\n"
+        );
+        assert_eq!(
+            suppression(&doc, &note, at("last"), "unused-suppression"),
+            None
+        );
+    }
+
+    #[test]
+    fn obsidian_settings_say_where_new_notes_go() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(new_note_folder(dir.path(), "Deals"), "Deals");
+        std::fs::create_dir(dir.path().join(".obsidian")).unwrap();
+        let app = dir.path().join(".obsidian/app.json");
+        std::fs::write(&app, r#"{"newFileLocation": "root"}"#).unwrap();
+        assert_eq!(new_note_folder(dir.path(), "Deals"), "");
+        std::fs::write(
+            &app,
+            r#"{"newFileLocation": "folder", "newFileFolderPath": "Inbox/"}"#,
+        )
+        .unwrap();
+        assert_eq!(new_note_folder(dir.path(), "Deals"), "Inbox");
+        std::fs::write(&app, "not json").unwrap();
+        assert_eq!(new_note_folder(dir.path(), "Deals"), "Deals");
+    }
+
+    #[test]
     fn new_notes_go_where_obsidian_puts_them() {
         let wiki = |raw| new_note_path(&link(LinkKind::Wiki, raw), "Deals/2026", "Deals/2026");
         assert_eq!(wiki("Acme").as_deref(), Some("Deals/2026/Acme.md"));
