@@ -1,10 +1,12 @@
 //! `vaultlint server`: a Language Server Protocol server over stdio on one warm [`Session`].
 //!
 //! Owns the protocol: the handshake (position encoding, capabilities), the vault root found
-//! from the workspace folder, indexing in the background with `$/progress`, the open
-//! documents (`documents.rs`), diagnostics pushed for every open note on open, change and save
-//! (`diagnostics.rs`), code actions (`actions.rs`), navigation (`navigation.rs`), files changed
-//! on disk and config reloads. Every change to a file goes to the client as a workspace edit:
+//! from the workspace folder, indexing in the background with `$/progress` (`progress.rs`), the
+//! message loop and the diagnostics it pushes for every open note on open, change and save.
+//! The requests are answered in `requests.rs` (code actions in `actions.rs`, navigation in
+//! `navigation.rs`), the notifications taken in `notifications.rs` (open documents, files
+//! changed on disk, config reloads); `documents.rs` holds the buffers and positions,
+//! `diagnostics.rs` turns findings into diagnostics. Every change to a file goes to the client as a workspace edit:
 //! the server never writes one. A message it cannot handle is answered with an error (or, for
 //! a notification, logged), never a crash.
 
@@ -17,16 +19,12 @@ use lsp_server::{
     Connection, ErrorCode, Message, Notification, ProtocolError, Request, RequestId, Response,
 };
 use lsp_types::{
-    ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionParams,
-    CodeActionProviderCapability, CompletionOptions, CompletionParams, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    FileChangeType, FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse,
-    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, LogMessageParams,
-    MessageType, OneOf, PositionEncodingKind, PublishDiagnosticsParams, ReferenceParams,
-    Registration, RegistrationParams, ResourceOperationKind, SaveOptions, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
+    CompletionOptions, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
+    HoverProviderCapability, InitializeParams, InitializeResult, LogMessageParams, MessageType,
+    OneOf, PositionEncodingKind, PublishDiagnosticsParams, Registration, RegistrationParams,
+    ResourceOperationKind, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 
@@ -39,12 +37,13 @@ mod actions;
 mod diagnostics;
 mod documents;
 mod navigation;
+mod notifications;
 mod progress;
+mod requests;
 
 use actions::EditSupport;
 use diagnostics::Shown;
 use documents::{Document, Encoding, path_to_uri, uri_to_path};
-use navigation::Vault;
 use progress::Progress;
 
 /// How the server runs.
@@ -450,7 +449,7 @@ impl<'c> Server<'c> {
                     self.send(response.into());
                     return Ok(Flow::Continue);
                 }
-                if self.session.is_none() && is_known(&request.method) {
+                if self.session.is_none() && requests::is_known(&request.method) {
                     self.waiting.push(Message::Request(request));
                     return Ok(Flow::Continue);
                 }
@@ -485,294 +484,6 @@ impl<'c> Server<'c> {
             Message::Response(_) => {}
         }
         Ok(Flow::Continue)
-    }
-
-    fn request(&mut self, request: Request) -> Result<serde_json::Value, Failure> {
-        let json = |v: serde_json::Value| Ok(v);
-        match request.method.as_str() {
-            "textDocument/definition" => {
-                let p: GotoDefinitionParams = params(request.params)?;
-                let at = p.text_document_position_params;
-                let found = self.navigate(&at.text_document.uri, |v, doc| {
-                    navigation::definition(v, doc, at.position)
-                })?;
-                json(to_json(GotoDefinitionResponse::Array(found)))
-            }
-            "textDocument/references" => {
-                let p: ReferenceParams = params(request.params)?;
-                let at = p.text_document_position;
-                let with_declaration = p.context.include_declaration;
-                let found = self.navigate(&at.text_document.uri, |v, doc| {
-                    navigation::references(v, doc, at.position, with_declaration)
-                })?;
-                json(to_json(found))
-            }
-            "textDocument/completion" => {
-                let p: CompletionParams = params(request.params)?;
-                let at = p.text_document_position;
-                let found = self.navigate(&at.text_document.uri, |v, doc| {
-                    navigation::completion(v, doc, at.position)
-                })?;
-                json(to_json(found))
-            }
-            "textDocument/hover" => {
-                let p: HoverParams = params(request.params)?;
-                let at = p.text_document_position_params;
-                let found = self.navigate(&at.text_document.uri, |v, doc| {
-                    navigation::hover(v, doc, at.position)
-                })?;
-                json(to_json(found))
-            }
-            "textDocument/codeAction" => {
-                let p: CodeActionParams = params(request.params)?;
-                let (doc, session) = self.open_doc(&p.text_document.uri)?;
-                let key = p.text_document.uri.as_str();
-                let (version, shown) = self
-                    .shown
-                    .get(key)
-                    .map_or((doc.version, &[][..]), |(v, s)| (*v, s.as_slice()));
-                if doc.offset(p.range.end, self.encoding).is_none() {
-                    return Err(past_end(&p.text_document.uri));
-                }
-                let found = actions::code_actions(
-                    doc,
-                    shown,
-                    version,
-                    p.range,
-                    session,
-                    &self.root,
-                    self.encoding,
-                    self.edits,
-                );
-                json(to_json(found))
-            }
-            other => Err((
-                ErrorCode::MethodNotFound,
-                format!("vaultlint does not handle `{other}`"),
-            )),
-        }
-    }
-
-    /// The open document at `uri` and the session; an error when it is not open.
-    fn open_doc(&self, uri: &Uri) -> Result<(&Document, &Session), Failure> {
-        let doc = self.docs.get(uri.as_str()).ok_or_else(|| {
-            (
-                ErrorCode::InvalidParams,
-                format!("`{}` is not open", uri.as_str()),
-            )
-        })?;
-        let session = self.session.as_ref().ok_or_else(|| {
-            (
-                ErrorCode::ServerNotInitialized,
-                "the vault is still being read".to_string(),
-            )
-        })?;
-        Ok((doc, session))
-    }
-
-    /// Runs a navigation request on the open document at `uri`.
-    fn navigate<T>(
-        &self,
-        uri: &Uri,
-        work: impl FnOnce(&Vault<'_>, &Document) -> Result<T, String>,
-    ) -> Result<T, Failure> {
-        let (doc, session) = self.open_doc(uri)?;
-        let texts = |path: &str| self.text_of(path);
-        let vault = Vault {
-            session,
-            root: &self.root,
-            encoding: self.encoding,
-            texts: &texts,
-        };
-        work(&vault, doc).map_err(|message| (ErrorCode::InvalidParams, message))
-    }
-
-    fn notification(&mut self, notification: Notification) {
-        match notification.method.as_str() {
-            "textDocument/didOpen" => {
-                let Ok(p) = params::<DidOpenTextDocumentParams>(notification.params) else {
-                    return self.log_bad(notification.method);
-                };
-                let uri = p.text_document.uri;
-                let path = self.vault_path(&uri);
-                let doc = Document::new(
-                    uri.clone(),
-                    path.clone(),
-                    p.text_document.version,
-                    p.text_document.text,
-                );
-                let text = doc.text.clone();
-                self.docs.insert(uri.as_str().to_string(), doc);
-                self.dirty.insert(uri.as_str().to_string());
-                if let Some(path) = path.filter(|p| is_note(p)) {
-                    self.edit(|s| s.update(&path, &text));
-                }
-            }
-            "textDocument/didChange" => {
-                let Ok(p) = params::<DidChangeTextDocumentParams>(notification.params) else {
-                    return self.log_bad(notification.method);
-                };
-                let key = p.text_document.uri.as_str().to_string();
-                let encoding = self.encoding;
-                let Some(doc) = self.docs.get_mut(&key) else {
-                    return self.log(
-                        MessageType::WARNING,
-                        format!("change to `{key}`, which is not open"),
-                    );
-                };
-                let mut text = doc.text.clone();
-                for change in p.content_changes {
-                    match change.range {
-                        None => text = change.text,
-                        Some(range) => {
-                            let lines = documents::Lines::new(&text);
-                            let start = lines.offset(&text, range.start, encoding);
-                            let end = lines.offset(&text, range.end, encoding);
-                            match (start, end) {
-                                (Some(s), Some(e)) if s <= e => {
-                                    text.replace_range(s..e, &change.text)
-                                }
-                                _ => {
-                                    return self.log(
-                                        MessageType::WARNING,
-                                        format!("a change to `{key}` is past its end"),
-                                    );
-                                }
-                            }
-                        }
-                    }
-                }
-                doc.set_text(p.text_document.version, text);
-                let path = doc.path.clone();
-                let text = doc.text.clone();
-                self.dirty.insert(key);
-                if let Some(path) = path.filter(|p| is_note(p)) {
-                    self.edit(|s| s.update(&path, &text));
-                }
-            }
-            "textDocument/didSave" => {
-                let Ok(p) = params::<DidSaveTextDocumentParams>(notification.params) else {
-                    return self.log_bad(notification.method);
-                };
-                if self.is_config(&p.text_document.uri) {
-                    self.reload_config();
-                } else {
-                    self.dirty.insert(p.text_document.uri.as_str().to_string());
-                }
-            }
-            "textDocument/didClose" => {
-                let Ok(p) = params::<DidCloseTextDocumentParams>(notification.params) else {
-                    return self.log_bad(notification.method);
-                };
-                let key = p.text_document.uri.as_str().to_string();
-                let Some(doc) = self.docs.remove(&key) else {
-                    return;
-                };
-                self.dirty.remove(&key);
-                self.shown.remove(&key);
-                self.publish_to(doc.uri.clone(), Vec::new(), None);
-                // The file on disk is the note again.
-                if let Some(path) = doc.path.filter(|p| is_note(p)) {
-                    let on_disk = std::fs::read_to_string(self.root.join(&path)).ok();
-                    if on_disk.as_deref() != Some(doc.text.as_str()) {
-                        if self.root.join(&path).exists() {
-                            self.edit(|s| s.reread(&path));
-                        } else {
-                            self.edit(|s| s.remove(&path));
-                        }
-                    }
-                }
-            }
-            "workspace/didChangeWatchedFiles" => {
-                if self.session.is_none() || self.loading.is_some() {
-                    self.waiting
-                        .push(Message::Notification(notification.clone()));
-                }
-                let Ok(p) = params::<DidChangeWatchedFilesParams>(notification.params) else {
-                    return self.log_bad(notification.method);
-                };
-                self.files_changed(p);
-            }
-            // `initialized`, `$/cancelRequest`, `$/setTrace` and anything unknown: nothing to do.
-            _ => {}
-        }
-    }
-
-    /// Keeps the session in step with files changed on disk: notes read again or dropped
-    /// (an open note's buffer wins over its file), the settings reloaded when the config
-    /// changed, the vault read again when an attachment came or went.
-    fn files_changed(&mut self, p: DidChangeWatchedFilesParams) {
-        let mut read_again = false;
-        for change in p.changes {
-            if self.is_config(&change.uri) {
-                self.reload_config();
-                continue;
-            }
-            let Some(path) = self.vault_path(&change.uri) else {
-                continue;
-            };
-            if path.split('/').any(|part| part.starts_with('.')) {
-                continue;
-            }
-            if !is_note(&path) {
-                read_again |= change.typ != FileChangeType::CHANGED;
-                continue;
-            }
-            let is_open = self.docs.values().any(|d| d.path.as_deref() == Some(&path));
-            if is_open && change.typ != FileChangeType::DELETED {
-                continue;
-            }
-            if change.typ == FileChangeType::DELETED {
-                if !is_open
-                    && self
-                        .session
-                        .as_ref()
-                        .is_some_and(|s| s.index().note_id(&path).is_some())
-                {
-                    self.edit(|s| s.remove(&path));
-                }
-            } else {
-                self.edit(|s| s.reread(&path));
-            }
-        }
-        if read_again && self.loading.is_none() {
-            match load_settings(&self.root) {
-                Ok(settings) => self.load(settings),
-                Err(err) => self.show_config_error(&err),
-            }
-        }
-    }
-
-    /// Loads `.vaultlint.yaml` again: a config that does not load is shown on the file and the
-    /// session goes on with the settings it has; one that loads replaces them.
-    fn reload_config(&mut self) {
-        match load_settings(&self.root) {
-            Ok(settings) => {
-                if self.config_error_shown {
-                    self.config_error_shown = false;
-                    if let Some(uri) = path_to_uri(&self.root.join(".vaultlint.yaml")) {
-                        self.publish_to(uri, Vec::new(), None);
-                    }
-                }
-                self.load(settings);
-            }
-            Err(err) => self.show_config_error(&err),
-        }
-    }
-
-    fn show_config_error(&mut self, err: &ConfigError) {
-        let path = self.root.join(".vaultlint.yaml");
-        let Some(uri) = path_to_uri(&path) else {
-            return;
-        };
-        let text = match self.docs.get(uri.as_str()) {
-            Some(doc) => doc.text.clone(),
-            None => std::fs::read_to_string(&path).unwrap_or_default(),
-        };
-        let diagnostic = diagnostics::of_config_error(err, &text, self.encoding);
-        self.config_error_shown = true;
-        self.log(MessageType::ERROR, format!("config: {}", err.message));
-        self.publish_to(uri, vec![diagnostic], None);
     }
 
     /// Applies an edit to the session and marks the open notes whose findings it may change.
@@ -916,18 +627,6 @@ impl<'c> Server<'c> {
     }
 }
 
-/// Requests the server answers (held until the vault is read).
-fn is_known(method: &str) -> bool {
-    matches!(
-        method,
-        "textDocument/definition"
-            | "textDocument/references"
-            | "textDocument/completion"
-            | "textDocument/hover"
-            | "textDocument/codeAction"
-    )
-}
-
 fn is_note(path: &str) -> bool {
     path.rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("md"))
@@ -940,15 +639,4 @@ fn params<P: DeserializeOwned>(value: serde_json::Value) -> Result<P, Failure> {
             format!("invalid parameters: {err}"),
         )
     })
-}
-
-fn to_json(value: impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or_default()
-}
-
-fn past_end(uri: &Uri) -> Failure {
-    (
-        ErrorCode::InvalidParams,
-        format!("a position past the end of `{}`", uri.as_str()),
-    )
 }
