@@ -5,7 +5,7 @@
 //! enabled rule ([`rules`]) through the [`engine`], and render the sorted
 //! [`finding::Finding`]s with [`report`]. The commands of the binary are in [`cli`].
 //!
-//! The modules are layers. Top first: `cli`, `report`, `engine`, `rules`, `vault`, `index`,
+//! The modules are layers. Top first: `cli`, `server`, `report`, `engine`, `rules`, `vault`, `index`,
 //! `figures`, `config`, `finding`, `model`; each imports only from itself and the layers after
 //! it (`tests/layers.rs` fails otherwise). `docs/how-it-works.md` says what each owns.
 
@@ -18,4 +18,5 @@ pub mod index;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod vault;

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Explain { rule } => cli::explain::run(&rule),
         Command::Baseline(args) => cli::baseline::run(args),
         Command::Placeholders(args) => cli::placeholders::run(args),
+        Command::Server(args) => cli::server::run(&args),
         Command::Schema {
             command: SchemaCommand::Infer(args),
         } => cli::schema::infer(args),

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 #[rustfmt::skip]
 const LAYERS: &[&str] = &[
     "cli",     // arguments and one file per command; main.rs dispatches to them
+    "server",  // the language server: protocol, open documents, diagnostics, actions, navigation
     "report",  // human, JSON, GitHub, SARIF; baseline filtering; statistics; tables
     "engine",  // the run: read, parse, index in parallel; check; suppressions; order
     "rules",   // the rule contract, the settings that build the rules, one file per rule

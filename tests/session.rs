@@ -266,3 +266,42 @@ fn a_session_opened_for_one_check_takes_edits() {
     let rules: Vec<&str> = run.findings.iter().map(|f| f.rule).collect();
     assert_eq!(rules, ["broken-anchor"]);
 }
+
+#[test]
+fn a_note_read_again_from_disk_gives_what_a_fresh_session_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(dir, "A.md", "# A\n\n## Revenue\n");
+    write(dir, "B.md", "# B\n\nSee [[A#Revenue]] and [[C]].\n");
+    let mut session = open(dir);
+    // Changed on disk: B's link to the heading breaks.
+    let before = session.check(Selection::All);
+    write(dir, "A.md", "# A\n\n## Income\n");
+    let affected = session.reread("A.md").unwrap();
+    assert!(
+        affected.contains("A.md") && affected.contains("B.md"),
+        "{affected:?}"
+    );
+    agree(dir, &mut session, &before, &affected, "A changed on disk");
+    // Created on disk: B's link to C leads somewhere now.
+    let before = session.check(Selection::All);
+    write(dir, "C.md", "# C\n");
+    let affected = session.reread("C.md").unwrap();
+    assert!(affected.contains("B.md"), "{affected:?}");
+    agree(dir, &mut session, &before, &affected, "C created on disk");
+    // No longer text: a problem, as a fresh check reports it.
+    let before = session.check(Selection::All);
+    std::fs::write(dir.join("C.md"), b"# C \xff\n").unwrap();
+    let affected = session.reread("C.md").unwrap();
+    let run = session.check(Selection::Notes(&affected));
+    assert!(
+        run.problems.iter().any(|p| p.path == "C.md"),
+        "{:?}",
+        run.problems
+    );
+    agree(dir, &mut session, &before, &affected, "C no longer UTF-8");
+    assert_eq!(
+        session.reread("image.png"),
+        Err(EditError::NotMarkdown("image.png".into()))
+    );
+}

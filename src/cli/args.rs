@@ -34,11 +34,24 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// List links to notes not written yet, most-wanted first
     Placeholders(PlaceholdersArgs),
+    /// Run the language server (LSP over stdin and stdout) for an editor
+    Server(ServerArgs),
     /// Work with note schemas
     Schema {
         #[command(subcommand)]
         command: SchemaCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Talk over stdin and stdout (the only transport, and the default; accepted because
+    /// editors' generic clients pass it)
+    #[arg(long)]
+    pub stdio: bool,
+    /// Worker threads for indexing and checking (default: the number of cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
 //! The commands of the `vaultlint` binary: the arguments ([`args`]) and one file per command
-//! (`check`, `report`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`), and the
+//! (`check`, `report`, `baseline`, `placeholders`, `rules`, `explain`, `schema infer`,
+//! `server`), and the
 //! progress bar of `check` and `report` (`progress.rs`). Each command
 //! turns its arguments into settings, runs the engine or the part of it it needs, and hands
 //! the result to the report; `main.rs` only parses the arguments and dispatches.
@@ -32,10 +33,11 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod server;
 
 pub use args::{
     BaselineArgs, CheckArgs, Cli, ColorChoice, Command, InferArgs, PlaceholdersArgs, ReportArgs,
-    ReportFormat, SchemaCommand,
+    ReportFormat, SchemaCommand, ServerArgs,
 };
 
 /// An error with its causes, one after another.

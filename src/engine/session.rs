@@ -21,6 +21,7 @@ use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::Note;
 use crate::rules::settings::Settings;
 use crate::vault::discover::DiscoverError;
+use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
 
 /// Which notes a check reports. Excluded notes are never reported, and with
@@ -109,6 +110,18 @@ impl Session {
             Keep::Edits,
             &NoObserver,
         )
+    }
+
+    /// [`Session::open`], telling `observer` how the reading goes (a language server's
+    /// progress reports).
+    pub fn open_watched(
+        settings: Settings,
+        root: &Path,
+        threads: usize,
+        observer: &dyn Observer,
+    ) -> Result<Session, DiscoverError> {
+        let all = |_: &str| true;
+        Session::load(settings, root, threads, false, &all, Keep::Edits, observer)
     }
 
     /// Opens the vault for the one check `request` asks for: the notes it may report are read
@@ -229,6 +242,24 @@ impl Session {
         }
     }
 
+    /// Reads the note at `path` again from its file, after a change made on disk: a new note
+    /// when the session has none at that path, a note that cannot be checked when the file
+    /// cannot be read or is not text. Returns the notes whose findings may have changed, as
+    /// [`Session::update`] does.
+    pub fn reread(&mut self, path: &str) -> Result<BTreeSet<String>, EditError> {
+        if !is_markdown(path) {
+            return Err(EditError::NotMarkdown(path.to_string()));
+        }
+        self.warm_up();
+        let known = self.index.note_id(path).is_some();
+        // Read here, so the note's checks see its text; when it cannot be read or decoded,
+        // taking it in without a text reads it again and records why.
+        let text = read_note(&self.root.join(path), MAX_NOTE_BYTES)
+            .ok()
+            .and_then(|bytes| decode(bytes).ok());
+        Ok(self.in_pool(|s| s.change_paths(known.then_some(path), Some((Arc::from(path), text)))))
+    }
+
     /// Drops the note at `path` and returns the notes whose findings may have changed: those
     /// that linked to it or quoted it, those whose links now lead elsewhere or nowhere (a name
     /// that was ambiguous may not be any more), those with a link that leads nowhere and, with
@@ -260,6 +291,16 @@ impl Session {
             .iter()
             .find_map(|p| std::fs::read_to_string(self.root.join(p)).ok());
         Ok(self.in_pool(|s| s.change_paths(Some(from), Some((Arc::from(to), text)))))
+    }
+
+    /// Makes ready what edits read (which notes link to which, and every note read whole), so
+    /// that the first edit takes no longer than the next: for a caller with time to spare
+    /// before edits come, as a language server has once the vault is read.
+    pub fn prepare_edits(&mut self) {
+        self.warm_up();
+        self.in_pool(|s| {
+            s.graph();
+        });
     }
 
     fn in_pool<R: Send>(&mut self, work: impl FnOnce(&mut Session) -> R + Send) -> R {
