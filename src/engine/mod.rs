@@ -19,7 +19,7 @@ use crate::finding::{Diagnostic, Finding, Place, Severity};
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::{LineCol, LineCursor, LineIndex, Link, Note};
 use crate::rules::settings::{ActiveRule, Settings};
-use crate::rules::{Context, NoteContext, Rule};
+use crate::rules::{Context, NoteContext, Rule, stated_figures};
 use crate::vault::discover::{self, DiscoverError};
 use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
@@ -160,7 +160,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
         let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
         Some(Note::parse(path, text, &settings.parse))
     };
-    complete_notes(&mut index, &reported, &done, Keep::OneCheck, &reparse);
+    complete_notes(&mut index, &reported, &done, &reparse);
     let (findings, more) = check_index(settings, &index, &reported, &done, findings, &timer);
     problems.extend(more);
     Run {
@@ -534,8 +534,8 @@ fn take_in(
             let (mut findings, problems) = check_local(settings, &note, Some(text), timer);
             place(&mut findings, text);
             note.keep_for_index();
+            keep_stated_figures(&mut note);
             if keep == Keep::OneCheck {
-                note.drop_figures();
                 drop_settled_links(&mut note, paths);
             }
             record_link_places(&mut note, text);
@@ -618,15 +618,15 @@ fn drop_settled_links(note: &mut Note, paths: &Paths) {
     note.comment_links = in_comments;
 }
 
-/// Parses whole again (with `reparse`) the notes a check reads in full but that were read
-/// for less: the reported ones whose own checks have not run (`done`; a `--changed-since`
-/// run also reports notes whose links a deletion broke) and the notes whose figures the
-/// reported ones quote, unless their index model kept its figures (`keep`).
+/// Parses whole (with `reparse`) the notes a check reads in full but that were read for
+/// less: the reported ones whose own checks have not run (`done`; a `--changed-since` run
+/// also reports notes whose links a deletion broke) and the notes whose figures the reported
+/// ones quote, when they were not read whole. A note read whole keeps the figures other notes
+/// can quote ([`Note::keep_quotable_figures`]) and is not read again.
 fn complete_notes(
     index: &mut VaultIndex,
     reported: &[bool],
     done: &[bool],
-    keep: Keep,
     reparse: &(dyn Fn(&str) -> Option<Note> + Sync),
 ) {
     let is_done = |id: usize| done.get(id).copied().unwrap_or(false);
@@ -635,28 +635,29 @@ fn complete_notes(
         if !reported.get(id).copied().unwrap_or(false) {
             continue;
         }
-        if !is_done(id) && !note.is_complete {
+        if !is_done(id) {
             wanted.insert(id);
         }
         for quote in &note.quoted_figures {
             if let Resolution::Note { id: target, .. } = index.resolve(&quote.target, &note.path)
-                && !(keep == Keep::Edits && is_done(target))
-                && index.note(target).is_some_and(|n| !n.is_complete)
+                && !is_done(target)
             {
                 wanted.insert(target);
             }
         }
     }
     // A note that cannot be read again keeps its index model: its own checks find nothing.
-    // A note whose own checks ran takes its figures alone: its model keeps where its links
-    // sit, to place their findings.
-    for (id, note) in parse_again(index, wanted, reparse) {
-        if is_done(id) {
-            index.set_figures(id, note.figures);
-        } else {
-            index.replace_note(id, note);
-        }
+    for (id, mut note) in parse_again(index, wanted, reparse) {
+        note.stated = stated_figures(&note.figures);
+        index.replace_note(id, note);
     }
+}
+
+/// Keeps, of a note whose own checks have run, the figures other notes' quotes are compared
+/// with, as [`Note::stated`]: on a vault of tables, a note's figures are most of its memory.
+fn keep_stated_figures(note: &mut Note) {
+    note.stated = stated_figures(&note.figures);
+    note.figures = thin_vec::ThinVec::new();
 }
 
 /// Parses the notes `wanted` (by id) again with `parse`, in parallel; those it cannot read

@@ -393,18 +393,6 @@ impl VaultIndex {
         }
     }
 
-    /// Gives note `id` its figures back, read again from its text, for the checks that compare
-    /// other notes' quotes with them.
-    pub fn set_figures(
-        &mut self,
-        id: usize,
-        figures: thin_vec::ThinVec<crate::model::figure::Figure>,
-    ) {
-        if let Some(note) = self.notes.get_mut(id) {
-            note.figures = figures;
-        }
-    }
-
     /// The first note (in path order) having `alias` (case-insensitive).
     pub fn note_with_alias(&self, alias: &str) -> Option<usize> {
         let wanted = fold(alias.trim());

@@ -6,6 +6,8 @@
 //! comparing and summing their values, is figure reading's, in `src/figures/`, which sits above
 //! the model and fills these in when a note is parsed whole.
 
+use thin_vec::ThinVec;
+
 use super::span::Span;
 
 /// One metric stated by the note.
@@ -47,6 +49,23 @@ pub enum FigureSource {
     BoldLabel,
     /// `**$396M total:**` in a funding section: the total raised.
     StatedTotal,
+}
+
+/// A metric a note states, and states consistently, across the whole note: what other notes'
+/// quotes of it are compared with. A note keeps these of its figures once its own checks have
+/// run ([`Note::stated`](super::Note::stated)): one per metric and period, however many times
+/// the note states it, where a [`Figure`] is kept per statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatedFigure {
+    /// Canonical label (`valuation`).
+    pub label: Box<str>,
+    pub qualifier: Option<Box<str>>,
+    /// The distinct values the note states it with (no two of them disagree).
+    pub values: ThinVec<Quantity>,
+    /// The first statement: the value as written, where, and the heading it sits under.
+    pub text: Box<str>,
+    pub span: Span,
+    pub section: Option<usize>,
 }
 
 /// A figure of another note, quoted in a table row whose first cell links to it

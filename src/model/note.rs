@@ -15,7 +15,7 @@ use thin_vec::ThinVec;
 
 use super::content::{MentionScope, TextRuns};
 use super::directive::{self, Directives};
-use super::figure::{Figure, QuotedFigure, SumClaim};
+use super::figure::{Figure, QuotedFigure, StatedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
 use super::line_index::LineCol;
 use super::link::{Link, LinkKind, WideLink};
@@ -120,6 +120,10 @@ pub struct Note {
     pub directives: Directives,
     /// Metrics the note states, in source order.
     pub figures: ThinVec<Figure>,
+    /// The metrics the note states consistently, one per metric and period, as other notes'
+    /// quotes are compared with them: what is kept of [`Note::figures`] once the note's own
+    /// checks have run (see `inconsistent_figure::stated_figures`). Empty until then.
+    pub stated: ThinVec<StatedFigure>,
     /// Metrics of other notes quoted in table rows that link to them.
     pub quoted_figures: ThinVec<QuotedFigure>,
     /// Where each quoted figure's span starts and ends, recorded while the text is in hand:
@@ -273,6 +277,7 @@ impl Note {
             dates: dates.into(),
             directives,
             figures: ThinVec::new(),
+            stated: ThinVec::new(),
             quoted_figures: ThinVec::new(),
             quote_places: ThinVec::new(),
             sum_claims: ThinVec::new(),
@@ -306,12 +311,6 @@ impl Note {
         self.table_pipes = ThinVec::new();
         self.glued_tables = ThinVec::new();
         self.is_complete = false;
-    }
-
-    /// Drops the note's own figures from its index model: what most of its memory is, on a
-    /// vault of tables. A check that needs them (another note quotes one) reads the note again.
-    pub fn drop_figures(&mut self) {
-        self.figures = ThinVec::new();
     }
 
     /// Keeps only the texts of the headings, in one string: what checks against the vault
