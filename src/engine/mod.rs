@@ -9,8 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -460,37 +460,63 @@ fn index_vault(
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
     observer.walked(paths.notes().len());
-    let names_only: Vec<bool> = paths
-        .notes()
-        .iter()
-        .map(|path| depth(path) == Depth::Names)
+    let asked: Vec<Depth> = paths.notes().iter().map(|path| depth(path)).collect();
+    let mut plan = asked.clone();
+    let read_one = |id: usize, depth: Depth| -> Entry {
+        let path = paths
+            .notes()
+            .get(id)
+            .map_or_else(|| Arc::from(""), Arc::clone);
+        let read = read_and_parse_text(root, Arc::clone(&path), settings, depth);
+        observer.read();
+        match read {
+            Ok((note, text)) => {
+                let timer = timer.filter(|_| depth == Depth::Whole);
+                if timer.is_some() && asked.get(id) == Some(&Depth::Whole) {
+                    observer.whole(settings, &note, &text, &paths);
+                }
+                let (note, anchors, local) = take_in(settings, note, &text, timer, &paths, keep);
+                (note, (anchors, local, None))
+            }
+            Err(problem) => {
+                let (note, anchors) = unreadable_note(settings, &path);
+                (note, (anchors, Local::NotRun, Some(Box::new(problem))))
+            }
+        }
+    };
+    // A run that reads some notes whole and the others for less (a run on some notes) reads
+    // the whole ones first: the notes their anchored links and quoted figures lead to are then
+    // read as far as checking them needs, the first time, and no note is read twice.
+    let whole: Vec<usize> = if plan.iter().all(|d| *d == Depth::Whole) {
+        Vec::new()
+    } else {
+        (0..plan.len())
+            .filter(|id| plan.get(*id) == Some(&Depth::Whole))
+            .collect()
+    };
+    let early: Vec<Entry> = whole
+        .par_iter()
+        .map(|id| read_one(*id, Depth::Whole))
         .collect();
+    for (note, _) in &early {
+        plan_targets(&mut plan, note, &paths);
+    }
+    let early: Vec<Mutex<Option<Entry>>> = early.into_iter().map(|e| Mutex::new(Some(e))).collect();
+    let names_only: Vec<bool> = plan.iter().map(|d| *d == Depth::Names).collect();
     // The models go straight into the vector the index keeps, sized once: collecting results
     // and moving them into it would hold both at the run's peak.
     let mut notes: Vec<Note> = Vec::new();
     let mut rest: Vec<(NoteAnchors, Local, Option<Box<Problem>>)> = Vec::new();
-    paths
-        .notes()
-        .par_iter()
-        .map(|path| {
-            let depth = depth(path);
-            let read = read_and_parse_text(root, Arc::clone(path), settings, depth);
-            observer.read();
-            match read {
-                Ok((note, text)) => {
-                    let timer = timer.filter(|_| depth == Depth::Whole);
-                    if timer.is_some() {
-                        observer.whole(settings, &note, &text, &paths);
-                    }
-                    let (note, anchors, local) =
-                        take_in(settings, note, &text, timer, &paths, keep);
-                    (note, (anchors, local, None))
-                }
-                Err(problem) => {
-                    let (note, anchors) = unreadable_note(settings, path);
-                    (note, (anchors, Local::NotRun, Some(Box::new(problem))))
-                }
-            }
+    (0..plan.len())
+        .into_par_iter()
+        .map(|id| {
+            let read_early = whole
+                .binary_search(&id)
+                .ok()
+                .and_then(|at| early.get(at))
+                .and_then(|cell| cell.lock().unwrap_or_else(PoisonError::into_inner).take());
+            read_early
+                .unwrap_or_else(|| read_one(id, plan.get(id).copied().unwrap_or(Depth::Names)))
         })
         .unzip_into_vecs(&mut notes, &mut rest);
     let mut anchors = Vec::with_capacity(rest.len());
@@ -509,6 +535,34 @@ fn index_vault(
         local,
         names_only,
     })
+}
+
+/// A note as it is taken into the index: its model, anchors, own findings, and the problem
+/// that kept it from being read.
+type Entry = (Note, (NoteAnchors, Local, Option<Box<Problem>>));
+
+/// Raises the depth `plan` reads the notes at to what checking `note`, read whole, needs of
+/// them: the anchors of the notes its anchored links lead to, and the figures of those it
+/// quotes (read whole, as their own checks need).
+fn plan_targets(plan: &mut [Depth], note: &Note, paths: &Paths) {
+    for link in note.links.iter().chain(&note.comment_links) {
+        if link.anchor.is_none() || link.is_same_note() {
+            continue;
+        }
+        if let Resolution::Note { id, .. } = paths.resolve(&link.path, &note.path)
+            && let Some(depth) = plan.get_mut(id)
+            && *depth == Depth::Names
+        {
+            *depth = Depth::Index;
+        }
+    }
+    for quote in &note.quoted_figures {
+        if let Resolution::Note { id, .. } = paths.resolve(&quote.target, &note.path)
+            && let Some(depth) = plan.get_mut(id)
+        {
+            *depth = Depth::Whole;
+        }
+    }
 }
 
 /// The note an unreadable file stands for: still a note of the vault, empty, so that links to
@@ -587,10 +641,11 @@ fn index_anchor_targets(
     }
 }
 
-/// Takes a note's anchors for the index, and keeps only its heading texts.
+/// Takes a note's anchors for the index, heading texts included: the note lets its headings
+/// go (every check that reads them has run, or reads them from the index).
 fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
     let anchors = NoteAnchors::of(&note);
-    note.compact_headings();
+    note.headings = thin_vec::ThinVec::new();
     (note, anchors)
 }
 
@@ -649,7 +704,8 @@ fn complete_notes(
     // A note that cannot be read again keeps its index model: its own checks find nothing.
     for (id, mut note) in parse_again(index, wanted, reparse) {
         note.stated = stated_figures(&note.figures);
-        index.replace_note(id, note);
+        let anchors = NoteAnchors::of(&note);
+        index.reindex_note(id, note, anchors);
     }
 }
 

@@ -64,7 +64,8 @@ impl Rule for InconsistentFigure {
                     continue;
                 }
                 let name = display_label(fig);
-                let there = place(note, reference.section);
+                let texts: Vec<&str> = note.headings.iter().map(|h| h.text.as_str()).collect();
+                let there = place(&texts, reference.section);
                 out.push(
                     Diagnostic::new(
                         fig.span,
@@ -123,7 +124,9 @@ impl Rule for InconsistentFigure {
                     Some(q) => format!("{} ({q})", quote.label),
                     None => quote.label.clone(),
                 };
-                let there = place(other, first.section);
+                let texts = cx.index.headings(target).unwrap_or_default();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let there = place(&texts, first.section);
                 out.push((
                     id,
                     Diagnostic::new(
@@ -441,9 +444,7 @@ fn display_label(f: &Figure) -> String {
 }
 
 /// Where a figure sits, for messages: `under Quick stats`, or `in the introduction`.
-fn place(note: &Note, section: Option<usize>) -> String {
-    // The heading texts alone: a quoted note is held as its index model.
-    let texts = note.heading_texts();
+fn place(texts: &[&str], section: Option<usize>) -> String {
     match section.and_then(|i| texts.get(i)) {
         Some(h) => format!("under {}", h.replace(['*', '`'], "").replace("__", "")),
         None => "in the introduction".to_owned(),
