@@ -108,14 +108,12 @@ impl Rule for InconsistentFigure {
                 }
                 // A note that contradicts itself is reported there, not in every note quoting
                 // it: such a metric is not among those it states (see `stated_figures`).
-                let Some(first) = other.stated.iter().find(|f| {
-                    *f.label == *quote.label && f.qualifier.as_deref() == quote.qualifier.as_deref()
-                }) else {
+                let metric = StatedFigure::metric_key(&quote.label, quote.qualifier.as_deref());
+                let Some(first) = other.stated.iter().find(|f| f.metric == metric) else {
                     continue;
                 };
                 if first
-                    .values
-                    .iter()
+                    .values()
                     .any(|v| agreement(v, &quote.quantity) != Agreement::Disagree)
                 {
                     continue;
@@ -126,7 +124,7 @@ impl Rule for InconsistentFigure {
                 };
                 let texts = cx.index.headings(target).unwrap_or_default();
                 let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                let there = place(&texts, first.section);
+                let there = place(&texts, first.section.map(|s| s as usize));
                 out.push((
                     id,
                     Diagnostic::new(
@@ -183,13 +181,17 @@ pub fn stated_figures(figures: &[Figure]) -> ThinVec<StatedFigure> {
             if !values.consistent() {
                 return None;
             }
+            let mut distinct = values.0.into_iter().map(|(q, _)| q);
+            let value = distinct.next()?;
+            let mut more: ThinVec<Quantity> = distinct.collect();
+            more.shrink_to_fit();
             Some(StatedFigure {
-                label: label.into(),
-                qualifier: qualifier.map(Into::into),
-                values: values.0.into_iter().map(|(q, _)| q).collect(),
+                metric: StatedFigure::metric_key(label, qualifier),
+                value,
+                more,
                 text: first.text.as_str().into(),
                 span: first.span,
-                section: first.section,
+                section: first.section.and_then(|s| u32::try_from(s).ok()),
             })
         })
         .collect();
