@@ -9,8 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -19,7 +19,7 @@ use crate::finding::{Diagnostic, Finding, Place, Severity};
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::{LineCol, LineCursor, LineIndex, Link, Note};
 use crate::rules::settings::{ActiveRule, Settings};
-use crate::rules::{Context, NoteContext, Rule};
+use crate::rules::{Context, NoteContext, Rule, stated_figures};
 use crate::vault::discover::{self, DiscoverError};
 use crate::vault::read::{MAX_NOTE_BYTES, decode, read_note};
 use crate::vault::targets::Targets;
@@ -160,7 +160,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
         let (_, text) = notes.iter().find(|(p, _)| *p == path)?;
         Some(Note::parse(path, text, &settings.parse))
     };
-    complete_notes(&mut index, &reported, &done, Keep::OneCheck, &reparse);
+    complete_notes(&mut index, &reported, &done, &reparse);
     let (findings, more) = check_index(settings, &index, &reported, &done, findings, &timer);
     problems.extend(more);
     Run {
@@ -460,37 +460,63 @@ fn index_vault(
     let found = discover::discover(root, threads.max(1))?;
     let paths = Paths::new(found.notes, found.files);
     observer.walked(paths.notes().len());
-    let names_only: Vec<bool> = paths
-        .notes()
-        .iter()
-        .map(|path| depth(path) == Depth::Names)
+    let asked: Vec<Depth> = paths.notes().iter().map(|path| depth(path)).collect();
+    let mut plan = asked.clone();
+    let read_one = |id: usize, depth: Depth| -> Entry {
+        let path = paths
+            .notes()
+            .get(id)
+            .map_or_else(|| Arc::from(""), Arc::clone);
+        let read = read_and_parse_text(root, Arc::clone(&path), settings, depth);
+        observer.read();
+        match read {
+            Ok((note, text)) => {
+                let timer = timer.filter(|_| depth == Depth::Whole);
+                if timer.is_some() && asked.get(id) == Some(&Depth::Whole) {
+                    observer.whole(settings, &note, &text, &paths);
+                }
+                let (note, anchors, local) = take_in(settings, note, &text, timer, &paths, keep);
+                (note, (anchors, local, None))
+            }
+            Err(problem) => {
+                let (note, anchors) = unreadable_note(settings, &path);
+                (note, (anchors, Local::NotRun, Some(Box::new(problem))))
+            }
+        }
+    };
+    // A run that reads some notes whole and the others for less (a run on some notes) reads
+    // the whole ones first: the notes their anchored links and quoted figures lead to are then
+    // read as far as checking them needs, the first time, and no note is read twice.
+    let whole: Vec<usize> = if plan.iter().all(|d| *d == Depth::Whole) {
+        Vec::new()
+    } else {
+        (0..plan.len())
+            .filter(|id| plan.get(*id) == Some(&Depth::Whole))
+            .collect()
+    };
+    let early: Vec<Entry> = whole
+        .par_iter()
+        .map(|id| read_one(*id, Depth::Whole))
         .collect();
+    for (note, _) in &early {
+        plan_targets(&mut plan, note, &paths);
+    }
+    let early: Vec<Mutex<Option<Entry>>> = early.into_iter().map(|e| Mutex::new(Some(e))).collect();
+    let names_only: Vec<bool> = plan.iter().map(|d| *d == Depth::Names).collect();
     // The models go straight into the vector the index keeps, sized once: collecting results
     // and moving them into it would hold both at the run's peak.
     let mut notes: Vec<Note> = Vec::new();
     let mut rest: Vec<(NoteAnchors, Local, Option<Box<Problem>>)> = Vec::new();
-    paths
-        .notes()
-        .par_iter()
-        .map(|path| {
-            let depth = depth(path);
-            let read = read_and_parse_text(root, Arc::clone(path), settings, depth);
-            observer.read();
-            match read {
-                Ok((note, text)) => {
-                    let timer = timer.filter(|_| depth == Depth::Whole);
-                    if timer.is_some() {
-                        observer.whole(settings, &note, &text, &paths);
-                    }
-                    let (note, anchors, local) =
-                        take_in(settings, note, &text, timer, &paths, keep);
-                    (note, (anchors, local, None))
-                }
-                Err(problem) => {
-                    let (note, anchors) = unreadable_note(settings, path);
-                    (note, (anchors, Local::NotRun, Some(Box::new(problem))))
-                }
-            }
+    (0..plan.len())
+        .into_par_iter()
+        .map(|id| {
+            let read_early = whole
+                .binary_search(&id)
+                .ok()
+                .and_then(|at| early.get(at))
+                .and_then(|cell| cell.lock().unwrap_or_else(PoisonError::into_inner).take());
+            read_early
+                .unwrap_or_else(|| read_one(id, plan.get(id).copied().unwrap_or(Depth::Names)))
         })
         .unzip_into_vecs(&mut notes, &mut rest);
     let mut anchors = Vec::with_capacity(rest.len());
@@ -509,6 +535,34 @@ fn index_vault(
         local,
         names_only,
     })
+}
+
+/// A note as it is taken into the index: its model, anchors, own findings, and the problem
+/// that kept it from being read.
+type Entry = (Note, (NoteAnchors, Local, Option<Box<Problem>>));
+
+/// Raises the depth `plan` reads the notes at to what checking `note`, read whole, needs of
+/// them: the anchors of the notes its anchored links lead to, and the figures of those it
+/// quotes (read whole, as their own checks need).
+fn plan_targets(plan: &mut [Depth], note: &Note, paths: &Paths) {
+    for link in note.links.iter().chain(&note.comment_links) {
+        if link.anchor.is_none() || link.is_same_note() {
+            continue;
+        }
+        if let Resolution::Note { id, .. } = paths.resolve(&link.path, &note.path)
+            && let Some(depth) = plan.get_mut(id)
+            && *depth == Depth::Names
+        {
+            *depth = Depth::Index;
+        }
+    }
+    for quote in &note.quoted_figures {
+        if let Resolution::Note { id, .. } = paths.resolve(&quote.target, &note.path)
+            && let Some(depth) = plan.get_mut(id)
+        {
+            *depth = Depth::Whole;
+        }
+    }
 }
 
 /// The note an unreadable file stands for: still a note of the vault, empty, so that links to
@@ -534,8 +588,8 @@ fn take_in(
             let (mut findings, problems) = check_local(settings, &note, Some(text), timer);
             place(&mut findings, text);
             note.keep_for_index();
+            keep_stated_figures(&mut note);
             if keep == Keep::OneCheck {
-                note.drop_figures();
                 drop_settled_links(&mut note, paths);
             }
             record_link_places(&mut note, text);
@@ -587,10 +641,11 @@ fn index_anchor_targets(
     }
 }
 
-/// Takes a note's anchors for the index, and keeps only its heading texts.
+/// Takes a note's anchors for the index, heading texts included: the note lets its headings
+/// go (every check that reads them has run, or reads them from the index).
 fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
     let anchors = NoteAnchors::of(&note);
-    note.compact_headings();
+    note.headings = thin_vec::ThinVec::new();
     (note, anchors)
 }
 
@@ -618,15 +673,15 @@ fn drop_settled_links(note: &mut Note, paths: &Paths) {
     note.comment_links = in_comments;
 }
 
-/// Parses whole again (with `reparse`) the notes a check reads in full but that were read
-/// for less: the reported ones whose own checks have not run (`done`; a `--changed-since`
-/// run also reports notes whose links a deletion broke) and the notes whose figures the
-/// reported ones quote, unless their index model kept its figures (`keep`).
+/// Parses whole (with `reparse`) the notes a check reads in full but that were read for
+/// less: the reported ones whose own checks have not run (`done`; a `--changed-since` run
+/// also reports notes whose links a deletion broke) and the notes whose figures the reported
+/// ones quote, when they were not read whole. A note read whole keeps the figures other notes
+/// can quote ([`Note::keep_quotable_figures`]) and is not read again.
 fn complete_notes(
     index: &mut VaultIndex,
     reported: &[bool],
     done: &[bool],
-    keep: Keep,
     reparse: &(dyn Fn(&str) -> Option<Note> + Sync),
 ) {
     let is_done = |id: usize| done.get(id).copied().unwrap_or(false);
@@ -635,28 +690,30 @@ fn complete_notes(
         if !reported.get(id).copied().unwrap_or(false) {
             continue;
         }
-        if !is_done(id) && !note.is_complete {
+        if !is_done(id) {
             wanted.insert(id);
         }
         for quote in &note.quoted_figures {
             if let Resolution::Note { id: target, .. } = index.resolve(&quote.target, &note.path)
-                && !(keep == Keep::Edits && is_done(target))
-                && index.note(target).is_some_and(|n| !n.is_complete)
+                && !is_done(target)
             {
                 wanted.insert(target);
             }
         }
     }
     // A note that cannot be read again keeps its index model: its own checks find nothing.
-    // A note whose own checks ran takes its figures alone: its model keeps where its links
-    // sit, to place their findings.
-    for (id, note) in parse_again(index, wanted, reparse) {
-        if is_done(id) {
-            index.set_figures(id, note.figures);
-        } else {
-            index.replace_note(id, note);
-        }
+    for (id, mut note) in parse_again(index, wanted, reparse) {
+        note.stated = stated_figures(&note.figures);
+        let anchors = NoteAnchors::of(&note);
+        index.reindex_note(id, note, anchors);
     }
+}
+
+/// Keeps, of a note whose own checks have run, the figures other notes' quotes are compared
+/// with, as [`Note::stated`]: on a vault of tables, a note's figures are most of its memory.
+fn keep_stated_figures(note: &mut Note) {
+    note.stated = stated_figures(&note.figures);
+    note.figures = thin_vec::ThinVec::new();
 }
 
 /// Parses the notes `wanted` (by id) again with `parse`, in parallel; those it cannot read

@@ -334,9 +334,15 @@ impl Session {
             &mut self.names_only,
             &anchors_of,
         );
-        let done: Vec<bool> = self.local.iter().map(Local::is_done).collect();
+        // A note that could not be read counts as done: reading it again would fail again.
+        let done: Vec<bool> = self
+            .local
+            .iter()
+            .zip(self.index.notes())
+            .map(|(l, n)| l.is_done() || unchecked.contains(&*n.path))
+            .collect();
         let reparse = |path: &str| read_and_parse(root, path, settings, Depth::Whole).ok();
-        complete_notes(&mut self.index, &reported, &done, self.keep, &reparse);
+        complete_notes(&mut self.index, &reported, &done, &reparse);
         let (local, local_problems) = gather_local(&mut self.local, &reported, take);
         // Like its findings, an excluded or unselected note's problem is not reported.
         let index = &self.index;

@@ -76,7 +76,6 @@ mod tests {
         // Everything else is the model's, as the model reads it.
         assert_eq!(whole.links, model.links);
         assert_eq!(whole.aliases, model.aliases);
-        assert_eq!(whole.is_complete, model.is_complete);
         // The index model keeps the note's own figures (other notes quote them) and those it
         // quotes, and drops its sum claims.
         whole.keep_for_index();

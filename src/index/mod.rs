@@ -129,6 +129,9 @@ pub struct NoteAnchors {
     slugs: Box<[u64]>,
     /// Block ids, lower-cased.
     blocks: Box<[u64]>,
+    /// The heading texts, in order, joined by NUL, for the help of a link that misses one
+    /// (`None` for a note without headings).
+    texts: Option<Box<str>>,
     /// The same hashes sorted, for a note with many anchors: each link into it is then
     /// answered by binary search, not by a scan (a note of 400,000 headings linking each to
     /// the next was quadratic). `None` for the many notes with few anchors.
@@ -209,11 +212,16 @@ impl NoteAnchors {
             .iter()
             .map(|b| key_hash(&b.id.to_lowercase()))
             .collect();
+        let texts = (!note.headings.is_empty()).then(|| {
+            let texts: Vec<&str> = note.headings.iter().map(|h| h.text.as_str()).collect();
+            texts.join("\0").into_boxed_str()
+        });
         NoteAnchors {
             sorted: SortedAnchors::of(&headings, &slugs, &blocks),
             headings,
             slugs,
             blocks,
+            texts,
         }
     }
 }
@@ -393,18 +401,6 @@ impl VaultIndex {
         }
     }
 
-    /// Gives note `id` its figures back, read again from its text, for the checks that compare
-    /// other notes' quotes with them.
-    pub fn set_figures(
-        &mut self,
-        id: usize,
-        figures: thin_vec::ThinVec<crate::model::figure::Figure>,
-    ) {
-        if let Some(note) = self.notes.get_mut(id) {
-            note.figures = figures;
-        }
-    }
-
     /// The first note (in path order) having `alias` (case-insensitive).
     pub fn note_with_alias(&self, alias: &str) -> Option<usize> {
         let wanted = fold(alias.trim());
@@ -453,13 +449,9 @@ impl VaultIndex {
 
     /// Heading texts of note `id`, for suggestions. `None` for an id that is no note.
     pub fn headings(&self, id: usize) -> Option<Vec<String>> {
-        let note = self.notes.get(id)?;
-        Some(
-            note.heading_texts()
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-        )
+        self.notes.get(id)?;
+        let texts = self.anchors.get(id).and_then(|a| a.texts.as_deref());
+        Some(texts.map_or_else(Vec::new, |t| t.split('\0').map(str::to_string).collect()))
     }
 
     /// The headings of note `id`, indexed for the help of links that miss one of them (see
@@ -1269,6 +1261,7 @@ mod tests {
             headings: sorted.headings.clone(),
             slugs: sorted.slugs.clone(),
             blocks: sorted.blocks.clone(),
+            texts: None,
         };
         for wanted in [
             "Part 7",

@@ -6,6 +6,8 @@
 //! comparing and summing their values, is figure reading's, in `src/figures/`, which sits above
 //! the model and fills these in when a note is parsed whole.
 
+use thin_vec::ThinVec;
+
 use super::span::Span;
 
 /// One metric stated by the note.
@@ -47,6 +49,43 @@ pub enum FigureSource {
     BoldLabel,
     /// `**$396M total:**` in a funding section: the total raised.
     StatedTotal,
+}
+
+/// A metric a note states, and states consistently, across the whole note: what other notes'
+/// quotes of it are compared with. A note keeps these of its figures once its own checks have
+/// run ([`Note::stated`](super::Note::stated)): one per metric and period, however many times
+/// the note states it, where a [`Figure`] is kept per statement.
+///
+/// Kept for every note of the vault, so kept small: the metric as a hash of its label and
+/// period ([`StatedFigure::metric_key`]; two metrics share one with a chance of about one in
+/// 2^64), one value in place and any other in a list that is one word while empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatedFigure {
+    /// [`StatedFigure::metric_key`] of the canonical label (`valuation`) and qualifier.
+    pub metric: u64,
+    /// The distinct values the note states it with (no two of them disagree): one in place,
+    /// the others, rarely any, in `more`.
+    pub value: Quantity,
+    pub more: ThinVec<Quantity>,
+    /// The first statement: the value as written, where, and the heading it sits under.
+    pub text: Box<str>,
+    pub span: Span,
+    pub section: Option<u32>,
+}
+
+impl StatedFigure {
+    /// The hash a metric is kept and looked up as: label and qualifier. Fixed, so runs agree.
+    pub fn metric_key(label: &str, qualifier: Option<&str>) -> u64 {
+        use std::hash::BuildHasher;
+        const STATE: foldhash::quality::FixedState =
+            foldhash::quality::FixedState::with_seed(0x7374_6174_6564_6669);
+        STATE.hash_one((label, qualifier))
+    }
+
+    /// Every distinct value the note states the metric with.
+    pub fn values(&self) -> impl Iterator<Item = &Quantity> {
+        std::iter::once(&self.value).chain(&self.more)
+    }
 }
 
 /// A figure of another note, quoted in a table row whose first cell links to it

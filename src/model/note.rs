@@ -15,7 +15,7 @@ use thin_vec::ThinVec;
 
 use super::content::{MentionScope, TextRuns};
 use super::directive::{self, Directives};
-use super::figure::{Figure, QuotedFigure, SumClaim};
+use super::figure::{Figure, QuotedFigure, StatedFigure, SumClaim};
 use super::frontmatter::{self, Frontmatter};
 use super::line_index::LineCol;
 use super::link::{Link, LinkKind, WideLink};
@@ -104,10 +104,8 @@ pub struct Note {
     pub aliases: ThinVec<String>,
     /// Front matter tags first, then inline tags in order.
     pub tags: ThinVec<Tag>,
+    /// Empty once the note is taken into the index, which keeps their texts and anchors.
     pub headings: ThinVec<Heading>,
-    /// The heading texts alone, joined by NUL, once [`Note::compact_headings`] has moved them
-    /// out of `headings`: other notes' links need them only for suggestions.
-    compact_headings: Option<Box<str>>,
     pub block_ids: ThinVec<BlockId>,
     pub links: ThinVec<Link>,
     /// Links inside `%% %%` and `<!-- -->` comments (not links to Obsidian).
@@ -120,6 +118,10 @@ pub struct Note {
     pub directives: Directives,
     /// Metrics the note states, in source order.
     pub figures: ThinVec<Figure>,
+    /// The metrics the note states consistently, one per metric and period, as other notes'
+    /// quotes are compared with them: what is kept of [`Note::figures`] once the note's own
+    /// checks have run (see `inconsistent_figure::stated_figures`). Empty until then.
+    pub stated: ThinVec<StatedFigure>,
     /// Metrics of other notes quoted in table rows that link to them.
     pub quoted_figures: ThinVec<QuotedFigure>,
     /// Where each quoted figure's span starts and ends, recorded while the text is in hand:
@@ -134,17 +136,13 @@ pub struct Note {
     /// Plain text in the places [`DateOptions::mentions`] names, kept for the check against
     /// the vault's names (parsed whole only; empty unless asked for).
     pub text_runs: TextRuns,
-    /// False when parsed for the index only ([`Note::parse_for_index`]: no figures, quoted
-    /// figures, sum claims or date markers were read, and front matter values, tags and
-    /// comment links were dropped) or reduced to that model ([`Note::keep_for_index`]).
-    pub is_complete: bool,
 }
 
 impl Note {
     /// Parses `source`, the full text of the note at `path`, except for its figures; with
-    /// the parts figure reading needs that the note does not keep. The note says it is
-    /// complete, but its figure lists are empty until figure reading fills them: `Note::parse`
-    /// does both, and is what the rest of the program calls.
+    /// the parts figure reading needs that the note does not keep. Its figure lists are empty
+    /// until figure reading fills them: `Note::parse` does both, and is what the rest of the
+    /// program calls.
     pub fn parse_all_but_figures(
         path: impl Into<Arc<str>>,
         source: &str,
@@ -265,7 +263,6 @@ impl Note {
             aliases: aliases.into(),
             tags: tags.into(),
             headings: body.headings.into(),
-            compact_headings: None,
             block_ids: scan::block_ids(source, body_start, &body.skip).into(),
             links: links.into(),
             comment_links: body.comment_links.into(),
@@ -273,13 +270,13 @@ impl Note {
             dates: dates.into(),
             directives,
             figures: ThinVec::new(),
+            stated: ThinVec::new(),
             quoted_figures: ThinVec::new(),
             quote_places: ThinVec::new(),
             sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
             glued_tables: body.glued_tables.into(),
             text_runs: body.text_runs,
-            is_complete: complete,
             frontmatter: frontmatter.map(Box::new),
         };
         if !complete {
@@ -305,32 +302,6 @@ impl Note {
         self.sum_claims = ThinVec::new();
         self.table_pipes = ThinVec::new();
         self.glued_tables = ThinVec::new();
-        self.is_complete = false;
-    }
-
-    /// Drops the note's own figures from its index model: what most of its memory is, on a
-    /// vault of tables. A check that needs them (another note quotes one) reads the note again.
-    pub fn drop_figures(&mut self) {
-        self.figures = ThinVec::new();
-    }
-
-    /// Keeps only the texts of the headings, in one string: what checks against the vault
-    /// read of a note's headings once the index holds its anchors.
-    pub fn compact_headings(&mut self) {
-        if self.headings.is_empty() {
-            return;
-        }
-        let texts: Vec<&str> = self.headings.iter().map(|h| h.text.as_str()).collect();
-        self.compact_headings = Some(texts.join("\0").into_boxed_str());
-        self.headings = ThinVec::new();
-    }
-
-    /// The heading texts, in order (from [`Note::compact_headings`] once it has run).
-    pub fn heading_texts(&self) -> Vec<&str> {
-        match &self.compact_headings {
-            Some(texts) => texts.split('\0').collect(),
-            None => self.headings.iter().map(|h| h.text.as_str()).collect(),
-        }
     }
 
     /// Drops what only the note's own checks read, for a note parsed for the index only and
@@ -499,15 +470,13 @@ mod tests {
         );
 
         let (mut kept, _) = Note::parse_all_but_figures("My Note.md", text, &opts);
-        assert!(kept.frontmatter.is_some() && kept.is_complete);
+        assert!(kept.frontmatter.is_some());
         kept.keep_for_index();
-        kept.compact_headings();
-        assert!(kept.frontmatter.is_none() && !kept.is_complete);
+        assert!(kept.frontmatter.is_none());
         assert_eq!(kept.aliases, ["MN", "Mine"]);
         assert_eq!(kept.links.len(), 2);
         assert_eq!(kept.block_ids[0].id, "blk");
-        assert!(kept.headings.is_empty());
-        assert_eq!(kept.heading_texts(), ["My Note", "Funding"]);
+        assert_eq!(kept.headings.len(), 2);
     }
 
     #[test]

@@ -41,13 +41,9 @@ pub fn write(
             .with_width(110)
             .with_links(false)
             .with_context_lines(1);
-        // Every thread shares one cache of notes read and one of their neutralised texts: a
-        // note is read and neutralised once while its findings are rendered.
-        let elsewhere = run
-            .findings
-            .iter()
-            .flat_map(|f| f.diagnostic.related.iter().filter_map(|r| r.path.clone()));
-        let sources = Sources::new(root).keeping(elsewhere);
+        // Every thread shares the notes read and one cache of their neutralised texts: a
+        // note is read once, and neutralised once while its findings are rendered.
+        let sources = Sources::for_findings(root, &run.findings);
         let shown = Recent::<Option<Arc<Snippet>>>::default();
         let init = || (&sources, &shown);
         let render_one = |(sources, shown): &mut (&Sources, &Recent<Option<Arc<Snippet>>>),
@@ -57,7 +53,9 @@ pub fn write(
                     sources.get(path).map(|s| Arc::new(Snippet::new(s)))
                 })
             };
-            render(&handler, &build(finding, &mut text_of, sources))
+            let rendered = render(&handler, &build(finding, &mut text_of, sources));
+            sources.done(finding);
+            rendered
         };
         let start_of = |i: usize| run.findings.get(i).map(|f| sources.place(f).0);
         let mut problems = problem_slots(run, |i| start_of(i).unwrap_or(FIRST))

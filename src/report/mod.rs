@@ -10,6 +10,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::engine::{Problem, Run};
@@ -83,8 +84,22 @@ impl Source {
 pub struct Sources {
     root: PathBuf,
     recent: Recent<Option<Arc<Source>>>,
-    /// Notes held from their first read to the end of the report (see [`Sources::keeping`]).
-    kept: HashMap<String, OnceLock<Option<Arc<Source>>>>,
+    /// The notes the findings of a render show (see [`Sources::for_findings`]), each held
+    /// from its first read until the last finding that shows it is done.
+    held: HashMap<Arc<str>, Held>,
+}
+
+/// A note a render holds: how many findings still show it, and its text once read.
+struct Held {
+    left: AtomicUsize,
+    text: Mutex<Slot>,
+}
+
+enum Slot {
+    Unread,
+    Read(Option<Arc<Source>>),
+    /// Every finding that shows it is done.
+    Released,
 }
 
 impl Sources {
@@ -92,23 +107,62 @@ impl Sources {
         Sources {
             root: root.to_path_buf(),
             recent: Recent::default(),
-            kept: HashMap::new(),
+            held: HashMap::new(),
         }
     }
 
-    /// Holds the notes at `paths` once read, rather than only the most recent ones: the notes
-    /// other notes' findings point into are shown out of their turn, and would be read again.
-    pub fn keeping(mut self, paths: impl IntoIterator<Item = String>) -> Sources {
-        self.kept
-            .extend(paths.into_iter().map(|p| (p, OnceLock::new())));
-        self
+    /// Sources for rendering `findings`: each note a finding shows (its own, or the other
+    /// note a related place points into) is read once, whichever thread asks first, and held
+    /// until [`Sources::done`] has been called for every finding that shows it. However the
+    /// threads of a render interleave, no note is read twice.
+    pub fn for_findings(root: &Path, findings: &[Finding]) -> Sources {
+        let mut uses: HashMap<Arc<str>, usize> = HashMap::new();
+        for f in findings {
+            for path in shown_paths(f) {
+                *uses.entry(path).or_default() += 1;
+            }
+        }
+        let held = uses
+            .into_iter()
+            .map(|(path, n)| {
+                let held = Held {
+                    left: AtomicUsize::new(n),
+                    text: Mutex::new(Slot::Unread),
+                };
+                (path, held)
+            })
+            .collect();
+        Sources {
+            held,
+            ..Sources::new(root)
+        }
     }
 
     pub fn get(&self, path: &str) -> Option<Arc<Source>> {
-        if let Some(cell) = self.kept.get(path) {
-            return cell.get_or_init(|| self.read(path)).clone();
+        let Some(held) = self.held.get(path) else {
+            return self.recent.get_or_insert_with(path, || self.read(path));
+        };
+        let mut slot = held.text.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*slot {
+            Slot::Read(source) => source.clone(),
+            Slot::Unread => {
+                let source = self.read(path);
+                *slot = Slot::Read(source.clone());
+                source
+            }
+            Slot::Released => self.read(path),
         }
-        self.recent.get_or_insert_with(path, || self.read(path))
+    }
+
+    /// Says that `finding` is rendered: a note no finding left to render shows is let go.
+    pub fn done(&self, finding: &Finding) {
+        for path in shown_paths(finding) {
+            if let Some(held) = self.held.get(&path)
+                && held.left.fetch_sub(1, AtomicOrdering::AcqRel) == 1
+            {
+                *held.text.lock().unwrap_or_else(PoisonError::into_inner) = Slot::Released;
+            }
+        }
     }
 
     fn read(&self, path: &str) -> Option<Arc<Source>> {
@@ -138,6 +192,20 @@ impl Sources {
             None => UNKNOWN,
         }
     }
+}
+
+/// The notes a finding shows lines of: its own, and those its related places point into,
+/// each once.
+fn shown_paths(f: &Finding) -> Vec<Arc<str>> {
+    let mut paths: Vec<Arc<str>> = vec![Arc::clone(&f.path)];
+    for r in &f.diagnostic.related {
+        if let Some(other) = &r.path
+            && !paths.iter().any(|p| **p == **other)
+        {
+            paths.push(Arc::from(other.as_str()));
+        }
+    }
+    paths
 }
 
 /// How many notes [`Recent`] keeps: the notes being rendered by each thread and the few their

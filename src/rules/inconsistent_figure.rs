@@ -12,7 +12,8 @@ use crate::figures::value::{Agreement, agreement, display};
 use crate::finding::{Diagnostic, Related, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
-use crate::model::figure::{Figure, Kind, Quantity, Unit};
+use crate::model::figure::{Figure, Kind, Quantity, StatedFigure, Unit};
+use thin_vec::ThinVec;
 
 pub static META: RuleMeta = RuleMeta {
     id: "inconsistent-figure",
@@ -63,7 +64,8 @@ impl Rule for InconsistentFigure {
                     continue;
                 }
                 let name = display_label(fig);
-                let there = place(note, reference.section);
+                let texts: Vec<&str> = note.headings.iter().map(|h| h.text.as_str()).collect();
+                let there = place(&texts, reference.section);
                 out.push(
                     Diagnostic::new(
                         fig.span,
@@ -104,23 +106,15 @@ impl Rule for InconsistentFigure {
                 if target == id {
                     continue;
                 }
-                let stated: Vec<&Figure> = other
-                    .figures
-                    .iter()
-                    .filter(|f| {
-                        f.label == quote.label
-                            && f.qualifier == quote.qualifier
-                            && f.scope.is_none()
-                    })
-                    .collect();
-                // A note that contradicts itself is reported there, not in every note quoting it.
-                let Some(first) = stated.first() else {
+                // A note that contradicts itself is reported there, not in every note quoting
+                // it: such a metric is not among those it states (see `stated_figures`).
+                let metric = StatedFigure::metric_key(&quote.label, quote.qualifier.as_deref());
+                let Some(first) = other.stated.iter().find(|f| f.metric == metric) else {
                     continue;
                 };
-                if !consistent(&stated)
-                    || stated
-                        .iter()
-                        .any(|f| agreement(&f.quantity, &quote.quantity) != Agreement::Disagree)
+                if first
+                    .values()
+                    .any(|v| agreement(v, &quote.quantity) != Agreement::Disagree)
                 {
                     continue;
                 }
@@ -128,7 +122,9 @@ impl Rule for InconsistentFigure {
                     Some(q) => format!("{} ({q})", quote.label),
                     None => quote.label.clone(),
                 };
-                let there = place(other, first.section);
+                let texts = cx.index.headings(target).unwrap_or_default();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let there = place(&texts, first.section.map(|s| s as usize));
                 out.push((
                     id,
                     Diagnostic::new(
@@ -152,6 +148,55 @@ impl Rule for InconsistentFigure {
             }
         }
     }
+}
+
+/// What a note keeps of its figures for other notes' quotes once its own checks have run: per
+/// metric and period stated across the whole note (no scope), and stated consistently, the
+/// distinct values and the first statement. A metric the note contradicts itself on is left
+/// out: that is reported in the note, not in every note quoting it.
+pub fn stated_figures(figures: &[Figure]) -> ThinVec<StatedFigure> {
+    /// A metric and its period.
+    type Metric<'a> = (&'a str, Option<&'a str>);
+    let mut groups: Vec<(Metric<'_>, Vec<&Figure>)> = Vec::new();
+    let mut at: BTreeMap<Metric<'_>, usize> = BTreeMap::new();
+    for f in figures.iter().filter(|f| f.scope.is_none()) {
+        let key = (f.label.as_str(), f.qualifier.as_deref());
+        match at.get(&key) {
+            Some(i) => {
+                if let Some((_, group)) = groups.get_mut(*i) {
+                    group.push(f);
+                }
+            }
+            None => {
+                at.insert(key, groups.len());
+                groups.push((key, vec![f]));
+            }
+        }
+    }
+    let mut out: ThinVec<StatedFigure> = groups
+        .into_iter()
+        .filter_map(|((label, qualifier), group)| {
+            let first = group.first()?;
+            let values = Values::of(&group);
+            if !values.consistent() {
+                return None;
+            }
+            let mut distinct = values.0.into_iter().map(|(q, _)| q);
+            let value = distinct.next()?;
+            let mut more: ThinVec<Quantity> = distinct.collect();
+            more.shrink_to_fit();
+            Some(StatedFigure {
+                metric: StatedFigure::metric_key(label, qualifier),
+                value,
+                more,
+                text: first.text.as_str().into(),
+                span: first.span,
+                section: first.section.and_then(|s| u32::try_from(s).ok()),
+            })
+        })
+        .collect();
+    out.shrink_to_fit();
+    out
 }
 
 /// What makes two figures the same statement: label, qualifier and scope.
@@ -324,6 +369,7 @@ fn bucket(q: &Quantity) -> Option<Bucket> {
 }
 
 /// No two statements disagree.
+#[cfg(test)]
 fn consistent(group: &[&Figure]) -> bool {
     Values::of(group).consistent()
 }
@@ -400,9 +446,7 @@ fn display_label(f: &Figure) -> String {
 }
 
 /// Where a figure sits, for messages: `under Quick stats`, or `in the introduction`.
-fn place(note: &Note, section: Option<usize>) -> String {
-    // The heading texts alone: a quoted note is held as its index model.
-    let texts = note.heading_texts();
+fn place(texts: &[&str], section: Option<usize>) -> String {
     match section.and_then(|i| texts.get(i)) {
         Some(h) => format!("under {}", h.replace(['*', '`'], "").replace("__", "")),
         None => "in the introduction".to_owned(),

@@ -42,6 +42,8 @@ pub mod unused_suppression;
 
 pub mod settings;
 
+pub use inconsistent_figure::stated_figures;
+
 use settings::Settings;
 
 /// What a note-local check sees besides the note. Note-local checks run as each note is
