@@ -507,17 +507,19 @@ impl Session {
     /// Parses a note's text (`None`: it could not be read) and takes it in as a note of a
     /// session for edits: its own checks run, all its links kept.
     fn take_in_text(&mut self, path: &Arc<str>, text: Option<&str>) -> (Note, NoteAnchors, Local) {
+        // The local checks read the note's text as well as its parse: when the text comes
+        // from disk, it is the text just read, never an empty stand-in.
         let parsed = match text {
-            Some(text) => parse_text(path, text, &self.settings, Depth::Whole),
+            Some(text) => parse_text(path, text, &self.settings, Depth::Whole)
+                .map(|note| (note, std::borrow::Cow::Borrowed(text))),
             None => read_and_parse_text(&self.root, Arc::clone(path), &self.settings, Depth::Whole)
-                .map(|(note, _)| note),
+                .map(|(note, read)| (note, std::borrow::Cow::Owned(read))),
         };
-        let text = text.unwrap_or("");
         match parsed {
-            Ok(note) => take_in(
+            Ok((note, text)) => take_in(
                 &self.settings,
                 note,
-                text,
+                &text,
                 Some(&self.timer),
                 self.index.paths(),
                 Keep::Edits,
