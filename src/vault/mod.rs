@@ -10,3 +10,4 @@ pub mod changes;
 pub mod discover;
 pub mod read;
 pub mod targets;
+pub mod write;
