@@ -169,6 +169,32 @@ fn help(
     let written = link.path.strip_suffix(".md").unwrap_or(&link.path);
     let wiki = link.kind.is_wiki_style();
 
+    // With `--changed-since`: the note was renamed since the revision, as git pairs it.
+    if let Some(now) = cx
+        .settings
+        .changes
+        .as_ref()
+        .and_then(|c| c.renames.renamed_to(&link.path))
+        && let Some(id) = cx.index.note_id(now)
+    {
+        let target = if wiki {
+            cx.index.unambiguous_target(id, &note.path)
+        } else {
+            relative_href(note.folder(), now)
+        };
+        let fix = point_at(note, link, &target, false, Applicability::Safe);
+        let rev = cx.settings.changes.as_ref().map_or("", |c| c.rev.as_str());
+        let shown = if wiki {
+            link_text(link, &target)
+        } else {
+            format!("`{target}`")
+        };
+        return (
+            format!("the note was renamed to `{now}` since {rev}; write {shown}"),
+            fix,
+        );
+    }
+
     // An alias is not a link target in Obsidian: say which note has it.
     if let Some(owner) = cx
         .index

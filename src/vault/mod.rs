@@ -9,5 +9,6 @@
 pub mod changes;
 pub mod discover;
 pub mod read;
+pub mod renames;
 pub mod targets;
 pub mod write;
