@@ -2,7 +2,8 @@
 //! [`Finding`], stamped with rule id, severity and path).
 //!
 //! Findings hold byte spans; line and column are computed when they are rendered, or by the
-//! engine while the note's text is still in memory (see [`Finding::at`]).
+//! engine while the note's text is still in memory (see [`Finding::at`]). A finding may carry
+//! a [`Fix`]; [`apply_fixes`] applies a set of them to a note's text.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -53,8 +54,8 @@ pub struct Diagnostic {
     /// A link to a note not written yet (`broken-link` with `placeholders: warn`): the engine
     /// reports it as a warning at most, whatever the rule's severity.
     pub is_placeholder: bool,
-    /// How to fix it, when the rule knows: carried as data for the commands that apply or
-    /// offer fixes; no report prints it.
+    /// How to fix it, when the rule knows: applied by `check --fix` ([`apply_fixes`]), shown
+    /// by the reports (`[*]`, JSON `fix`, SARIF `fixes`), offered as a quick fix by editors.
     pub fix: Option<Box<Fix>>,
 }
 
