@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::engine::{Selection, Session};
 use crate::finding::{Finding, Fix, apply_fixes};
 use crate::rules::settings::Settings;
@@ -140,18 +142,24 @@ pub fn apply(
 /// Writes each changed note whose file still holds the bytes read; returns the notes not
 /// written, with why. `before_write` runs before each note is written (tests change a note
 /// there, as an editor would during the run).
+///
+/// Notes are written in parallel: each is synced to disk before it takes its name, and the
+/// syncs of many notes overlap.
 pub fn write(
     root: &Path,
     changed: &[Changed],
-    before_write: &dyn Fn(&str),
+    before_write: &(dyn Fn(&str) + Sync),
 ) -> Vec<(String, WriteError)> {
-    let mut refused = Vec::new();
-    for note in changed {
-        before_write(&note.path);
-        if let Err(err) = write_note(root, &note.path, &note.read, note.text.as_bytes()) {
-            refused.push((note.path.clone(), err));
-        }
-    }
+    let mut refused: Vec<(String, WriteError)> = changed
+        .par_iter()
+        .filter_map(|note| {
+            before_write(&note.path);
+            write_note(root, &note.path, &note.read, note.text.as_bytes())
+                .err()
+                .map(|err| (note.path.clone(), err))
+        })
+        .collect();
+    refused.sort_by(|a, b| a.0.cmp(&b.0));
     refused
 }
 
