@@ -2,7 +2,8 @@
 //! [`Finding`], stamped with rule id, severity and path).
 //!
 //! Findings hold byte spans; line and column are computed when they are rendered, or by the
-//! engine while the note's text is still in memory (see [`Finding::at`]).
+//! engine while the note's text is still in memory (see [`Finding::at`]). A finding may carry
+//! a [`Fix`]; [`apply_fixes`] applies a set of them to a note's text.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -53,8 +54,8 @@ pub struct Diagnostic {
     /// A link to a note not written yet (`broken-link` with `placeholders: warn`): the engine
     /// reports it as a warning at most, whatever the rule's severity.
     pub is_placeholder: bool,
-    /// How to fix it, when the rule knows: carried as data for the commands that apply or
-    /// offer fixes; no report prints it.
+    /// How to fix it, when the rule knows: applied by `check --fix` ([`apply_fixes`]), shown
+    /// by the reports (`[*]`, JSON `fix`, SARIF `fixes`), offered as a quick fix by editors.
     pub fix: Option<Box<Fix>>,
 }
 
@@ -111,6 +112,70 @@ impl Fix {
     }
 }
 
+/// Two edits that cannot be applied together: they overlap, or one inserts where the other
+/// starts (which goes first is not said).
+fn conflict(a: Span, b: Span) -> bool {
+    a.overlaps(b)
+        || (a.start == b.start && (a.is_empty() || b.is_empty()))
+        || (a.is_empty() && b.start < a.start && a.start < b.end)
+        || (b.is_empty() && a.start < b.start && b.start < a.end)
+}
+
+/// Applies to `text` the fixes that do not conflict with one applied before them, in the
+/// order of their first edits, and returns the new text and the indexes (in `fixes`) of the
+/// fixes applied. A fix whose edits fall outside the text, split a character or overlap each
+/// other is left out. Every byte outside the applied edits is kept; a line break in a
+/// replacement is written as the text writes its own (`\r\n` when it has any).
+pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
+    let crlf = text.contains("\r\n");
+    let mut order: Vec<(usize, &Fix)> = fixes.iter().copied().enumerate().collect();
+    order.sort_by_key(|(_, fix)| fix.edits.first().map(|e| (e.span.start, e.span.end)));
+    let mut chosen: Vec<&Edit> = Vec::new();
+    let mut applied = Vec::new();
+    for (i, fix) in order {
+        let edits = &fix.edits;
+        let in_text = edits.iter().all(|e| {
+            e.span.end() <= text.len()
+                && text.is_char_boundary(e.span.start())
+                && text.is_char_boundary(e.span.end())
+        });
+        let in_order = edits
+            .iter()
+            .zip(edits.iter().skip(1))
+            .all(|(a, b)| !conflict(a.span, b.span) && a.span.start <= b.span.start);
+        let free = edits
+            .iter()
+            .all(|e| chosen.iter().all(|c| !conflict(c.span, e.span)));
+        if edits.is_empty() || !in_text || !in_order || !free {
+            continue;
+        }
+        chosen.extend(edits);
+        applied.push(i);
+    }
+    chosen.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for e in chosen {
+        out.push_str(text.get(at..e.span.start()).unwrap_or(""));
+        if crlf {
+            let mut last = '\0';
+            for c in e.replacement.chars() {
+                if c == '\n' && last != '\r' {
+                    out.push('\r');
+                }
+                out.push(c);
+                last = c;
+            }
+        } else {
+            out.push_str(&e.replacement);
+        }
+        at = e.span.end();
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    applied.sort_unstable();
+    (out, applied)
+}
+
 impl Diagnostic {
     pub fn new(span: Span, message: impl Into<Arc<str>>, label: impl Into<Arc<str>>) -> Self {
         Diagnostic {
@@ -133,6 +198,12 @@ impl Diagnostic {
     /// Attaches a way to fix it.
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(Box::new(fix));
+        self
+    }
+
+    /// Attaches a way to fix it, when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix.map(Box::new);
         self
     }
 
@@ -233,6 +304,70 @@ impl Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn edit(start: usize, end: usize, replacement: &str) -> Fix {
+        Fix::new(
+            "edit",
+            Span::new(start, end),
+            replacement,
+            Applicability::Safe,
+        )
+    }
+
+    #[test]
+    fn conflicting_fixes_wait_for_the_next_pass() {
+        let text = "See [[Alias]] and [[Other]].\n";
+        let a = edit(6, 11, "Note|Alias");
+        let b = edit(8, 9, "x");
+        let c = edit(20, 25, "Elsewhere");
+        let (out, applied) = apply_fixes(text, &[&a, &b, &c]);
+        assert_eq!(out, "See [[Note|Alias]] and [[Elsewhere]].\n");
+        assert_eq!(applied, vec![0, 2]);
+        // Two insertions at one point: only the first.
+        let d = edit(0, 0, "\n");
+        let e = edit(0, 0, "x");
+        assert_eq!(apply_fixes("a", &[&d, &e]).1, vec![0]);
+    }
+
+    #[test]
+    fn line_breaks_follow_the_text_and_bad_edits_are_left_out() {
+        let (out, _) = apply_fixes("a\r\n| x |\r\n", &[&edit(3, 3, "\n")]);
+        assert_eq!(out, "a\r\n\r\n| x |\r\n");
+        let past = edit(2, 9, "");
+        let split = edit(1, 2, "");
+        let (out, applied) = apply_fixes("é\n", &[&past, &split]);
+        assert_eq!(out, "é\n");
+        assert!(applied.is_empty());
+    }
+
+    proptest::proptest! {
+        /// Whatever fixes are offered, the bytes outside the applied edits are the text's own,
+        /// in order, and each applied edit's replacement sits where its span was.
+        #[test]
+        fn bytes_outside_the_applied_edits_are_kept(
+            text in "[a-c\\|\\n\\[\\]]{0,40}",
+            raw in proptest::collection::vec((0usize..45, 0usize..6, "[xy\\n]{0,3}"), 0..8),
+        ) {
+            let fixes: Vec<Fix> = raw
+                .iter()
+                .map(|(start, len, r)| edit(*start, start + len, r))
+                .collect();
+            let refs: Vec<&Fix> = fixes.iter().collect();
+            let (out, applied) = apply_fixes(&text, &refs);
+            let mut edits: Vec<&Edit> = applied.iter().flat_map(|&i| &fixes[i].edits).collect();
+            edits.sort_by_key(|e| (e.span.start, e.span.end));
+            let mut expected = String::new();
+            let mut at = 0;
+            for e in &edits {
+                proptest::prop_assert!(e.span.start() >= at && e.span.end() <= text.len());
+                expected.push_str(&text[at..e.span.start()]);
+                expected.push_str(&e.replacement);
+                at = e.span.end();
+            }
+            expected.push_str(&text[at..]);
+            proptest::prop_assert_eq!(out, expected);
+        }
+    }
 
     #[test]
     fn texts_hold_each_text_once() {

@@ -97,9 +97,12 @@ fn json_follows_the_contract() {
             "end_line",
             "end_column",
             "message",
-            "help"
+            "help",
+            "fix"
         ]
     );
+    // Nothing close to `Nope`: no fix (the field is there all the same).
+    assert_eq!(d["fix"], Value::Null);
     assert_eq!(d["rule"], "broken-link");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["path"], "Actors/A.md");

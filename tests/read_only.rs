@@ -1,6 +1,6 @@
-//! vaultlint never writes to a vault: a run leaves every file's bytes and modification time,
-//! and the set of files and folders, exactly as they were. The library source opens nothing
-//! for writing.
+//! vaultlint never writes to a vault unless asked to fix it (`check --fix`): a run leaves every
+//! file's bytes and modification time, and the set of files and folders, exactly as they were.
+//! The library source opens nothing for writing but the note writer of `--fix`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -121,6 +121,11 @@ fn the_source_never_writes_files() {
             // And `vaultlint report --output FILE` writes the report it is asked for (never a
             // note).
             if path.ends_with("cli/report.rs") {
+                continue;
+            }
+            // And `check --fix` writes the notes it fixes, through the one note writer
+            // (`tests/fix.rs` pins what it may write).
+            if path.ends_with("vault/write.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();

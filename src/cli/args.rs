@@ -172,6 +172,16 @@ pub struct CheckArgs {
     /// After the findings, a table of findings per rule and the slowest rule
     #[arg(long)]
     pub statistics: bool,
+    /// Apply the safe fixes to the notes, then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply the unsafe fixes (they can change what a note says)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change, and write nothing (exit 1 when the
+    /// diff is not empty)
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

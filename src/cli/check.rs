@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use miette::IntoDiagnostic;
 
+use super::fix::{self, FixOptions};
 use super::progress::Progress;
 use super::{CheckArgs, ColorChoice, Scope, default_threads, error_chain};
 use crate::engine::{Observer, Request, Selection, Session};
@@ -33,15 +34,77 @@ pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
         threads,
         time_rules: args.statistics,
     };
-    let progress = Progress::new(args.quiet);
-    let session = Session::open_observed(settings, &request, &progress).into_diagnostic()?;
+    let recorded = match &args.baseline {
+        Some(file) => Some(Baseline::load(file).map_err(|e| error_chain(&e))?),
+        None => None,
+    };
+    let progress = Progress::new(args.quiet || args.diff);
+    let mut session = Session::open_observed(settings, &request, &progress).into_diagnostic()?;
     progress.checking();
+    let mut extras = Extras::default();
+    let mut refused = false;
+    if args.fix || args.diff {
+        let options = FixOptions {
+            unsafe_fixes: args.unsafe_fixes,
+        };
+        let held_back = |settings: &Settings,
+                         findings: &[crate::finding::Finding]|
+         -> Vec<crate::finding::Finding> {
+            let Some(recorded) = &recorded else {
+                return Vec::new();
+            };
+            let sources = report::Sources::new(&targets.root);
+            let run = crate::engine::Run {
+                findings: findings.to_vec(),
+                ..crate::engine::Run::default()
+            };
+            let (kept, _) = recorded.filter(run, &sources, |path, rule| {
+                in_scope(settings, &targets, path, rule)
+            });
+            let kept: std::collections::HashSet<_> = kept
+                .findings
+                .iter()
+                .map(|f| (f.path.clone(), f.rule, f.diagnostic.span))
+                .collect();
+            findings
+                .iter()
+                .filter(|f| !kept.contains(&(f.path.clone(), f.rule, f.diagnostic.span)))
+                .cloned()
+                .collect()
+        };
+        let outcome = fix::apply(&mut session, &targets, options, &held_back);
+        if args.diff {
+            progress.finish();
+            return print_diff(&outcome);
+        }
+        let not_written = fix::write(&targets.root, &outcome.changed, &|_| {});
+        let mut fixed = outcome.fixed;
+        for (path, err) in &not_written {
+            refused = true;
+            eprintln!("vaultlint: `{}`: {err}", report::neutralise_line(path));
+            if let Some(changed) = outcome.changed.iter().find(|c| &c.path == path) {
+                fixed -= changed.fixed;
+            }
+            // Check the note as it is on disk, not as the fixes left it in memory.
+            let on_disk = crate::vault::read::read_note(
+                &targets.root.join(path),
+                crate::vault::read::MAX_NOTE_BYTES,
+            )
+            .ok()
+            .and_then(|b| crate::vault::read::decode(b).ok());
+            if let Some(text) = on_disk {
+                let _ = session.update(path, &text);
+            }
+        }
+        extras.fixed = Some(report::Fixed {
+            findings: fixed,
+            unsafe_fixes: args.unsafe_fixes,
+        });
+    }
     let (run, settings) = session.finish(Selection::Targets(&targets));
     progress.finish();
-    let mut extras = Extras::default();
-    let run = match &args.baseline {
-        Some(file) => {
-            let recorded = Baseline::load(file).map_err(|e| error_chain(&e))?;
+    let run = match &recorded {
+        Some(recorded) => {
             let sources = report::Sources::new(&targets.root);
             let (run, outcome) = recorded.filter(run, &sources, |path, rule| {
                 in_scope(&settings, &targets, path, rule)
@@ -114,12 +177,51 @@ pub fn run(args: CheckArgs) -> miette::Result<ExitCode> {
             args.max_warnings.unwrap_or_default()
         );
     }
-    Ok(if !run.problems.is_empty() {
+    // What `--fix` did, for the other formats (the human one ends with it).
+    if extras.fixed.is_some()
+        && args.format != Format::Human
+        && let Some(line) = report::fix_line(&run, extras.fixed)
+    {
+        eprintln!("vaultlint: {line}");
+    }
+    Ok(if !run.problems.is_empty() || refused {
         ExitCode::from(2)
     } else if counts.errors > 0 || too_many_warnings {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// `check --diff`: the diff on stdout, what it would fix on stderr; exit 1 when the diff is
+/// not empty.
+fn print_diff(outcome: &fix::Outcome) -> miette::Result<ExitCode> {
+    let diff = fix::diff(&outcome.changed);
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out.write_all(diff.as_bytes()).and_then(|()| out.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(miette::miette!("cannot write the diff: {err}"));
+    }
+    let findings = if outcome.fixed == 1 {
+        "finding"
+    } else {
+        "findings"
+    };
+    let notes = if outcome.changed.len() == 1 {
+        "note"
+    } else {
+        "notes"
+    };
+    eprintln!(
+        "vaultlint: --fix would fix {} {findings} in {} {notes}",
+        outcome.fixed,
+        outcome.changed.len()
+    );
+    Ok(if diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 

@@ -28,6 +28,7 @@ pub mod args;
 pub mod baseline;
 pub mod check;
 pub mod explain;
+pub mod fix;
 pub mod placeholders;
 pub mod progress;
 pub mod report;

@@ -14,11 +14,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::finding::{Diagnostic, Finding};
+use crate::finding::{Applicability, Diagnostic, Finding, Fix};
 use crate::index::VaultIndex;
 use crate::index::suggest;
-use crate::model::Note;
 use crate::model::directive::{DirectiveProblem, Form, ProblemKind, Suppression};
+use crate::model::{Note, Span};
 use crate::rules;
 use crate::rules::settings::Settings;
 use crate::rules::unused_suppression::ID as UNUSED;
@@ -183,7 +183,9 @@ pub(crate) fn apply<'a>(
         let mut diagnostics: Vec<Diagnostic> = Vec::new();
         for s in &note.directives.suppressions {
             let is_used = hidden.is_some_and(|h| h.used(s));
-            if !is_used && let Some(d) = unused(settings, s, &mut is_on_for) {
+            if !is_used
+                && let Some(d) = unused(settings, s, &note.directives.suppressions, &mut is_on_for)
+            {
                 diagnostics.push(d);
             }
         }
@@ -215,6 +217,7 @@ pub(crate) fn apply<'a>(
 fn unused<'s>(
     settings: &Settings,
     s: &'s Suppression,
+    all: &[Suppression],
     is_on_for: &mut impl FnMut(&'s str) -> bool,
 ) -> Option<Diagnostic> {
     let span = s.report_span();
@@ -231,7 +234,8 @@ fn unused<'s>(
             .with_help(format!(
                 "No finding {}; remove the comment",
                 nothing_where(s.form)
-            )),
+            ))
+            .with_fix_opt(removal(s, all)),
         );
     };
     if id == UNUSED {
@@ -270,8 +274,51 @@ fn unused<'s>(
         .with_help(format!(
             "No `{id}` finding {}; {remove}",
             nothing_where(s.form)
-        )),
+        ))
+        .with_fix_opt(removal(s, all)),
     )
+}
+
+/// The fix for a suppression that hides nothing: its rule id out of a comment naming others,
+/// else the comment (and its line, when nothing else is on it). Safe: it hid nothing. Only
+/// for `disable-next-line` and `disable-line` comments: a range's `enable` would be left
+/// alone, and front matter is the author's to edit.
+fn removal(s: &Suppression, all: &[Suppression]) -> Option<Fix> {
+    if !matches!(s.form, Form::NextLine | Form::Line) || s.span.is_empty() {
+        return None;
+    }
+    let ids: Vec<Span> = all
+        .iter()
+        .filter(|o| o.span == s.span && o.form == s.form)
+        .filter_map(|o| o.rule.as_ref().map(|(_, at)| *at))
+        .collect();
+    let Some((id, at)) = &s.rule else {
+        return Some(remove_comment(s));
+    };
+    if ids.len() < 2 {
+        return Some(remove_comment(s));
+    }
+    if at.is_empty() || !s.span.contains(*at) {
+        return None;
+    }
+    let i = ids.iter().position(|o| o == at)?;
+    // The id and the separator after it, or before it for the last one.
+    let cut = match (ids.get(i + 1), i.checked_sub(1).and_then(|p| ids.get(p))) {
+        (Some(next), _) if next.start > at.end => Span::new(at.start(), next.start()),
+        (None, Some(prev)) if prev.end < at.start => Span::new(prev.end(), at.end()),
+        _ => return None,
+    };
+    Some(Fix::new(
+        format!("remove `{id}` from the comment"),
+        cut,
+        "",
+        Applicability::Safe,
+    ))
+}
+
+fn remove_comment(s: &Suppression) -> Fix {
+    let span = if s.line.is_empty() { s.span } else { s.line };
+    Fix::new("remove the comment", span, "", Applicability::Safe)
 }
 
 fn nothing_where(form: Form) -> &'static str {
@@ -348,6 +395,7 @@ mod tests {
             rule: RULES.get(rule).map(|r| (r.to_string(), Span::new(0, 0))),
             span: Span::new(start, start),
             covers: Span::new(start, start + len),
+            line: Span::default(),
         }
     }
 

@@ -421,6 +421,29 @@ impl VaultIndex {
             .map(|(id, _)| id)
     }
 
+    /// The one note having `alias` (case-insensitive), when exactly one note has it.
+    pub fn only_note_with_alias(&self, alias: &str) -> Option<usize> {
+        let wanted = fold(alias.trim());
+        let hash = key_hash(&wanted);
+        let start = self.by_alias.partition_point(|(h, _, _)| *h < hash);
+        let mut owners = self
+            .by_alias
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|(h, _, _)| *h == hash)
+            .map(|(_, id, k)| (*id as usize, *k as usize))
+            .filter(|(id, k)| {
+                self.notes
+                    .get(*id)
+                    .and_then(|n| n.aliases.get(*k))
+                    .is_some_and(|a| fold(a.trim()) == wanted)
+            })
+            .map(|(id, _)| id);
+        let first = owners.next()?;
+        owners.all(|id| id == first).then_some(first)
+    }
+
     /// Checks a link's anchor against note `id`. `markdown_slugs` also accepts GitHub-style
     /// slugs (`#revenue-model`), for markdown links.
     pub fn check_anchor(&self, id: usize, anchor: &Anchor, markdown_slugs: bool) -> AnchorCheck {

@@ -44,6 +44,9 @@ pub struct Suppression {
     pub span: Span,
     /// The bytes whose findings it hides: a finding is hidden when it starts inside.
     pub covers: Span,
+    /// The directive's line, its line break included, when nothing else is written on it
+    /// (removing the directive then removes the line); empty otherwise.
+    pub line: Span,
 }
 
 impl Suppression {
@@ -172,6 +175,7 @@ pub fn parse(
                             rule,
                             span,
                             covers: Span::new(from, raw.span.start().max(from)),
+                            line: Span::default(),
                         });
                     }
                 }
@@ -188,11 +192,36 @@ pub fn parse(
             rule,
             span,
             covers: Span::new(from, to_end(source)),
+            line: Span::default(),
         });
     }
     out.suppressions
         .sort_by_key(|s| (s.span.start, s.report_span().start));
+    for s in &mut out.suppressions {
+        s.line = alone_on_line(source, s.span);
+    }
     out
+}
+
+/// The line holding `span`, its line break included, when nothing but blanks is written
+/// beside the span on it; empty otherwise.
+fn alone_on_line(source: &str, span: Span) -> Span {
+    let (Some(before), Some(after)) = (source.get(..span.start()), source.get(span.end()..)) else {
+        return Span::default();
+    };
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let end = after
+        .find('\n')
+        .map_or(source.len(), |i| span.end() + i + 1);
+    let blank = |t: &str| t.chars().all(|c| c == ' ' || c == '\t' || c == '\r');
+    let rest = source
+        .get(span.end()..end)
+        .map_or("x", |r| r.strip_suffix('\n').unwrap_or(r));
+    if blank(before.get(start..).unwrap_or("x")) && blank(rest) && !span.is_empty() {
+        Span::new(start, end)
+    } else {
+        Span::default()
+    }
 }
 
 /// An open `vaultlint-disable` range: the rule (or every rule), the directive, and where it
@@ -289,6 +318,7 @@ fn push_each(
             rule: None,
             span,
             covers,
+            line: Span::default(),
         });
     }
     for rule in rules {
@@ -297,6 +327,7 @@ fn push_each(
             rule: Some(rule),
             span,
             covers,
+            line: Span::default(),
         });
     }
 }
@@ -332,6 +363,7 @@ fn file_level(source: &str, fm: &Frontmatter, out: &mut Directives) {
             rule: Some((id, rule_span)),
             span,
             covers: Span::new(0, to_end(source)),
+            line: Span::default(),
         });
     }
 }

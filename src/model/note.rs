@@ -133,6 +133,9 @@ pub struct Note {
     pub table_pipes: ThinVec<TablePipe>,
     /// The header rows of tables that start right after a paragraph line.
     pub glued_tables: ThinVec<Span>,
+    /// Where each pipe table is: a fix that writes a `|` into a link there escapes it (`\|`).
+    /// Kept for the checks against the vault, which fix links.
+    pub table_spans: ThinVec<Span>,
     /// Plain text in the places [`DateOptions::mentions`] names, kept for the check against
     /// the vault's names (parsed whole only; empty unless asked for).
     pub text_runs: TextRuns,
@@ -276,6 +279,7 @@ impl Note {
             sum_claims: ThinVec::new(),
             table_pipes: body.table_pipes.into(),
             glued_tables: body.glued_tables.into(),
+            table_spans: body.tables.iter().map(|t| t.span).collect(),
             text_runs: body.text_runs,
             frontmatter: frontmatter.map(Box::new),
         };
@@ -327,6 +331,12 @@ impl Note {
         self.sum_claims.shrink_to_fit();
         self.table_pipes.shrink_to_fit();
         self.glued_tables.shrink_to_fit();
+        self.table_spans.shrink_to_fit();
+    }
+
+    /// True when `span` lies inside a pipe table, where a `|` in a link is written `\|`.
+    pub fn in_table(&self, span: Span) -> bool {
+        self.table_spans.iter().any(|t| t.contains(span))
     }
 
     /// The note's name: its file name without `.md`.

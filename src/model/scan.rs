@@ -345,6 +345,8 @@ pub struct DateMarker {
     pub span: Span,
     /// The date, or why `raw` is not one.
     pub date: Result<jiff::civil::Date, DateError>,
+    /// The whole line of a body marker (line break excluded); empty for a front matter field.
+    pub line: Span,
 }
 
 impl DateMarker {
@@ -355,6 +357,7 @@ impl DateMarker {
             raw,
             span,
             date,
+            line: Span::default(),
         }
     }
 
@@ -575,11 +578,13 @@ fn markers_on(
         if skip.overlaps(span) {
             continue;
         }
-        out.push(DateMarker::new(
+        let mut marker = DateMarker::new(
             DateSource::Body(word.as_str().to_string()),
             date.to_string(),
             span,
-        ));
+        );
+        marker.line = line;
+        out.push(marker);
     }
     out
 }

@@ -15,8 +15,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 use super::snippet::Snippet;
 use super::{
-    Extras, FIRST, HumanOptions, Pool, Recent, Sources, counts, neutralise_line, problem_slots,
-    render_in_order, stats,
+    Extras, FIRST, HumanOptions, Pool, Recent, Sources, counts, fix_line, neutralise_line,
+    problem_slots, render_in_order, stats,
 };
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
@@ -86,7 +86,11 @@ pub fn write(
     if let Some(statistics) = &extras.statistics {
         out.write_all(stats::table(statistics).as_bytes())?;
     }
-    writeln!(out, "{}", summary(run))
+    writeln!(out, "{}", summary(run))?;
+    match fix_line(run, extras.fixed) {
+        Some(line) => writeln!(out, "{line}"),
+        None => Ok(()),
+    }
 }
 
 /// `3 errors, 5 warnings in 42 notes`.
@@ -230,7 +234,11 @@ fn build(
     };
     Report {
         message,
-        code: finding.rule.to_string(),
+        // `[*]`: `check --fix` repairs it (as ruff marks its fixable findings).
+        code: match &d.fix {
+            Some(fix) if fix.is_safe() => format!("{} [*]", finding.rule),
+            _ => finding.rule.to_string(),
+        },
         severity: match finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

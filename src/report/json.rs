@@ -29,6 +29,26 @@ struct Row<'a> {
     end_column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    /// How `check --fix` repairs it, if it can (an addition to version 1).
+    fix: Option<FixRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixRow<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    edits: Vec<EditRow<'a>>,
+}
+
+/// One edit: the text from `line:column` to `end_line:end_column` (exclusive) becomes
+/// `content`.
+#[derive(Serialize)]
+struct EditRow<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -42,6 +62,9 @@ struct Summary<'a> {
     /// With `check --statistics` (an extension).
     #[serde(skip_serializing_if = "Option::is_none")]
     statistics: Option<&'a Statistics>,
+    /// With `check --fix`: how many findings were fixed (an extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<usize>,
 }
 
 pub fn write(
@@ -65,6 +88,22 @@ pub fn write(
                     end_column: end.column,
                     message: &f.diagnostic.message,
                     help: f.diagnostic.help.as_deref(),
+                    fix: f.diagnostic.fix.as_deref().map(|fix| FixRow {
+                        applicability: if fix.is_safe() { "safe" } else { "unsafe" },
+                        message: &fix.message,
+                        edits: fix
+                            .edits
+                            .iter()
+                            .zip(positions.edits(i))
+                            .map(|(e, (start, end))| EditRow {
+                                line: start.line,
+                                column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                                content: &e.replacement,
+                            })
+                            .collect(),
+                    }),
                 }
             }
             Entry::Problem(p) => {
@@ -79,6 +118,7 @@ pub fn write(
                     end_column: at.column,
                     message: &p.message,
                     help: Some(p.help()),
+                    fix: None,
                 }
             }
         })
@@ -93,6 +133,7 @@ pub fn write(
             warnings: c.warnings,
             baseline: extras.baseline,
             statistics: extras.statistics.as_ref(),
+            fixed: extras.fixed.map(|f| f.findings),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;

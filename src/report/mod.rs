@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use serde::Serialize;
+
 use crate::engine::{Problem, Run};
 use crate::finding::{Finding, Severity};
 use crate::rules::unreadable_note;
@@ -61,6 +63,54 @@ pub struct HumanOptions {
 pub struct Extras {
     pub baseline: Option<baseline::Outcome>,
     pub statistics: Option<stats::Statistics>,
+    /// With `check --fix`: what was fixed.
+    pub fixed: Option<Fixed>,
+}
+
+/// What `check --fix` did, for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Fixed {
+    /// Findings whose fix was applied.
+    pub findings: usize,
+    /// Whether unsafe fixes were applied too (`--unsafe-fixes`).
+    #[serde(skip)]
+    pub unsafe_fixes: bool,
+}
+
+/// How many findings of a run have a fix: safe ones, and unsafe ones.
+pub fn fixable(run: &Run) -> (usize, usize) {
+    let mut safe = 0;
+    let mut risky = 0;
+    for f in &run.findings {
+        match &f.diagnostic.fix {
+            Some(fix) if fix.is_safe() => safe += 1,
+            Some(_) => risky += 1,
+            None => {}
+        }
+    }
+    (safe, risky)
+}
+
+/// The line about fixes under the summary: what `--fix` did, else what it can do; `None`
+/// when there is nothing to say.
+pub fn fix_line(run: &Run, fixed: Option<Fixed>) -> Option<String> {
+    let (safe, risky) = fixable(run);
+    let findings = |n: usize| if n == 1 { "finding" } else { "findings" };
+    match fixed {
+        Some(done) => {
+            let mut line = format!("Fixed {} {}", done.findings, findings(done.findings));
+            if !done.unsafe_fixes && risky > 0 {
+                line.push_str(&format!(" ({risky} more fixable with --unsafe-fixes)"));
+            }
+            Some(line)
+        }
+        None if safe > 0 && risky > 0 => Some(format!(
+            "[*] {safe} fixable with --fix ({risky} more with --unsafe-fixes)"
+        )),
+        None if safe > 0 => Some(format!("[*] {safe} fixable with --fix")),
+        None if risky > 0 => Some(format!("{risky} fixable with --fix --unsafe-fixes")),
+        None => None,
+    }
 }
 
 /// One note's text and line index, loaded for rendering.
@@ -441,12 +491,20 @@ pub(crate) const FIRST: LineCol = LineCol { line: 1, column: 1 };
 const UNKNOWN: (LineCol, LineCol) = (FIRST, FIRST);
 
 /// Start and end line/column of every finding's span, by the finding's index in the run.
-pub struct Positions(Vec<(LineCol, LineCol)>);
+pub struct Positions(Vec<(Range, Vec<Range>)>);
+
+/// Where a span starts and ends.
+type Range = (LineCol, LineCol);
 
 impl Positions {
     /// Finding `i`'s position; 1:1 when it is not known.
     pub fn of(&self, i: usize) -> (LineCol, LineCol) {
-        self.0.get(i).copied().unwrap_or(UNKNOWN)
+        self.0.get(i).map_or(UNKNOWN, |p| p.0)
+    }
+
+    /// Where the edits of finding `i`'s fix start and end, in the order of its edits.
+    pub fn edits(&self, i: usize) -> &[(LineCol, LineCol)] {
+        self.0.get(i).map_or(&[], |p| p.1.as_slice())
     }
 }
 
@@ -459,7 +517,23 @@ pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Posit
         pool,
         findings,
         || &sources,
-        |sources, f| sources.place(f),
+        |sources, f| {
+            let at = sources.place(f);
+            // Most edits replace the finding's own span or insert where it starts: placed
+            // without reading the note again.
+            let span = f.diagnostic.span;
+            let edits = f.diagnostic.fix.as_ref().map_or_else(Vec::new, |fix| {
+                fix.edits
+                    .iter()
+                    .map(|e| match f.at {
+                        Some(_) if e.span == span => at,
+                        Some(_) if e.span.is_empty() && e.span.start == span.start => (at.0, at.0),
+                        _ => sources.range(&f.path, e.span),
+                    })
+                    .collect()
+            });
+            (at, edits)
+        },
         |at| {
             out.push(at);
             Ok(())
@@ -651,7 +725,7 @@ mod tests {
         let at = positions(Path::new("/nonexistent-vault"), &findings, &pool);
         let one = LineCol { line: 1, column: 1 };
         assert_eq!(at.0.len(), findings.len());
-        assert!(at.0.iter().all(|p| *p == (one, one)));
+        assert!(at.0.iter().all(|p| p.0 == (one, one)));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn write(
         .map(|entry| match entry {
             Entry::Finding(i, f) => {
                 let (start, end) = positions.of(i);
-                json!({
+                let mut result = json!({
                     "ruleId": f.rule,
                     "ruleIndex": rule_index(f.rule),
                     "level": level(f.severity),
@@ -54,7 +54,12 @@ pub fn write(
                             }
                         }
                     }]
-                })
+                });
+                if let (Some(fix), Value::Object(map)) = (f.diagnostic.fix.as_deref(), &mut result)
+                {
+                    map.insert("fixes".into(), fixes(base, &f.path, fix, positions.edits(i)));
+                }
+                result
             }
             Entry::Problem(p) => {
                 // Where the first bad byte is, when known, as in the JSON output.
@@ -133,6 +138,40 @@ pub fn write(
 
 const fn first_non_empty<'a>(a: &'a str, b: &'a str) -> &'a str {
     if a.is_empty() { b } else { a }
+}
+
+/// A fix as SARIF 2.1.0 writes it: one artifact change with a replacement per edit.
+fn fixes(
+    base: &SarifBase,
+    path: &str,
+    fix: &crate::finding::Fix,
+    places: &[(crate::model::LineCol, crate::model::LineCol)],
+) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .zip(places)
+        .map(|(edit, (start, end))| {
+            json!({
+                "deletedRegion": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                },
+                "insertedContent": { "text": edit.replacement },
+            })
+        })
+        .collect();
+    let safety = if fix.is_safe() { "safe" } else { "unsafe" };
+    json!([{
+        "description": { "text": sentence(&fix.message) },
+        "artifactChanges": [{
+            "artifactLocation": artifact(base, path),
+            "replacements": replacements,
+        }],
+        "properties": { "applicability": safety },
+    }])
 }
 
 fn rule_index(id: &str) -> usize {

@@ -25,6 +25,10 @@ pub struct Statistics {
 pub struct RuleStats {
     pub rule: &'static str,
     pub findings: usize,
+    /// Findings `check --fix` repairs (safe fixes).
+    pub fixable: usize,
+    /// Findings only `check --fix --unsafe-fixes` repairs.
+    pub unsafe_fixable: usize,
     /// Notes with at least one finding of the rule.
     pub notes: usize,
     pub errors: usize,
@@ -47,6 +51,8 @@ pub fn compute(run: &Run) -> Statistics {
             let stats = RuleStats {
                 rule: f.rule,
                 findings: 0,
+                fixable: 0,
+                unsafe_fixable: 0,
                 notes: 0,
                 errors: 0,
                 warnings: 0,
@@ -55,6 +61,11 @@ pub fn compute(run: &Run) -> Statistics {
             (stats, BTreeSet::new())
         });
         stats.findings += 1;
+        match &f.diagnostic.fix {
+            Some(fix) if fix.is_safe() => stats.fixable += 1,
+            Some(_) => stats.unsafe_fixable += 1,
+            None => {}
+        }
         match f.severity {
             Severity::Error => stats.errors += 1,
             Severity::Warning => stats.warnings += 1,
@@ -97,14 +108,24 @@ pub fn table(stats: &Statistics) -> String {
             .unwrap_or(0)
             .max("rule".len());
         out.push_str(&format!(
-            "{:>8}  {:>5}  {:width$}  what to fix (by hand; `vaultlint explain RULE` says how)\n",
-            "findings", "notes", "rule"
+            "{:>8}  {:>7}  {:>5}  {:width$}  what to fix (`vaultlint explain RULE` says how)\n",
+            "findings", "fixable", "notes", "rule"
         ));
         for r in &stats.rules {
+            let fixable = match (r.fixable, r.unsafe_fixable) {
+                (0, 0) => "-".to_string(),
+                (safe, 0) => safe.to_string(),
+                (safe, risky) => format!("{safe}+{risky}"),
+            };
             out.push_str(&format!(
-                "{:>8}  {:>5}  {:width$}  {}\n",
-                r.findings, r.notes, r.rule, r.summary
+                "{:>8}  {:>7}  {:>5}  {:width$}  {}\n",
+                r.findings, fixable, r.notes, r.rule, r.summary
             ));
+        }
+        if stats.rules.iter().any(|r| r.fixable + r.unsafe_fixable > 0) {
+            out.push_str(
+                "fixable: how many `check --fix` repairs; `N+M`: M more with `--unsafe-fixes`\n",
+            );
         }
     }
     if let Some(t) = &stats.slowest_rule {
@@ -168,7 +189,7 @@ mod tests {
         );
         let table = table(&stats);
         assert!(
-            table.starts_with("findings  notes  rule         what to fix"),
+            table.starts_with("findings  fixable  notes  rule         what to fix"),
             "{table}"
         );
         assert!(table.ends_with("slowest rule: broken-link (1.5 ms, summed over notes)\n"));

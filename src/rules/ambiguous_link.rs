@@ -2,8 +2,8 @@
 
 use serde_yaml::Value;
 
-use super::{Context, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use super::{Context, Rule, RuleMeta, fixes};
+use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::index::Resolution;
 use crate::model::Note;
 use crate::model::link::relative_href;
@@ -54,13 +54,21 @@ impl Rule for AmbiguousLink {
             if others.len() > MAX_NAMED {
                 also.push(format!("{} more notes", others.len() - MAX_NAMED));
             }
-            let pick = if link.kind.is_wiki_style() {
-                format!("[[{}]]", cx.index.unambiguous_target(id, &note.path))
+            let target = if link.kind.is_wiki_style() {
+                cx.index.unambiguous_target(id, &note.path)
             } else {
                 relative_href(note.folder(), &chosen.path)
             };
-            out.push(
-                Diagnostic::new(
+            let pick = if link.kind.is_wiki_style() {
+                format!("[[{target}]]")
+            } else {
+                target.clone()
+            };
+            // The note Obsidian opens today, named so that no other matches: what the link
+            // does stays the same, and what it shows too.
+            let fix = fixes::retarget(note, link, &target, true)
+                .map(|edits| fixes::fix(format!("link to `{target}`"), edits, Applicability::Safe));
+            let diagnostic = Diagnostic::new(
                     link.target_span,
                     format!("Link target `{}` matches {} notes", link.path, others.len() + 1),
                     "ambiguous name",
@@ -70,8 +78,11 @@ impl Rule for AmbiguousLink {
                     chosen.path,
                     also.join(", "),
                     if also.len() == 1 { "matches" } else { "match" }
-                )),
-            );
+                ));
+            out.push(match fix {
+                Some(fix) => diagnostic.with_fix(fix),
+                None => diagnostic,
+            });
         }
     }
 }

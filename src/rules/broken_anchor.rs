@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_yaml::Value;
 
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::suggest;
 use crate::index::{AnchorCheck, HeadingHints, Resolution, heading_key};
 use crate::model::{Anchor, Link, Note};
@@ -69,21 +69,36 @@ impl Rule for BrokenAnchor {
             match check {
                 AnchorCheck::Found => {}
                 AnchorCheck::MissingHeading(heading) => {
-                    let help = match cx.index.heading_hints(id) {
+                    let (help, pick) = match cx.index.heading_hints(id) {
                         Some(hints) => {
                             heading_help(link, anchor, &heading, &hints, &in_note, slugs)
                         }
                         // The file went away or changed beyond reading since it was indexed.
-                        None => "Fix the heading name".to_string(),
+                        None => ("Fix the heading name".to_string(), None),
                     };
-                    out.push(
-                        Diagnostic::new(
-                            span,
-                            format!("Heading `{heading}` does not exist in {in_note}"),
-                            "no heading with this text",
-                        )
-                        .with_help(help),
-                    );
+                    let diagnostic = Diagnostic::new(
+                        span,
+                        format!("Heading `{heading}` does not exist in {in_note}"),
+                        "no heading with this text",
+                    )
+                    .with_help(help);
+                    // One heading it can mean: a likely fix, which changes where the link
+                    // leads, so not a safe one.
+                    let fix = pick
+                        .zip(link.anchor_span())
+                        .filter(|_| matches!(anchor, Anchor::Heading(c) if c.len() == 1))
+                        .map(|(anchor, at)| {
+                            Fix::new(
+                                format!("link to `{anchor}`"),
+                                at,
+                                anchor,
+                                Applicability::Unsafe,
+                            )
+                        });
+                    out.push(match fix {
+                        Some(fix) => diagnostic.with_fix(fix),
+                        None => diagnostic,
+                    });
                 }
                 AnchorCheck::MissingBlock(block) => {
                     out.push(
@@ -102,7 +117,8 @@ impl Rule for BrokenAnchor {
     }
 }
 
-/// The help for a missing heading, the most specific hint first.
+/// The help for a missing heading, the most specific hint first, and the anchor to write
+/// (`#` included) when there is one answer.
 fn heading_help(
     link: &Link,
     anchor: &Anchor,
@@ -110,7 +126,7 @@ fn heading_help(
     hints: &HeadingHints,
     in_note: &str,
     slugs: bool,
-) -> String {
+) -> (String, Option<String>) {
     let key = heading_key(heading);
     let wanted_slug = heading.to_lowercase();
     // `#A#B` where `B` exists, but not inside `A`'s section.
@@ -118,9 +134,12 @@ fn heading_help(
         && chain.len() > 1
         && hints.has_key(&key)
     {
-        return format!(
-            "`{heading}` is in {in_note}, but not inside the section of the heading before it in the link; fix the order of `#{}`, or link to `#{heading}` alone",
-            chain.joined()
+        return (
+            format!(
+                "`{heading}` is in {in_note}, but not inside the section of the heading before it in the link; fix the order of `#{}`, or link to `#{heading}` alone",
+                chain.joined()
+            ),
+            None,
         );
     }
     // A GitHub slug where only heading text counts: wikilinks (Obsidian's rule), and markdown
@@ -130,17 +149,17 @@ fn heading_help(
             .with_slug(&wanted_slug)
             .find(|h| heading_key(h) != key)
     {
-        return if link.kind.is_wiki_style() {
+        let pick = written_anchor(link, h);
+        let help = if link.kind.is_wiki_style() {
             format!(
-                "`{heading}` is a GitHub-style slug; wikilinks match the heading text: write `#{}`",
-                wikilink_heading(h)
+                "`{heading}` is a GitHub-style slug; wikilinks match the heading text: write `{pick}`"
             )
         } else {
             format!(
-                "`{heading}` is a GitHub-style slug, and `markdown-slugs` is off; write the heading text: `#{}`",
-                wikilink_heading(h).replace(' ', "%20")
+                "`{heading}` is a GitHub-style slug, and `markdown-slugs` is off; write the heading text: `{pick}`"
             )
         };
+        return (help, Some(pick));
     }
     let mut close = hints.closest(heading, 3);
     if close.is_empty() {
@@ -152,11 +171,32 @@ fn heading_help(
             .iter()
             .map(|h| format!("`#{}`", wikilink_heading(h)))
             .collect();
-        format!("did you mean {}?", suggest::or_list(&names))
+        let pick = match close.as_slice() {
+            [one] => Some(written_anchor(link, one)),
+            _ => None,
+        };
+        (format!("did you mean {}?", suggest::or_list(&names)), pick)
     } else if headings.is_empty() {
-        format!("{in_note} has no headings; link to the note itself or add the heading")
+        (
+            format!("{in_note} has no headings; link to the note itself or add the heading"),
+            None,
+        )
     } else {
-        format!("Fix the heading name{}", list_headings(headings))
+        (
+            format!("Fix the heading name{}", list_headings(headings)),
+            None,
+        )
+    }
+}
+
+/// The anchor naming `heading` as `link` writes it, `#` included: the text for a wikilink,
+/// with spaces percent-encoded for a markdown link.
+fn written_anchor(link: &Link, heading: &str) -> String {
+    let text = wikilink_heading(heading);
+    if link.kind.is_wiki_style() {
+        format!("#{text}")
+    } else {
+        format!("#{}", text.replace(' ', "%20"))
     }
 }
 
@@ -208,7 +248,10 @@ mod tests {
         };
         rule.check_links(&cx, index.note(0).unwrap(), &mut out);
         assert_eq!(out.len(), 1);
-        out.pop().and_then(|d| d.help).map(|h| h.to_string())
+        let found = out.pop()?;
+        let fix = found.fix.as_ref().map(|f| f.edits[0].replacement.clone());
+        assert_eq!(fix.as_deref(), Some("#Funding"));
+        found.help.map(|h| h.to_string())
     }
 
     #[test]

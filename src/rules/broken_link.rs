@@ -5,8 +5,9 @@ use serde::Deserialize;
 use serde_yaml::Value;
 use unicode_normalization::UnicodeNormalization;
 
+use super::fixes;
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Severity};
 use crate::index::placeholder;
 use crate::index::suggest;
 use crate::index::{NameOf, Resolution};
@@ -28,6 +29,20 @@ struct Options {
     check_comments: bool,
     /// What to do with links to notes not written yet.
     placeholders: Placeholders,
+    /// What to do with a link naming an alias of exactly one note.
+    alias_links: AliasLinks,
+}
+
+/// What to do with a link whose bare name is an alias of exactly one note: Obsidian does not
+/// open it, some other tools that read the vault do.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum AliasLinks {
+    /// Report it, with a safe fix (as Obsidian does not open it).
+    #[default]
+    Report,
+    /// Accept it as a link to that note.
+    Allow,
 }
 
 /// What to do with links to notes not written yet (see `index/placeholder.rs`).
@@ -93,6 +108,9 @@ impl Rule for BrokenLink {
                         out.push(placeholder_link(link));
                     }
                 }
+                Resolution::Missing
+                    if self.options.alias_links == AliasLinks::Allow
+                        && alias_owner(cx, link).is_some() => {}
                 Resolution::Missing => out.push(missing(cx, note, link)),
             }
         }
@@ -108,14 +126,74 @@ fn missing(cx: &Context<'_>, note: &Note, link: &Link) -> Diagnostic {
     };
     let message = format!("Link target `{}` does not match any {what}", link.path);
     let diagnostic = Diagnostic::new(link.target_span, message, label);
-    diagnostic.with_help(help(cx, note, link, is_file))
+    let (help, fix) = help(cx, note, link, is_file);
+    let diagnostic = diagnostic.with_help(help);
+    match fix {
+        Some(fix) => diagnostic.with_fix(fix),
+        None => diagnostic,
+    }
+}
+
+/// The one note whose alias the link names, when exactly one note has it.
+fn alias_owner(cx: &Context<'_>, link: &Link) -> Option<usize> {
+    let written = link.path.strip_suffix(".md").unwrap_or(&link.path);
+    cx.index.only_note_with_alias(written)
+}
+
+/// The fix that makes `link` name `target`; for a name the link was meant to write (an
+/// alias), the display text is kept.
+fn point_at(
+    note: &Note,
+    link: &Link,
+    target: &str,
+    keep_display: bool,
+    applicability: Applicability,
+) -> Option<crate::finding::Fix> {
+    let edits = fixes::retarget(note, link, target, keep_display)?;
+    Some(fixes::fix(
+        format!("link to `{target}`"),
+        edits,
+        applicability,
+    ))
 }
 
 /// The help line, the most specific hint first: an alias, a folder, an attachment written
-/// without its extension, then the closest names.
-fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
+/// without its extension, then the closest names; with a fix when there is one answer: safe
+/// for the alias of exactly one note, unsafe for the one close name.
+fn help(
+    cx: &Context<'_>,
+    note: &Note,
+    link: &Link,
+    is_file: bool,
+) -> (String, Option<crate::finding::Fix>) {
     let written = link.path.strip_suffix(".md").unwrap_or(&link.path);
     let wiki = link.kind.is_wiki_style();
+
+    // With `--changed-since`: the note was renamed since the revision, as git pairs it.
+    if let Some(now) = cx
+        .settings
+        .changes
+        .as_ref()
+        .and_then(|c| c.renames.renamed_to(&link.path))
+        && let Some(id) = cx.index.note_id(now)
+    {
+        let target = if wiki {
+            cx.index.unambiguous_target(id, &note.path)
+        } else {
+            relative_href(note.folder(), now)
+        };
+        let fix = point_at(note, link, &target, false, Applicability::Safe);
+        let rev = cx.settings.changes.as_ref().map_or("", |c| c.rev.as_str());
+        let shown = if wiki {
+            link_text(link, &target)
+        } else {
+            format!("`{target}`")
+        };
+        return (
+            format!("the note was renamed to `{now}` since {rev}; write {shown}"),
+            fix,
+        );
+    }
 
     // An alias is not a link target in Obsidian: say which note has it.
     if let Some(owner) = cx
@@ -123,6 +201,14 @@ fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
         .note_with_alias(written)
         .and_then(|id| cx.index.note(id))
     {
+        let fix = alias_owner(cx, link).and_then(|id| {
+            let target = if wiki {
+                cx.index.unambiguous_target(id, &note.path)
+            } else {
+                relative_href(note.folder(), &cx.index.note(id)?.path)
+            };
+            point_at(note, link, &target, true, Applicability::Safe)
+        });
         let rewrite = if wiki {
             format!("write `[[{}|{written}]]`", owner.name())
         } else {
@@ -131,11 +217,17 @@ fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
                 relative_href(note.folder(), &owner.path)
             )
         };
-        return format!("`{written}` is an alias of [[{}]]; {rewrite}", owner.name());
+        return (
+            format!("`{written}` is an alias of [[{}]]; {rewrite}", owner.name()),
+            fix,
+        );
     }
 
     if cx.index.is_folder(written) {
-        return format!("`{written}` is a folder; a link names a note or file, not a folder");
+        return (
+            format!("`{written}` is a folder; a link names a note or file, not a folder"),
+            None,
+        );
     }
 
     // Only `.md` may be left out: `[[Figure 1]]` does not find `Figure 1.png`.
@@ -147,12 +239,18 @@ fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
             .and_then(|id| cx.index.file(*id))
     {
         let name = path.rsplit('/').next().unwrap_or(path);
-        let target = if wiki {
-            link_text(link, name)
+        let (target, written) = if wiki {
+            let target = file_target(cx, path, &note.path);
+            (link_text(link, name), target)
         } else {
-            format!("`{}`", relative_href(note.folder(), path))
+            let href = relative_href(note.folder(), path);
+            (format!("`{href}`"), href)
         };
-        return format!("only `.md` may be left out of a link; write {target}");
+        let fix = point_at(note, link, &written, false, Applicability::Unsafe);
+        return (
+            format!("only `.md` may be left out of a link; write {target}"),
+            fix,
+        );
     }
 
     let wanted = written.rsplit('/').next().unwrap_or(written);
@@ -176,15 +274,27 @@ fn help(cx: &Context<'_>, note: &Note, link: &Link, is_file: bool) -> String {
         shown = suggestions(cx, note, link, stem, true);
     }
     if !shown.is_empty() {
-        return format!("did you mean {}?", suggest::or_list(&shown));
+        let texts: Vec<String> = shown.iter().map(|s| s.text.clone()).collect();
+        let fix = match shown.as_slice() {
+            [one] => point_at(note, link, &one.target, false, Applicability::Unsafe),
+            _ => None,
+        };
+        return (format!("did you mean {}?", suggest::or_list(&texts)), fix);
     }
-    if is_file {
+    let help = if is_file {
         "Add the file to the vault, or fix the name".to_string()
     } else if link.kind == LinkKind::Markdown {
         "Create the note, or fix the path (markdown links are resolved like wikilinks, `.md` optional)".to_string()
     } else {
         "Create the note, or fix the spelling".to_string()
-    }
+    };
+    (help, None)
+}
+
+/// A "did you mean" name: as the help shows it, and as the link would write it.
+struct Suggestion {
+    text: String,
+    target: String,
 }
 
 /// "Did you mean" targets, one per note or file, written so that they resolve from `note`;
@@ -195,14 +305,14 @@ fn suggestions(
     link: &Link,
     wanted: &str,
     exact_only: bool,
-) -> Vec<String> {
+) -> Vec<Suggestion> {
     let close = if exact_only {
         cx.index.exact_names(wanted, 4 * SUGGESTIONS)
     } else {
         cx.index.closest_names(wanted, 4 * SUGGESTIONS)
     };
     let max = if exact_only { 1 } else { SUGGESTIONS };
-    let mut shown: Vec<String> = Vec::new();
+    let mut shown: Vec<Suggestion> = Vec::new();
     let mut seen: Vec<NameOf> = Vec::new();
     for s in &close {
         // Group a note's name and aliases under the note.
@@ -215,8 +325,9 @@ fn suggestions(
         }
         seen.push(key);
         let path = cx.index.name_path(key);
-        let text = if !link.kind.is_wiki_style() {
-            format!("`{}`", relative_href(note.folder(), path))
+        let (text, written) = if !link.kind.is_wiki_style() {
+            let href = relative_href(note.folder(), path);
+            (format!("`{href}`"), href)
         } else {
             let target = match key {
                 NameOf::Note(id) | NameOf::Alias(id) => cx.index.unambiguous_target(id, &note.path),
@@ -224,14 +335,18 @@ fn suggestions(
             };
             // Only an alias is close: keep the words the author chose as the display text.
             let by_name = close.iter().any(|c| *c.value == key);
-            if by_name {
+            let text = if by_name {
                 link_text(link, &target)
             } else {
                 link_text(link, &format!("{target}|{}", s.name))
-            }
+            };
+            (text, target.nfc().collect())
         };
-        if !shown.contains(&text) {
-            shown.push(text);
+        if !shown.iter().any(|s| s.text == text) {
+            shown.push(Suggestion {
+                text,
+                target: written,
+            });
         }
         if shown.len() == max {
             break;

@@ -7,10 +7,11 @@ use serde_yaml::Value;
 use super::{NoteContext, Rule, RuleMeta};
 use crate::config::schema::{self, Schema};
 use crate::config::{Contains, SectionSpec};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::suggest;
 use crate::model::content::Holds;
 use crate::model::markdown::Heading;
+use crate::model::scan::DateSource;
 use crate::model::{Note, Span};
 
 pub static META: RuleMeta = RuleMeta {
@@ -33,6 +34,7 @@ impl Rule for MissingSection {
         // Two schemas requiring the same section make one finding, naming the first.
         let mut reported: Vec<Vec<String>> = Vec::new();
         for schema in cx.settings.schemas_for(note) {
+            let mut missing: Vec<usize> = Vec::new();
             for (i, spec) in schema.config.required_sections.iter().enumerate() {
                 if let Some(found) = schema::find_section(note, spec) {
                     if let Some(d) = content_finding(note, schema, spec, found) {
@@ -49,10 +51,65 @@ impl Rule for MissingSection {
                     continue;
                 }
                 reported.push(key);
+                missing.push(out.len());
                 out.push(finding(note, schema, i, spec));
+            }
+            if let Some(fix) = add_sections(note, schema, &reported) {
+                for i in missing {
+                    if let Some(d) = out.get_mut(i) {
+                        d.fix = Some(Box::new(fix.clone()));
+                    }
+                }
             }
         }
     }
+}
+
+/// The fix of the schema's missing sections: their headings, in the schema's order, at the end
+/// of the note, before its closing Updated line when it ends with one. One fix for all of
+/// them (each finding carries it): added one by one, they would come in the order of their
+/// findings, not the schema's. Unsafe: the sections are empty until the author writes them.
+fn add_sections(note: &Note, schema: &Schema, reported: &[Vec<String>]) -> Option<Fix> {
+    let missing: Vec<&str> = schema
+        .config
+        .required_sections
+        .iter()
+        .filter(|spec| schema::find_section(note, spec).is_none())
+        .filter(|spec| {
+            let key: Vec<String> = spec
+                .alternatives()
+                .into_iter()
+                .map(schema::section_key)
+                .collect();
+            reported.contains(&key)
+        })
+        .filter_map(|spec| spec.alternatives().first().copied())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let level = "#".repeat(usize::from(usual_level(note)));
+    let headings: Vec<String> = missing.iter().map(|m| format!("{level} {m}")).collect();
+    let last_heading = note.headings.iter().map(|h| h.span.end).max().unwrap_or(0);
+    // The closing Updated line: a body marker on the note's last line, after every heading.
+    let closing = note
+        .dates
+        .iter()
+        .filter(|d| matches!(d.source, DateSource::Body(_)) && !d.line.is_empty())
+        .map(|d| d.line)
+        .filter(|line| line.start >= last_heading && note.len.saturating_sub(line.end()) <= 2)
+        .max_by_key(|line| line.start);
+    let (at, text) = match closing {
+        Some(line) => (line.start(), format!("{}\n\n", headings.join("\n\n"))),
+        None => (note.len, format!("\n{}\n", headings.join("\n\n"))),
+    };
+    let listed: Vec<String> = headings.iter().map(|h| format!("`{h}`")).collect();
+    Some(Fix::new(
+        format!("add {}", listed.join(", ")),
+        Span::new(at, at),
+        text,
+        Applicability::Unsafe,
+    ))
 }
 
 fn finding(note: &Note, schema: &Schema, i: usize, spec: &SectionSpec) -> Diagnostic {

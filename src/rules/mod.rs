@@ -40,6 +40,7 @@ pub mod unlinked_mention;
 pub mod unreadable_note;
 pub mod unused_suppression;
 
+pub mod fixes;
 pub mod settings;
 
 pub use inconsistent_figure::stated_figures;

@@ -5,8 +5,9 @@
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Note;
+use crate::model::Span;
 
 pub static META: RuleMeta = RuleMeta {
     id: "table-needs-blank-line",
@@ -34,7 +35,13 @@ impl Rule for TableNeedsBlankLine {
                 )
                 .with_help(
                     "Insert a blank line before the table's header row (a safe fix: nothing else changes)",
-                ),
+                )
+                .with_fix(Fix::new(
+                    "insert a blank line before the table",
+                    Span::new(header.start(), header.start()),
+                    "\n",
+                    Applicability::Safe,
+                )),
             );
         }
     }

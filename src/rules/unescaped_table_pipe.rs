@@ -7,7 +7,7 @@
 use serde_yaml::Value;
 
 use super::{NoteContext, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Note;
 
 pub static META: RuleMeta = RuleMeta {
@@ -41,6 +41,12 @@ impl Rule for UnescapedTablePipe {
                 .with_help(format!(
                     "Write `{}`: as it is, the row renders with an extra column",
                     pipe.escaped()
+                ))
+                .with_fix(Fix::new(
+                    "escape the `|`",
+                    pipe.pipe,
+                    "\\|",
+                    Applicability::Safe,
                 )),
             );
         }

@@ -15,7 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::decompose_canonical;
 
 use super::{Context, NoteDiagnostic, Rule, RuleMeta};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{Applicability, Diagnostic, Fix, Severity};
 use crate::index::VaultIndex;
 use crate::model::content::{MentionScope, TextRun};
 use crate::model::{Note, Span};
@@ -270,7 +270,17 @@ fn diagnostic(
             "Link it: `{link}` (a safe fix); or add `{phrase}` to the rule's `ignore` if it is a common word here"
         )
     };
-    Diagnostic::new(span, message, "not linked").with_help(help)
+    let diagnostic = Diagnostic::new(span, message, "not linked").with_help(help);
+    // Several notes go by the name: which one is meant is the author's call.
+    if targets.len() > 1 {
+        return diagnostic;
+    }
+    diagnostic.with_fix(Fix::new(
+        format!("link to `{target}`"),
+        span,
+        link,
+        Applicability::Safe,
+    ))
 }
 
 /// Lower-cased, decomposed (NFD) text for matching: a name and a mention compare equal when

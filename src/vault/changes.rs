@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::discover::is_note;
+use super::renames::Renames;
 use crate::figures::ParseOptions;
 use crate::index::{Resolution, VaultIndex};
 use crate::model::Note;
@@ -40,6 +41,8 @@ pub struct Changes {
     /// Whether any file was deleted or renamed away: else no link can have broken without
     /// its note changing, and the notes that did not change need not be read for links.
     has_gone: bool,
+    /// The notes git pairs as renamed (`broken-link` fixes links to their old names).
+    pub renames: Renames,
 }
 
 /// How a note changed between REV and the working tree.
@@ -137,6 +140,7 @@ impl Changes {
         let untracked = untracked.stdout;
 
         let mut changed = BTreeSet::new();
+        let mut renames = Renames::default();
         let mut gone = Vec::new();
         let mut modified = Vec::new();
         for entry in parse_raw(&String::from_utf8_lossy(&diff)) {
@@ -150,6 +154,9 @@ impl Changes {
                 }
                 Entry::Deleted(path) => gone.push(path),
                 Entry::Renamed { from, to, blob } => {
+                    if is_note(&from) && is_note(&to) {
+                        renames.push(from.clone(), to.clone());
+                    }
                     modified.push((from.clone(), to.clone(), blob));
                     gone.push(from);
                     changed.insert(to);
@@ -189,6 +196,7 @@ impl Changes {
             before,
             gone: VaultIndex::new(notes, files),
             has_gone,
+            renames,
         })
     }
 

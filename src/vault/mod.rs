@@ -9,6 +9,8 @@
 pub mod changes;
 pub mod discover;
 pub mod read;
+pub mod renames;
 pub mod targets;
 #[cfg(unix)]
 mod walk;
+pub mod write;
