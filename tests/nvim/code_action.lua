@@ -1,7 +1,7 @@
 -- Neovim's own LSP client against `vaultlint server`: opens a note of a vault, waits for the
--- diagnostics, applies the "Suppress" code action and waits for the finding to go.
--- Driven by tests/nvim.rs: VAULTLINT (the binary), VAULT (the vault), NOTE (the note, in the
--- vault) and OUT (where the steps are written, one `key=value` a line).
+-- diagnostics, applies the code action whose title contains ACTION and waits for the finding
+-- to go. Driven by tests/nvim.rs: VAULTLINT (the binary), VAULT (the vault), NOTE (the note,
+-- in the vault), ACTION and OUT (where the steps are written, one `key=value` a line).
 
 local out = assert(io.open(os.getenv('OUT'), 'w'))
 local function say(key, value)
@@ -57,16 +57,18 @@ local function run()
   }
   local response = client.request_sync('textDocument/codeAction', params, 10000, buf)
   assert(response and not response.err, 'codeAction failed: ' .. vim.inspect(response))
+  local wanted = os.getenv('ACTION')
   local titles = {}
-  local suppress
+  local chosen
   for _, action in ipairs(response.result or {}) do
     table.insert(titles, action.title)
-    if action.title:find('^Suppress') then suppress = action end
+    if not chosen and action.title:find(wanted, 1, true) then chosen = action end
   end
   say('actions', table.concat(titles, ' | '))
-  assert(suppress, 'no Suppress action')
+  assert(chosen, 'no action titled like ' .. wanted)
+  say('preferred', chosen.isPreferred == true)
 
-  vim.lsp.util.apply_workspace_edit(suppress.edit, client.offset_encoding or 'utf-16')
+  vim.lsp.util.apply_workspace_edit(chosen.edit, client.offset_encoding or 'utf-16')
   say('line1', vim.api.nvim_buf_get_lines(buf, first.lnum, first.lnum + 1, false)[1])
   local gone = vim.wait(30000, function() return #vim.diagnostic.get(buf) == 0 end, 50)
   say('after', #vim.diagnostic.get(buf))
