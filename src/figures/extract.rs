@@ -14,10 +14,10 @@
 use std::collections::BTreeMap;
 
 use super::input::{Input, Stated, is_total_label};
+use super::period::find_period;
+use super::quantity::{converted, find_quantities, parse_quantity};
 use super::text::{self, Line};
-use super::value::{
-    converted, find_period, find_quantities, normalize_label, parse_quantity, split_qualifier,
-};
+use super::value::{normalize_label, split_qualifier};
 use crate::model::figure::{
     Amount, Figure, FigureSource, Kind, Quantity, QuotedFigure, SumClaim, SumSource, Unit,
 };
