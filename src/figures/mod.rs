@@ -18,5 +18,6 @@ mod period;
 mod quantity;
 mod text;
 pub mod value;
+mod words;
 
 pub use parse::ParseOptions;

@@ -18,23 +18,8 @@
 use std::ops::Range;
 
 use super::quantity::starts_cleanly;
+use super::words::{MONTHS, PERIOD_SUFFIXES};
 use crate::model::scan::has_digit;
-
-/// Month names by their first three letters, which is how qualifiers keep them.
-pub(crate) const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
-/// Words after a period that make it an estimate or a trailing period.
-const SUFFIXES: &[&str] = &[
-    "est",
-    "estimate",
-    "estimated",
-    "projected",
-    "forecast",
-    "ttm",
-    "ltm",
-];
 
 /// The first year/period in `text` that does not continue a word or a token (`v2024`), its
 /// byte range and its normalised form (`in Mar 2025` → `mar 2025`, `(2024)` → `2024`).
@@ -70,13 +55,17 @@ fn periods(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         if !searched {
             return None;
         }
-        while at < text.len() {
+        let bytes = text.as_bytes();
+        while at < bytes.len() {
             let start = at;
-            at += text
-                .get(at..)
-                .and_then(|r| r.chars().next())
-                .map_or(1, char::len_utf8);
-            if let Some(end) = period_at(text, start) {
+            // A period starts an ASCII word: skip to the next one.
+            let starts_word = bytes.get(start).is_some_and(|b| b.is_ascii_alphanumeric())
+                && !start
+                    .checked_sub(1)
+                    .and_then(|i| bytes.get(i))
+                    .is_some_and(|b| is_word_byte(*b));
+            at += 1;
+            if starts_word && let Some(end) = period_at(text, start) {
                 at = end;
                 return Some(start..end);
             }
@@ -212,7 +201,7 @@ fn suffix_end(text: &str, end: usize) -> Option<usize> {
         word_end += 1;
     }
     if let Some(word) = text.get(at..word_end)
-        && SUFFIXES.iter().any(|s| word.eq_ignore_ascii_case(s))
+        && PERIOD_SUFFIXES.iter().any(|s| word.eq_ignore_ascii_case(s))
     {
         let mut end = word_end;
         if bytes.get(end) == Some(&b'.') {

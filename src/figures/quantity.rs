@@ -14,10 +14,9 @@
 //! range    = ("-" | "–" | "—" | to) currency? body
 //! ```
 //!
-//! Every word list of this grammar is one constant below ([`MARKERS`], [`CURRENCIES`],
-//! [`CODES`], [`LONG_SCALES`], [`SHORT_SCALES`], [`MEASURES`]). Words are matched without
-//! case, currency codes with it (`a$5` is no Australian dollar), and a word ends where ASCII
-//! letters, digits and `_` end.
+//! Every word list of this grammar is defined in `words` (markers, currencies, codes, scales,
+//! units of measure). Words are matched without case, currency codes with it (`a$5` is no
+//! Australian dollar), and a word ends where ASCII letters, digits and `_` end.
 //!
 //! What a figure is not: a year (`2024`, `2020–2024`), a number glued to a word or a dotted
 //! or dashed token (`FY2025`, `Q3`, `COVID-19`, `v1.2`, `24/7`, `10:30`), a number with a
@@ -29,6 +28,10 @@
 
 use std::ops::Range;
 
+use super::words::{
+    APPROXIMATE, AT_LEAST, AT_MOST, CODE_WORDS, CODES, CURRENCIES, DOTTED_MARKERS, LONG_SCALES,
+    MEASURES, SHORT_SCALES,
+};
 use crate::model::figure::{Currency, Kind, Quantity, Unit};
 
 /// A figure found in a text; `span` is a byte range on char boundaries.
@@ -37,135 +40,6 @@ pub(crate) struct Found {
     pub(crate) quantity: Quantity,
     pub(crate) span: Range<usize>,
 }
-
-/// The words that mark a figure as approximate, a lower bound or an upper bound, as written
-/// before it. A phrase's words are separated by any whitespace.
-const MARKERS: &[(&[&str], Mark)] = &[
-    (&["about"], Mark::About),
-    (&["approx"], Mark::About),
-    (&["approximately"], Mark::About),
-    (&["around"], Mark::About),
-    (&["roughly"], Mark::About),
-    (&["circa"], Mark::About),
-    (&["over"], Mark::AtLeast),
-    (&["more", "than"], Mark::AtLeast),
-    (&["at", "least"], Mark::AtLeast),
-    (&["upwards", "of"], Mark::AtLeast),
-    (&["in", "excess", "of"], Mark::AtLeast),
-    (&["under"], Mark::AtMost),
-    (&["less", "than"], Mark::AtMost),
-    (&["fewer", "than"], Mark::AtMost),
-    (&["up", "to"], Mark::AtMost),
-    (&["below"], Mark::AtMost),
-];
-
-/// Abbreviations that mark a figure as approximate only with their dot (`c. 500`).
-const DOTTED_MARKERS: &[&str] = &["c", "ca", "est"];
-
-/// Currency signs and codes written before a number, longest first, with their ISO code.
-/// Case matters: `US$` is a currency, `us$` is not.
-const CURRENCIES: &[(&str, Currency)] = &[
-    ("US$", "USD"),
-    ("CA$", "CAD"),
-    ("C$", "CAD"),
-    ("AU$", "AUD"),
-    ("A$", "AUD"),
-    ("CN¥", "CNY"),
-    ("JP¥", "JPY"),
-    ("$", "USD"),
-    ("€", "EUR"),
-    ("£", "GBP"),
-    ("¥", "JPY"),
-    ("₹", "INR"),
-    ("USD", "USD"),
-    ("EUR", "EUR"),
-    ("GBP", "GBP"),
-    ("JPY", "JPY"),
-    ("CNY", "CNY"),
-    ("RMB", "CNY"),
-    ("INR", "INR"),
-    ("CAD", "CAD"),
-    ("AUD", "AUD"),
-    ("CHF", "CHF"),
-];
-
-/// Currency words written after a number (`4.5B USD`, `20 euros`); the codes with their case,
-/// the words without. A code after the number wins over a sign before it.
-const CODES: &[(&str, Currency)] = &[
-    ("USD", "USD"),
-    ("EUR", "EUR"),
-    ("GBP", "GBP"),
-    ("JPY", "JPY"),
-    ("CNY", "CNY"),
-    ("RMB", "CNY"),
-    ("INR", "INR"),
-    ("CAD", "CAD"),
-    ("AUD", "AUD"),
-    ("CHF", "CHF"),
-];
-const CODE_WORDS: &[(&str, Currency)] = &[("dollars", "USD"), ("euros", "EUR")];
-
-/// Scale words, spelled out (a plural `s` allowed), and their factor. Lakh and crore: Indian
-/// notes write ₹ figures this way.
-const LONG_SCALES: &[(&str, f64)] = &[
-    ("thousand", 1e3),
-    ("million", 1e6),
-    ("billion", 1e9),
-    ("trillion", 1e12),
-    ("lakh", 1e5),
-    ("crore", 1e7),
-];
-
-/// Scale abbreviations and their factor.
-const SHORT_SCALES: &[(&str, f64)] = &[
-    ("k", 1e3),
-    ("mm", 1e6),
-    ("mn", 1e6),
-    ("m", 1e6),
-    ("bn", 1e9),
-    ("b", 1e9),
-    ("tn", 1e12),
-    ("t", 1e12),
-];
-
-/// Units of measure a count may be written with (`939 GB`, `22.1 Mt`, `30 minutes`), each
-/// with the name it is kept under. Values in different units are neither compared nor added.
-const MEASURES: &[(&str, &str)] = &[
-    ("KB", "KB"),
-    ("MB", "MB"),
-    ("GB", "GB"),
-    ("TB", "TB"),
-    ("PB", "PB"),
-    ("KiB", "KiB"),
-    ("MiB", "MiB"),
-    ("GiB", "GiB"),
-    ("TiB", "TiB"),
-    ("kg", "kg"),
-    ("kt", "kt"),
-    ("Mt", "Mt"),
-    ("Gt", "Gt"),
-    ("lb", "lb"),
-    ("lbs", "lb"),
-    ("oz", "oz"),
-    ("km", "km"),
-    ("mi", "mi"),
-    ("kW", "kW"),
-    ("MW", "MW"),
-    ("GW", "GW"),
-    ("kWh", "kWh"),
-    ("MWh", "MWh"),
-    ("GWh", "GWh"),
-    ("TWh", "TWh"),
-    ("bbl", "bbl"),
-    ("boe", "boe"),
-    ("min", "min"),
-    ("mins", "min"),
-    ("minutes", "min"),
-    ("hours", "h"),
-    ("hrs", "h"),
-    ("days", "days"),
-    ("weeks", "weeks"),
-];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
@@ -374,10 +248,7 @@ fn next_match(text: &str, from: usize) -> Option<Match> {
         // Every figure's number starts at its first digit: a figure starting in
         // `low..=digit` has its number here.
         if let Some(body) = body_at(text, digit) {
-            let (start, mark, negative, currency) = (low..digit)
-                .filter(|p| text.is_char_boundary(*p))
-                .find_map(|p| prefix(text, p, digit).map(|(m, n, c)| (p, m, n, c)))
-                .unwrap_or((digit, None, false, None));
+            let (start, mark, negative, currency) = prefix_before(text, low, digit);
             let (end, or_more, or_less) = bound_after(text, body.end);
             return Some(Match {
                 start,
@@ -395,121 +266,169 @@ fn next_match(text: &str, from: usize) -> Option<Match> {
     }
 }
 
-/// Whether `text[p..digit]` is what may come before a number: a marker and spaces, a sign,
-/// a currency (and one space), a sign. Its marker, whether its first sign is a minus, and
-/// its currency.
-fn prefix(text: &str, p: usize, digit: usize) -> Option<(Option<Mark>, bool, Option<Currency>)> {
-    // Only a marker, a sign or a currency starts a prefix; a marker word starts a word.
-    let bytes = text.as_bytes();
-    let b = *bytes.get(p)?;
-    let may_start = if b.is_ascii_alphabetic() {
-        b.is_ascii_uppercase() || boundary(bytes, p)
-    } else {
-        matches!(b, b'~' | b'>' | b'<' | b'-' | b'+' | b'$' | 0xC2 | 0xE2)
-    };
-    if !may_start {
-        return None;
-    }
-    for (mark, after) in markers_at(text, p).into_iter().flatten() {
-        if let Some((negative, currency)) =
-            signs_and_currency(text, skip_spaces(text, after), digit)
-        {
-            return Some((Some(mark), negative, currency));
+/// The leftmost start in `low..=digit` of what may come before the number at `digit`: a
+/// marker and spaces, a sign, a currency (and one space), a sign, each optional. Read
+/// backwards from the digit, so that the text between figures is not visited. The start, the
+/// marker, whether the first sign is a minus, and the currency.
+fn prefix_before(
+    text: &str,
+    low: usize,
+    digit: usize,
+) -> (usize, Option<Mark>, bool, Option<Currency>) {
+    let mut best = (digit, None, false, None);
+    for (after_sign, second) in sign_before(text, low, digit) {
+        for (after_currency, currency) in currency_before(text, low, after_sign) {
+            for (start, first) in sign_before(text, low, after_currency) {
+                let negative = first.or(second).unwrap_or(false);
+                if start < best.0 {
+                    best = (start, None, negative, currency);
+                }
+                let spaced = spaces_before(text, low, start);
+                if let Some((at, mark)) = marker_before(text, low, spaced)
+                    && at < best.0
+                {
+                    best = (at, Some(mark), negative, currency);
+                }
+            }
         }
     }
-    signs_and_currency(text, p, digit).map(|(n, c)| (None, n, c))
+    best
 }
 
-/// The markers starting at `p` and where each ends, in the order they are tried.
-fn markers_at(text: &str, p: usize) -> [Option<(Mark, usize)>; 2] {
-    let bytes = text.as_bytes();
-    let rest = text.get(p..).unwrap_or("");
-    let mut out = [None, None];
-    let Some(c) = rest.chars().next() else {
-        return out;
-    };
-    let sym = |mark, len| Some((mark, p + len));
-    match c {
-        '~' | '≈' => out[0] = sym(Mark::About, c.len_utf8()),
-        '≥' => out[0] = sym(Mark::AtLeast, c.len_utf8()),
-        '≤' => out[0] = sym(Mark::AtMost, c.len_utf8()),
-        '>' | '<' => {
-            let mark = if c == '>' {
-                Mark::AtLeast
-            } else {
-                Mark::AtMost
+/// `at` itself, and where a sign ending at `at` starts with whether it is a minus.
+fn sign_before(text: &str, low: usize, at: usize) -> impl Iterator<Item = (usize, Option<bool>)> {
+    let sign = text
+        .get(low..at)
+        .and_then(|t| t.chars().next_back())
+        .filter(|c| matches!(c, '-' | '+' | '−'))
+        .map(|c| (at - c.len_utf8(), Some(c != '+')));
+    std::iter::once((at, None)).chain(sign)
+}
+
+/// `at` itself, and where each currency ending at `at` (or one space before it) starts.
+fn currency_before(
+    text: &str,
+    low: usize,
+    at: usize,
+) -> impl Iterator<Item = (usize, Option<Currency>)> + '_ {
+    let before = text.get(low..at).unwrap_or("");
+    let space = before
+        .chars()
+        .next_back()
+        .filter(|c| c.is_whitespace())
+        .map_or(0, char::len_utf8);
+    let ends = [Some(at), (space > 0).then(|| at - space)];
+    let found = ends.into_iter().flatten().flat_map(move |end| {
+        let before = text.get(low..end).unwrap_or("");
+        CURRENCIES
+            .iter()
+            .filter(move |(w, _)| before.ends_with(w))
+            .map(move |(w, code)| (end - w.len(), Some(*code)))
+    });
+    std::iter::once((at, None)).chain(found)
+}
+
+/// Where the whitespace run ending at `at` starts, not before `low`.
+fn spaces_before(text: &str, low: usize, at: usize) -> usize {
+    let before = text.get(low..at).unwrap_or("");
+    low + before.trim_end().len()
+}
+
+/// A marker ending at `end` (spaces may follow it up to the sign, currency or number): where
+/// it starts, and what it marks.
+fn marker_before(text: &str, low: usize, end: usize) -> Option<(usize, Mark)> {
+    let before = text.get(low..end)?;
+    let last = before.chars().next_back()?;
+    let symbol = |mark, len: usize| Some((end - len, mark));
+    match last {
+        '~' | '≈' => return symbol(Mark::About, last.len_utf8()),
+        '≥' => return symbol(Mark::AtLeast, last.len_utf8()),
+        '≤' => return symbol(Mark::AtMost, last.len_utf8()),
+        '>' => return symbol(Mark::AtLeast, 1),
+        '<' => return symbol(Mark::AtMost, 1),
+        '=' => {
+            return match before.get(..before.len() - 1)?.chars().next_back()? {
+                '>' => symbol(Mark::AtLeast, 2),
+                '<' => symbol(Mark::AtMost, 2),
+                _ => None,
             };
-            if rest.get(1..2) == Some("=") {
-                out = [sym(mark, 2), sym(mark, 1)];
-            } else {
-                out[0] = sym(mark, 1);
-            }
-        }
-        c if c.is_ascii_alphabetic() && boundary(bytes, p) => {
-            for (words, mark) in MARKERS {
-                if let Some(end) = phrase_at(text, p, words) {
-                    // Approximating words may carry a dot (`approx.`).
-                    out = if *mark == Mark::About && bytes.get(end) == Some(&b'.') {
-                        [Some((*mark, end + 1)), Some((*mark, end))]
-                    } else {
-                        [Some((*mark, end)), None]
-                    };
-                    return out;
-                }
-            }
-            for word in DOTTED_MARKERS {
-                if let Some(end) = word_is(text, p, word)
-                    && bytes.get(end) == Some(&b'.')
-                {
-                    out[0] = Some((Mark::About, end + 1));
-                    return out;
-                }
-            }
         }
         _ => {}
     }
-    out
+    // `approx.`, `c.`, `est.`: a word and its dot.
+    if last == '.' {
+        let (start, word) = word_before(text, low, end - 1)?;
+        let dotted = DOTTED_MARKERS.iter().any(|w| w.eq_ignore_ascii_case(word))
+            || APPROXIMATE
+                .iter()
+                .any(|p| matches!(p, [w] if w.eq_ignore_ascii_case(word)));
+        return dotted.then_some((start, Mark::About));
+    }
+    // A marker word ends a word.
+    if text.as_bytes().get(end).is_some_and(|b| is_word_byte(*b)) {
+        return None;
+    }
+    let (_, word) = word_before(text, low, end)?;
+    let lists = [
+        (APPROXIMATE, Mark::About),
+        (AT_LEAST, Mark::AtLeast),
+        (AT_MOST, Mark::AtMost),
+    ];
+    for (list, mark) in lists {
+        for phrase in list {
+            if phrase.last().is_some_and(|w| w.eq_ignore_ascii_case(word))
+                && let Some(start) = phrase_before(text, low, end, phrase)
+            {
+                return Some((start, mark));
+            }
+        }
+    }
+    None
 }
 
-/// The end of `words` written from `p` with whitespace between them, each a whole word.
-fn phrase_at(text: &str, p: usize, words: &[&str]) -> Option<usize> {
-    let mut at = p;
-    for (i, word) in words.iter().enumerate() {
+/// The ASCII word ending at `end` (a whole word) and where it starts, not before `low`.
+fn word_before(text: &str, low: usize, end: usize) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut start = end;
+    while start > 0 && bytes.get(start - 1).is_some_and(|b| is_word_byte(*b)) {
+        start -= 1;
+    }
+    (start >= low && start < end)
+        .then(|| text.get(start..end).map(|w| (start, w)))
+        .flatten()
+}
+
+/// Where `phrase` written with whitespace between its words and ending at `end` starts.
+fn phrase_before(text: &str, low: usize, end: usize, phrase: &[&str]) -> Option<usize> {
+    let mut at = end;
+    for (i, word) in phrase.iter().rev().enumerate() {
         if i > 0 {
-            let spaced = skip_spaces(text, at);
+            let spaced = spaces_before(text, low, at);
             if spaced == at {
                 return None;
             }
             at = spaced;
         }
-        at = word_is(text, at, word)?;
+        let (start, written) = word_before(text, low, at)?;
+        if !written.eq_ignore_ascii_case(word) {
+            return None;
+        }
+        at = start;
     }
     Some(at)
-}
-
-/// Whether `text[at..digit]` is a sign, a currency (and one space), a sign, each optional:
-/// whether the first sign is a minus, and the currency.
-fn signs_and_currency(text: &str, mut at: usize, digit: usize) -> Option<(bool, Option<Currency>)> {
-    let mut negative = None;
-    let mut sign = |at: &mut usize| {
-        let c = text.get(*at..)?.chars().next()?;
-        matches!(c, '-' | '+' | '−').then(|| {
-            negative.get_or_insert(c != '+');
-            *at += c.len_utf8();
-        })
-    };
-    sign(&mut at);
-    let currency = currency_at(text, at).map(|(code, end)| {
-        at = end;
-        code
-    });
-    sign(&mut at);
-    (at == digit).then_some((negative.unwrap_or(false), currency))
 }
 
 /// A currency sign or code at `at`, and where it ends with the one space after it.
 fn currency_at(text: &str, at: usize) -> Option<(Currency, usize)> {
     let rest = text.get(at..)?;
+    // Every sign and code starts with `$`, a multi-byte sign or a capital of a code.
+    let first = *rest.as_bytes().first()?;
+    if !matches!(
+        first,
+        b'$' | 0xC2 | 0xE2 | b'A' | b'C' | b'E' | b'G' | b'I' | b'J' | b'R' | b'U'
+    ) {
+        return None;
+    }
     let (written, code) = CURRENCIES.iter().find(|(w, _)| rest.starts_with(w))?;
     let end = at + written.len();
     Some((*code, end + space_at(text, end)))

@@ -19,6 +19,10 @@ use super::input::{Input, Stated, is_total_label};
 use super::period::find_periods;
 use super::quantity::{Found, converted, find_quantities};
 use super::value::{Synonyms, split_qualifier};
+use super::words::{
+    ABBREVIATIONS, AFTER_DENY, BEFORE_DENY, CHANGE_VERBS, COUNT_FOLLOW, COUNT_LABELS,
+    GENERIC_OWNERS, LABEL_CONNECTORS, MONEY_LABELS, NARROWING, PART_MARKERS, SENTENCE_DENY,
+};
 use crate::model::figure::{Amount, Figure, FigureSource, Unit};
 use crate::model::span::Span;
 
@@ -32,209 +36,6 @@ pub(crate) struct Line<'a> {
 /// [`SENTENCE_DENY`], hashed: every word of a sentence with a figure is looked up in it.
 static SENTENCE_DENY_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| SENTENCE_DENY.iter().copied().collect());
-
-/// Words that make a sentence about something other than the note's current figure.
-const SENTENCE_DENY: &[&str] = &[
-    // comparisons and other entities
-    "vs",
-    "versus",
-    "compared",
-    "comparison",
-    "than",
-    "whereas",
-    "unlike",
-    "like",
-    "rival",
-    "rivals",
-    "competitor",
-    "competitors",
-    "peer",
-    "peers",
-    "similar",
-    // hypotheticals and plans
-    "seek",
-    "seeks",
-    "seeking",
-    "sought",
-    "talks",
-    "could",
-    "would",
-    "might",
-    "should",
-    "aims",
-    "aiming",
-    "plans",
-    "planning",
-    "targets",
-    "targeting",
-    "target",
-    "expects",
-    "expected",
-    "expecting",
-    "reportedly",
-    "rumored",
-    "rumoured",
-    "rumor",
-    "rumour",
-    "if",
-    "projected",
-    "projection",
-    "forecast",
-    "potential",
-    "proposed",
-    "hopes",
-    "wants",
-    "eyeing",
-    // attributed to a source: two sources may disagree, on purpose
-    "says",
-    "said",
-    "according",
-    "reports",
-    "reported",
-    "cites",
-    "cited",
-];
-
-/// Words before a second value that make it a part of the first (`including the $1.3B`).
-const PART_MARKERS: &[&str] = &["including", "includes", "incl", "which"];
-
-/// Words right before a label (or its value) that make it another figure than the current one.
-const BEFORE_DENY: &[&str] = &[
-    "previous",
-    "prior",
-    "earlier",
-    "former",
-    "initial",
-    "original",
-    "old",
-    "target",
-    "implied",
-    "from",
-    "pre-money",
-    "pre",
-    "peak",
-    "lower",
-    "higher",
-    "new",
-];
-
-/// Words that change a headcount rather than state it (`cut 200 employees`).
-const CHANGE_VERBS: &[&str] = &[
-    "cut",
-    "cuts",
-    "cutting",
-    "laid",
-    "lay",
-    "fired",
-    "firing",
-    "hired",
-    "hire",
-    "hires",
-    "hiring",
-    "added",
-    "adds",
-    "adding",
-    "lost",
-    "losing",
-    "eliminated",
-    "eliminating",
-    "off",
-    "shed",
-    "sheds",
-    "shedding",
-    "reduced",
-    "reducing",
-    "by",
-    "trimmed",
-    "another",
-    "additional",
-    "more",
-];
-
-/// Words after a label that make it part of a longer noun (`$5B revenue opportunity`).
-const AFTER_DENY: &[&str] = &[
-    "growth",
-    "growing",
-    "increase",
-    "multiple",
-    "multiples",
-    "target",
-    "cap",
-    "goal",
-    "per",
-    "share",
-    "gap",
-    "jump",
-    "drop",
-    "decline",
-    "rise",
-    "loss",
-    "ratio",
-    "run-rate",
-    "opportunity",
-    "pool",
-    "potential",
-    "market",
-    "mark",
-    "were",
-    "left",
-    "quit",
-    "joined",
-    "who",
-    "will",
-    "added",
-    "cut",
-];
-
-/// Words after a label that narrow it (`600 employees in Paris`) unless a period follows.
-const NARROWING: &[&str] = &[
-    "in", "at", "from", "for", "on", "among", "outside", "within",
-];
-
-/// Words that may follow a headcount without narrowing it.
-const COUNT_FOLLOW: &[&str] = &[
-    "worldwide",
-    "globally",
-    "overall",
-    "total",
-    "today",
-    "now",
-    "across",
-    "and",
-    "as",
-    "in",
-];
-
-/// Words between a label and its value: `valuation of $4.5B`, `raised a total of $1.8B`.
-const CONNECTORS: &[&str] = &[
-    "of",
-    "at",
-    "is",
-    "was",
-    "stands",
-    "stood",
-    "reached",
-    "reaching",
-    "hit",
-    "now",
-    "totals",
-    "totaled",
-    "totalled",
-    "totaling",
-    "totalling",
-    "total",
-    "a",
-    "an",
-];
-
-/// Owners that are the note itself in any company note (`the company's valuation`).
-const GENERIC_OWNERS: &[&str] = &[
-    "company", "firm", "startup", "lab", "group", "team", "platform", "business",
-];
-
-/// Labels whose value must be money, and whose value must be a count.
-const MONEY_LABELS: &[&str] = &["valuation", "market cap", "total raised", "revenue", "arr"];
-const COUNT_LABELS: &[&str] = &["employees"];
 
 /// Reads the figures and stated totals of one line.
 pub(crate) fn read_line(
@@ -825,7 +626,7 @@ impl LineCx<'_> {
         while stripped > 0
             && words
                 .get(stripped - 1)
-                .is_some_and(|w| CONNECTORS.contains(&&**w))
+                .is_some_and(|w| LABEL_CONNECTORS.contains(&&**w))
         {
             stripped -= 1;
         }
@@ -948,7 +749,7 @@ fn may_have_label(before: &str, after: &str, syn: &Synonyms) -> bool {
     words_back(before)
         .next()
         .map(lower)
-        .is_some_and(|w| CONNECTORS.contains(&&*w) || syn.may_end_key(&w))
+        .is_some_and(|w| LABEL_CONNECTORS.contains(&&*w) || syn.may_end_key(&w))
 }
 
 /// Byte ranges of the sentences of a line: split after `;`, `!`, `?`, `|`, a spaced dash, and
@@ -993,10 +794,6 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
 /// Whether the `.` at `at` ends the sentence that started at `start`: a space or the line's
 /// end follows it, and the word before it is no abbreviation (`approx.`, `e.g.`).
 fn ends_sentence(text: &str, start: usize, at: usize) -> bool {
-    const ABBREV: &[&str] = &[
-        "approx", "c", "ca", "est", "e.g", "i.e", "vs", "inc", "co", "ltd", "corp", "no", "mr",
-        "dr", "st", "jr", "etc", "al",
-    ];
     let next = text.get(at + 1..).and_then(|rest| rest.chars().next());
     next.is_none_or(char::is_whitespace) && {
         let word = text
@@ -1006,7 +803,7 @@ fn ends_sentence(text: &str, start: usize, at: usize) -> bool {
             .next()
             .unwrap_or("");
         // Every abbreviation is short ASCII: longer words need no lower-casing.
-        word.len() > 6 || !ABBREV.contains(&word.to_lowercase().as_str())
+        word.len() > 6 || !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
     }
 }
 

@@ -23,6 +23,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use super::period::first_period;
+use super::words::{BUILTIN_SYNONYMS, KEEP_S, PERIOD_CONNECTORS, UNIT_NOTE_WORDS};
 use crate::model::figure::{Kind, Quantity, Unit};
 use hashbrown::{HashMap, HashSet};
 
@@ -130,13 +131,6 @@ pub fn check_sum(parts: &[Quantity], total: &Quantity) -> Agreement {
     sum(parts).map_or(Agreement::Incomparable, |s| agreement(&s, total))
 }
 
-/// Words that only make sense in front of a period ("as of Mar 2025").
-const CONNECTORS: [&str; 6] = ["as", "of", "in", "for", "at", "by"];
-/// Plural-looking words that are not plurals of a different label.
-const KEEP_S: [&str; 7] = [
-    "sales", "news", "series", "species", "ops", "ratios", "plus",
-];
-
 /// Crude singular of one word: `companies`→`company`, `branches`→`branch`,
 /// `employees`→`employee`; `-ss`/`-us`/`-is` words, words of ≤3 chars and
 /// `KEEP_S` (notably `sales`, a metric of its own) are left alone.
@@ -223,31 +217,6 @@ fn normalize_label_general(s: &str) -> String {
     words.extend(last.as_deref());
     words.join(" ")
 }
-
-/// Unit words a parenthesised note may hold (`($M)`, `(USD bn)`, `(k)`), lower-case.
-const UNIT_NOTE_WORDS: &[&str] = &[
-    "usd",
-    "eur",
-    "gbp",
-    "jpy",
-    "cny",
-    "inr",
-    "chf",
-    "aud",
-    "cad",
-    "bn",
-    "b",
-    "mm",
-    "mn",
-    "m",
-    "k",
-    "thousand",
-    "thousands",
-    "million",
-    "millions",
-    "billion",
-    "billions",
-];
 
 /// `s` with every parenthesised unit note (`($M)`, `(USD bn)`, `(%)`, `(k)`) made a space.
 fn without_unit_notes(s: &str) -> Cow<'_, str> {
@@ -336,26 +305,6 @@ fn link_texts(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Canonical label → comma-separated phrases meaning the same metric.
-const BUILTIN: [(&str, &str); 6] = [
-    (
-        "valuation",
-        "valued at, post-money valuation, post money, market value",
-    ),
-    // Market cap is its own metric: a listed company's price, not a round's.
-    ("market cap", "market capitalization, market capitalisation"),
-    (
-        "total raised",
-        "raised, total funding, funding total, funding raised, amount raised, raised to date, total raised to date",
-    ),
-    ("revenue", "revenues"),
-    ("arr", "annual recurring revenue"),
-    (
-        "employees",
-        "headcount, staff, team size, employee count, number of employees",
-    ),
-];
-
 /// Phrase → canonical label, keyed by `normalize_label` of the phrase.
 ///
 /// Hashed: every word next to a figure in prose is looked up here, and a hash probe costs
@@ -375,7 +324,7 @@ pub struct Synonyms {
 impl Default for Synonyms {
     fn default() -> Self {
         let mut map = HashMap::new();
-        for (canon, phrases) in BUILTIN {
+        for (canon, phrases) in BUILTIN_SYNONYMS {
             for phrase in std::iter::once(canon).chain(phrases.split(',')) {
                 map.insert(normalize_label(phrase), canon.to_owned());
             }
@@ -571,7 +520,7 @@ fn read_qualifier(label: &str) -> Split {
         .collect();
     while words
         .last()
-        .is_some_and(|w| CONNECTORS.contains(&w.as_str()))
+        .is_some_and(|w| PERIOD_CONNECTORS.contains(&w.as_str()))
     {
         words.pop();
     }
