@@ -320,6 +320,14 @@ fn currency_before(
     let ends = [Some(at), (space > 0).then(|| at - space)];
     let found = ends.into_iter().flatten().flat_map(move |end| {
         let before = text.get(low..end).unwrap_or("");
+        // Every sign and code ends with `$`, the last byte of `£`, `¥`, `€`, `₹`, or a capital.
+        let may_end = before.as_bytes().last().is_some_and(|b| {
+            matches!(
+                b,
+                b'$' | 0xA3 | 0xA5 | 0xAC | 0xB9 | b'B' | b'D' | b'F' | b'P' | b'R' | b'Y'
+            )
+        });
+        let before = if may_end { before } else { "" };
         CURRENCIES
             .iter()
             .filter(move |(w, _)| before.ends_with(w))
