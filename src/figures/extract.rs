@@ -14,10 +14,11 @@
 use std::collections::BTreeMap;
 
 use super::input::{Input, Stated, is_total_label};
+use super::period::find_period;
+use super::quantity::{converted, find_quantities, parse_quantity};
 use super::text::{self, Line};
-use super::value::{
-    converted, find_period, find_quantities, normalize_label, parse_quantity, split_qualifier,
-};
+use super::value::{normalize_label, split_qualifier};
+use super::words::{ABOUT_OTHERS, NOT_TICKERS};
 use crate::model::figure::{
     Amount, Figure, FigureSource, Kind, Quantity, QuotedFigure, SumClaim, SumSource, Unit,
 };
@@ -164,13 +165,6 @@ fn heading_pattern(text: &str) -> Option<(String, String)> {
     None
 }
 
-/// Upper-case words in parentheses that are units or metrics, not tickers: `Revenue (USD)`.
-const NOT_TICKERS: &[&str] = &[
-    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "CAD", "AUD", "CHF", "ARR", "MRR", "TAM",
-    "SAM", "SOM", "KPI", "KPIS", "YOY", "QOQ", "EPS", "GAAP", "EBITDA", "FCF", "LTM", "TTM", "AI",
-    "ML", "US", "UK", "EU", "EST", "TBD", "NA", "N/A",
-];
-
 /// A heading that names a ticker in parentheses (`## Vertiv (VRT) Q4 2025`) is about that
 /// company, unless it also names the note itself (`## Plover (PLVR)` in `Plover`).
 fn names_another_ticker(heading: &str, names: &[String]) -> bool {
@@ -291,45 +285,12 @@ fn money_column(table: &Table) -> Option<(usize, Vec<Amount>)> {
 /// `## Acquisition of MosaicML`, `## History`, `### Series B`. Their figures are not the note's
 /// current ones (a deal's valuation, a rival's headcount, a round's post-money).
 fn is_about_others(heading: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "competitor",
-        "competitors",
-        "competition",
-        "competitive",
-        "competing",
-        "comparison",
-        "compared",
-        "vs",
-        "versus",
-        "peer",
-        "peers",
-        "rival",
-        "rivals",
-        "landscape",
-        "alternatives",
-        "acquisition",
-        "acquisitions",
-        "acquired",
-        "portfolio",
-        "investments",
-        "subsidiary",
-        "subsidiaries",
-        // `### Macau (via Wynn Macau Ltd)`: a part of the group held through another company
-        "via",
-        "history",
-        "timeline",
-        "milestones",
-        "series",
-        "seed",
-        "tranche",
-        "ipo",
-    ];
     let lower = heading.to_lowercase();
     lower.contains("[[")
         || lower.contains("](")
         || lower
             .split(|c: char| !c.is_alphanumeric())
-            .any(|w| WORDS.contains(&w))
+            .any(|w| ABOUT_OTHERS.contains(&w))
 }
 
 /// One cell holding one value.

@@ -14,10 +14,15 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use hashbrown::{HashMap, HashSet};
-use regex::Regex;
 
 use super::input::{Input, Stated, is_total_label};
-use super::value::{Found, Synonyms, converted, find_periods, find_quantities, split_qualifier};
+use super::period::find_periods;
+use super::quantity::{Found, converted, find_quantities};
+use super::value::{Synonyms, split_qualifier};
+use super::words::{
+    ABBREVIATIONS, AFTER_DENY, BEFORE_DENY, CHANGE_VERBS, COUNT_FOLLOW, COUNT_LABELS,
+    GENERIC_OWNERS, LABEL_CONNECTORS, MONEY_LABELS, NARROWING, PART_MARKERS, SENTENCE_DENY,
+};
 use crate::model::figure::{Amount, Figure, FigureSource, Unit};
 use crate::model::span::Span;
 
@@ -28,227 +33,9 @@ pub(crate) struct Line<'a> {
     pub section: Option<usize>,
 }
 
-#[allow(clippy::expect_used)] // Constant patterns, exercised by the tests below.
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("static regex is valid")
-}
-
-/// List, quote and task markers before a line's content.
 /// [`SENTENCE_DENY`], hashed: every word of a sentence with a figure is looked up in it.
 static SENTENCE_DENY_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| SENTENCE_DENY.iter().copied().collect());
-
-static MARKER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*(?:>\s*)*(?:(?:[-*+]|[0-9]+[.)])\s+)?(?:\[.\]\s+)?"));
-/// `Total: ` or `Total raised: ` without emphasis.
-static PLAIN_TOTAL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?P<label>total(?:\s+raised)?|sum)\s*:\s*"));
-/// What may follow the value of a stated total: `total:`, `in total`.
-static TOTAL_TAIL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^\s*(?:in\s+)?total(?:\s+raised)?\s*(?:\*\*|__)?\s*:?\s*$"));
-
-/// Words that make a sentence about something other than the note's current figure.
-const SENTENCE_DENY: &[&str] = &[
-    // comparisons and other entities
-    "vs",
-    "versus",
-    "compared",
-    "comparison",
-    "than",
-    "whereas",
-    "unlike",
-    "like",
-    "rival",
-    "rivals",
-    "competitor",
-    "competitors",
-    "peer",
-    "peers",
-    "similar",
-    // hypotheticals and plans
-    "seek",
-    "seeks",
-    "seeking",
-    "sought",
-    "talks",
-    "could",
-    "would",
-    "might",
-    "should",
-    "aims",
-    "aiming",
-    "plans",
-    "planning",
-    "targets",
-    "targeting",
-    "target",
-    "expects",
-    "expected",
-    "expecting",
-    "reportedly",
-    "rumored",
-    "rumoured",
-    "rumor",
-    "rumour",
-    "if",
-    "projected",
-    "projection",
-    "forecast",
-    "potential",
-    "proposed",
-    "hopes",
-    "wants",
-    "eyeing",
-    // attributed to a source: two sources may disagree, on purpose
-    "says",
-    "said",
-    "according",
-    "reports",
-    "reported",
-    "cites",
-    "cited",
-];
-
-/// Words before a second value that make it a part of the first (`including the $1.3B`).
-const PART_MARKERS: &[&str] = &["including", "includes", "incl", "which"];
-
-/// Words right before a label (or its value) that make it another figure than the current one.
-const BEFORE_DENY: &[&str] = &[
-    "previous",
-    "prior",
-    "earlier",
-    "former",
-    "initial",
-    "original",
-    "old",
-    "target",
-    "implied",
-    "from",
-    "pre-money",
-    "pre",
-    "peak",
-    "lower",
-    "higher",
-    "new",
-];
-
-/// Words that change a headcount rather than state it (`cut 200 employees`).
-const CHANGE_VERBS: &[&str] = &[
-    "cut",
-    "cuts",
-    "cutting",
-    "laid",
-    "lay",
-    "fired",
-    "firing",
-    "hired",
-    "hire",
-    "hires",
-    "hiring",
-    "added",
-    "adds",
-    "adding",
-    "lost",
-    "losing",
-    "eliminated",
-    "eliminating",
-    "off",
-    "shed",
-    "sheds",
-    "shedding",
-    "reduced",
-    "reducing",
-    "by",
-    "trimmed",
-    "another",
-    "additional",
-    "more",
-];
-
-/// Words after a label that make it part of a longer noun (`$5B revenue opportunity`).
-const AFTER_DENY: &[&str] = &[
-    "growth",
-    "growing",
-    "increase",
-    "multiple",
-    "multiples",
-    "target",
-    "cap",
-    "goal",
-    "per",
-    "share",
-    "gap",
-    "jump",
-    "drop",
-    "decline",
-    "rise",
-    "loss",
-    "ratio",
-    "run-rate",
-    "opportunity",
-    "pool",
-    "potential",
-    "market",
-    "mark",
-    "were",
-    "left",
-    "quit",
-    "joined",
-    "who",
-    "will",
-    "added",
-    "cut",
-];
-
-/// Words after a label that narrow it (`600 employees in Paris`) unless a period follows.
-const NARROWING: &[&str] = &[
-    "in", "at", "from", "for", "on", "among", "outside", "within",
-];
-
-/// Words that may follow a headcount without narrowing it.
-const COUNT_FOLLOW: &[&str] = &[
-    "worldwide",
-    "globally",
-    "overall",
-    "total",
-    "today",
-    "now",
-    "across",
-    "and",
-    "as",
-    "in",
-];
-
-/// Words between a label and its value: `valuation of $4.5B`, `raised a total of $1.8B`.
-const CONNECTORS: &[&str] = &[
-    "of",
-    "at",
-    "is",
-    "was",
-    "stands",
-    "stood",
-    "reached",
-    "reaching",
-    "hit",
-    "now",
-    "totals",
-    "totaled",
-    "totalled",
-    "totaling",
-    "totalling",
-    "total",
-    "a",
-    "an",
-];
-
-/// Owners that are the note itself in any company note (`the company's valuation`).
-const GENERIC_OWNERS: &[&str] = &[
-    "company", "firm", "startup", "lab", "group", "team", "platform", "business",
-];
-
-/// Labels whose value must be money, and whose value must be a count.
-const MONEY_LABELS: &[&str] = &["valuation", "market cap", "total raised", "revenue", "arr"];
-const COUNT_LABELS: &[&str] = &["employees"];
 
 /// Reads the figures and stated totals of one line.
 pub(crate) fn read_line(
@@ -287,7 +74,7 @@ pub(crate) fn read_line(
     // At most one figure per line is read as a bold label or a stated total.
     let mut taken = None;
     let mut label_figure = None;
-    let rest = MARKER.find(text).map_or(0, |m| m.end());
+    let rest = content_start(text);
     let content = text.get(rest..).unwrap_or("");
 
     if let Some(bold) = bold_label(content)
@@ -311,7 +98,7 @@ pub(crate) fn read_line(
                     .get(*i)
                     .and_then(|f| text.get(f.span.end..label_range.end))
                     .unwrap_or("");
-                if usable.get(*i) == Some(&true) && TOTAL_TAIL.is_match(tail) {
+                if usable.get(*i) == Some(&true) && is_total_tail(tail) {
                     taken = Some(*i);
                     stated.extend(cx.stated(*i, false));
                 }
@@ -324,16 +111,14 @@ pub(crate) fn read_line(
             }
             _ => {}
         }
-    } else if may_start_total(content)
-        && let Some(c) = PLAIN_TOTAL.captures(content)
-        && let (Some(label), Some(whole)) = (c.name("label"), c.get(0))
-        && let Some(i) = cx.first_at(rest + whole.end(), &usable)
+    } else if let Some((label, after)) = plain_total(content)
+        && let Some(i) = cx.first_at(rest + after, &usable)
     {
         taken = Some(i);
-        label_figure = cx.bold_label(label.as_str(), i, stated);
+        label_figure = cx.bold_label(label, i, stated);
     } else if let Some(i) = cx.first_at(rest, &usable)
         && let Some(f) = found.get(i)
-        && TOTAL_TAIL.is_match(text.get(f.span.end..).unwrap_or(""))
+        && is_total_tail(text.get(f.span.end..).unwrap_or(""))
     {
         taken = Some(i);
         stated.extend(cx.stated(i, false));
@@ -472,15 +257,97 @@ fn bold_label(content: &str) -> Option<BoldLabel> {
     })
 }
 
-/// Whether `content` may start as [`PLAIN_TOTAL`] does (`total`, `sum`, any case). A
-/// non-ASCII first char may fold to a letter of them (`ſ` is an `s`): the pattern decides.
-fn may_start_total(content: &str) -> bool {
-    let starts = |word: &str| {
-        content
-            .get(..word.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(word))
+/// Where a line's content starts after its quote, list and task markers (`> - [x] `).
+fn content_start(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let spaces = |at: usize| at + text.get(at..).map_or(0, |r| r.len() - r.trim_start().len());
+    let mut at = spaces(0);
+    while bytes.get(at) == Some(&b'>') {
+        at = spaces(at + 1);
+    }
+    let list = match bytes.get(at) {
+        Some(b'-' | b'*' | b'+') => Some(at + 1),
+        Some(b) if b.is_ascii_digit() => {
+            let digits = at
+                + bytes
+                    .get(at..)
+                    .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+            matches!(bytes.get(digits), Some(b'.' | b')')).then_some(digits + 1)
+        }
+        _ => None,
     };
-    !content.bytes().next().is_some_and(|b| b.is_ascii()) || starts("total") || starts("sum")
+    if let Some(end) = list
+        && spaces(end) > end
+    {
+        at = spaces(end);
+    }
+    // A task box: `[`, one char, `]`, spaces.
+    if bytes.get(at) == Some(&b'[')
+        && let Some(c) = text.get(at + 1..).and_then(|r| r.chars().next())
+        && c != '\n'
+        && bytes.get(at + 1 + c.len_utf8()) == Some(&b']')
+    {
+        let end = at + 2 + c.len_utf8();
+        if spaces(end) > end {
+            at = spaces(end);
+        }
+    }
+    at
+}
+
+/// The label of a plain stated total (`Total: `, `Total raised: `, `Sum: `, any case) and
+/// where its value may start.
+fn plain_total(content: &str) -> Option<(&str, usize)> {
+    let word = |at: usize, w: &str| {
+        content
+            .get(at..at + w.len())
+            .filter(|s| s.eq_ignore_ascii_case(w))
+            .map(|_| at + w.len())
+    };
+    let colon = |at: usize| {
+        let rest = content.get(at..)?.trim_start().strip_prefix(':')?;
+        Some(content.len() - rest.trim_start().len())
+    };
+    let label_end = if let Some(total) = word(0, "total") {
+        let spaced = content.len() - content.get(total..)?.trim_start().len();
+        match word(spaced, "raised").filter(|_| spaced > total) {
+            Some(raised) if colon(raised).is_some() => raised,
+            _ => total,
+        }
+    } else {
+        word(0, "sum")?
+    };
+    Some((content.get(..label_end)?, colon(label_end)?))
+}
+
+/// Whether what follows a stated total's value says it is one: `total:`, `in total`,
+/// `total raised**:`.
+fn is_total_tail(tail: &str) -> bool {
+    fn strip<'t>(s: &'t str, w: &str) -> Option<&'t str> {
+        s.get(..w.len())
+            .filter(|p| p.eq_ignore_ascii_case(w))
+            .and_then(|_| s.get(w.len()..))
+    }
+    let mut rest = tail.trim_start();
+    if let Some(after) = strip(rest, "in").filter(|a| a.starts_with(char::is_whitespace)) {
+        rest = after.trim_start();
+    }
+    let Some(after) = strip(rest, "total") else {
+        return false;
+    };
+    rest = after;
+    if rest.starts_with(char::is_whitespace)
+        && let Some(after) = strip(rest.trim_start(), "raised")
+    {
+        rest = after;
+    }
+    rest = rest.trim_start();
+    rest = rest
+        .strip_prefix("**")
+        .or_else(|| rest.strip_prefix("__"))
+        .unwrap_or(rest)
+        .trim_start();
+    rest.strip_prefix(':').unwrap_or(rest).trim().is_empty()
 }
 
 struct LineCx<'a> {
@@ -759,7 +626,7 @@ impl LineCx<'_> {
         while stripped > 0
             && words
                 .get(stripped - 1)
-                .is_some_and(|w| CONNECTORS.contains(&&**w))
+                .is_some_and(|w| LABEL_CONNECTORS.contains(&&**w))
         {
             stripped -= 1;
         }
@@ -882,7 +749,7 @@ fn may_have_label(before: &str, after: &str, syn: &Synonyms) -> bool {
     words_back(before)
         .next()
         .map(lower)
-        .is_some_and(|w| CONNECTORS.contains(&&*w) || syn.may_end_key(&w))
+        .is_some_and(|w| LABEL_CONNECTORS.contains(&&*w) || syn.may_end_key(&w))
 }
 
 /// Byte ranges of the sentences of a line: split after `;`, `!`, `?`, `|`, a spaced dash, and
@@ -927,10 +794,6 @@ fn sentences(text: &str, found: &[Found]) -> Vec<Range<usize>> {
 /// Whether the `.` at `at` ends the sentence that started at `start`: a space or the line's
 /// end follows it, and the word before it is no abbreviation (`approx.`, `e.g.`).
 fn ends_sentence(text: &str, start: usize, at: usize) -> bool {
-    const ABBREV: &[&str] = &[
-        "approx", "c", "ca", "est", "e.g", "i.e", "vs", "inc", "co", "ltd", "corp", "no", "mr",
-        "dr", "st", "jr", "etc", "al",
-    ];
     let next = text.get(at + 1..).and_then(|rest| rest.chars().next());
     next.is_none_or(char::is_whitespace) && {
         let word = text
@@ -940,7 +803,7 @@ fn ends_sentence(text: &str, start: usize, at: usize) -> bool {
             .next()
             .unwrap_or("");
         // Every abbreviation is short ASCII: longer words need no lower-casing.
-        word.len() > 6 || !ABBREV.contains(&word.to_lowercase().as_str())
+        word.len() > 6 || !ABBREVIATIONS.contains(&word.to_lowercase().as_str())
     }
 }
 
@@ -1067,6 +930,12 @@ fn abs(line: &Line<'_>, r: &Range<usize>) -> Span {
 mod tests {
     use super::*;
     use crate::model::scan::SkipSet;
+    use regex::Regex;
+
+    #[allow(clippy::expect_used)]
+    fn re(pattern: &str) -> Regex {
+        Regex::new(pattern).expect("static regex is valid")
+    }
 
     /// Every figure of `text` (one line, the note `Acme`), read for a prose label with the
     /// quick test and without it: the two must agree.
@@ -1145,25 +1014,54 @@ mod tests {
     }
 
     #[test]
-    fn total_prefilter_keeps_every_line_the_pattern_reads() {
-        for line in [
-            "Total: $5M",
-            "TOTAL raised: 4",
-            "sum: 3",
-            "\u{17f}um: 3",
-            "",
-            "é",
+    fn markers_before_content() {
+        for (text, rest) in [
+            ("> - [x] Total: 5", "Total: 5"),
+            ("  12. **Employees:** 600", "**Employees:** 600"),
+            ("-5% margin", "-5% margin"),
+            ("* [ ] task", "task"),
+            ("[x]y", "[x]y"),
+            ("> > 3) a", "a"),
         ] {
-            assert!(may_start_total(line), "{line:?}");
+            assert_eq!(text.get(content_start(text)..), Some(rest), "{text:?}");
         }
-        for line in ["Totally", "summary"] {
-            assert!(may_start_total(line), "{line:?} starts like one");
-            assert!(!PLAIN_TOTAL.is_match(line), "{line:?}");
+    }
+
+    #[test]
+    fn plain_totals() {
+        for (line, label, after) in [
+            ("Total: $5M", "Total", 7),
+            ("TOTAL raised : 4", "TOTAL raised", 15),
+            ("sum:3", "sum", 4),
+        ] {
+            assert_eq!(plain_total(line), Some((label, after)), "{line:?}");
         }
-        assert!(PLAIN_TOTAL.is_match("\u{17f}um: 3"));
-        for line in ["Revenue: $5M", "to: x", "su: 1"] {
-            assert!(!may_start_total(line), "{line:?}");
-            assert!(!PLAIN_TOTAL.is_match(line), "{line:?}");
+        for line in [
+            "Totally: 3",
+            "summary: 2",
+            "Revenue: $5M",
+            "Total raised 5",
+            "su: 1",
+        ] {
+            assert_eq!(plain_total(line), None, "{line:?}");
+        }
+        for tail in [
+            " total:",
+            " in total",
+            " Total raised**:",
+            "  total __ : ",
+            "TOTAL",
+        ] {
+            assert!(is_total_tail(tail), "{tail:?}");
+        }
+        for tail in [
+            " totals",
+            " in  totality",
+            " total raised so far",
+            "intotal",
+            " raised",
+        ] {
+            assert!(!is_total_tail(tail), "{tail:?}");
         }
     }
 

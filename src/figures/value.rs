@@ -17,25 +17,15 @@
 //!   as separate figures; [`agreement`] always answers `Incomparable` for them.
 //! - Bounds are inclusive (`<50` admits 50) because prose rarely means strict.
 
-use regex::{Captures, Regex};
+use regex::Regex;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use super::period::first_period;
+use super::words::{BUILTIN_SYNONYMS, KEEP_S, PERIOD_CONNECTORS, UNIT_NOTE_WORDS};
+use crate::model::figure::{Kind, Quantity, Unit};
 use hashbrown::{HashMap, HashSet};
-use std::ops::Range;
-use std::sync::LazyLock;
-
-use super::quick::{Plain, is_plain_number, plain_match};
-use crate::model::figure::{Currency, Kind, Quantity, Unit};
-use crate::model::scan::has_digit;
-
-/// A figure found in prose; `span` is a byte range on char boundaries.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Found {
-    pub(crate) quantity: Quantity,
-    pub(crate) span: Range<usize>,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Agreement {
@@ -43,747 +33,6 @@ pub enum Agreement {
     Disagree,
     /// Different kinds of figure (money vs count vs percent) or a range.
     Incomparable,
-}
-
-// Regex pieces. Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the fast
-// DFA off any line with a non-ASCII char (an em dash is enough), and `starts_cleanly`
-// already rejects a number glued to a non-ASCII letter. Digits are `[0-9]`, not `\d`,
-// so that `str::parse` always accepts what matched; currency codes are case-sensitive
-// so "a$5" is not AUD.
-const MARK: &str = r"(?:(?P<ap>~|≈|(?-u:\b)(?:about|approx|approximately|around|roughly|circa)(?-u:\b)\.?|(?-u:\b)(?:c|ca|est)\.)|(?P<lo>>=?|≥|(?-u:\b)(?:over|more\s+than|at\s+least|upwards\s+of|in\s+excess\s+of)(?-u:\b))|(?P<up><=?|≤|(?-u:\b)(?:under|less\s+than|fewer\s+than|up\s+to|below)(?-u:\b)))\s*";
-const CUR: &str =
-    r"(?-i:(?:US\$|CA?\$|AU?\$|CN¥|JP¥|[$€£¥₹]|USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)\s?)";
-const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?";
-// A spaced abbreviation ("€3 m", "5 m long") only counts after a currency; see `part`.
-const SCALE: &str = r"\s?(?:thousand|million|billion|trillion|lakh|crore)s?(?-u:\b)|\s?(?:k|mm|mn|m|bn|b|tn|t)(?-u:\b)";
-const PCT: &str = r"\s?%|\s?(?:percent|per\s?cent)(?-u:\b)";
-const CODE: &str = r"\s?(?:(?-i:USD|EUR|GBP|JPY|CNY|RMB|INR|CAD|AUD|CHF)|dollars|euros)(?-u:\b)";
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-const YEAR: &str = r"(?:19[0-9]{2}|20[0-9]{2}|2100)";
-
-fn re(pattern: &str) -> Regex {
-    // Patterns are compile-time constants, each one exercised by the tests below.
-    #[allow(clippy::expect_used)]
-    Regex::new(pattern).expect("static regex is valid")
-}
-
-/// A number with its scale or percent sign and an optional trailing code.
-fn body() -> String {
-    format!(r"(?P<n>{NUM})(?:(?P<s>{SCALE})|(?P<p>{PCT})|(?-u:\b))(?P<code>{CODE})?")
-}
-static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)(?:{MARK})?(?P<sign>[-+−])?(?P<cur>{CUR})?(?P<sign2>[-+−])?{}(?P<lo2>\+|\s+or\s+more(?-u:\b))?(?P<up2>\s+or\s+(?:less|fewer)(?-u:\b))?",
-        body()
-    ))
-});
-/// Second half of a range, anchored right after a single figure.
-static TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"(?i)^(?P<sep>\s*[-–—]\s*|\s+to\s+)(?P<cur>{CUR})?{}",
-        body()
-    ))
-});
-static CELL_NOISE: LazyLock<Regex> = LazyLock::new(|| re(r"[*_`\\]|\([^()]*\)|\[\^[^\]]*\]"));
-static NON_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[^\p{L}\p{N}&%]+"));
-/// A parenthesised unit annotation such as `($M)`, `(USD bn)`, `(%)`, `(k)`.
-static UNIT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\((?:[\s,$€£¥₹%#]|(?-u:\b)(?:usd|eur|gbp|jpy|cny|inr|chf|aud|cad|bn|b|mm|mn|m|k|(?:thousand|million|billion)s?)(?-u:\b))*\)",
-    )
-});
-static WIKILINK: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]"));
-/// Every period has an ASCII digit in it (a year, a quarter's or a fiscal year's number): text
-/// without one is not searched ([`has_digit`]).
-static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    let months = MONTHS.join("|");
-    re(&format!(
-        r"(?i)(?-u:\b)(?:(?:fy|cy)\s?'?(?:{YEAR}|[0-9]{{2}})|(?:q[1-4]|h[12])\s?(?:fy\s?)?{YEAR}|(?:{months})[a-z]*\.?\s+{YEAR}|{YEAR}(?:\s?[-–/]\s?(?:{YEAR}|[0-9]{{2}}))?)(?:[\s,(]*(?:est|estimated?|projected|forecast|ttm|ltm)(?-u:\b)\.?\)?|e(?-u:\b)|(?-u:\b))"
-    ))
-});
-static PERIOD_TOKEN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:fy|cy)\s*'?(?:[0-9]{4}|[0-9]{2})|[0-9]{4}e?|[a-z0-9]+|-"));
-
-/// Indexes of the named groups of `SINGLE` and `TAIL`: looking a group up by name hashes the
-/// name, on every match of every line.
-struct Groups {
-    n: usize,
-    s: usize,
-    p: usize,
-    code: usize,
-    cur: usize,
-    sign: usize,
-    sign2: usize,
-    ap: usize,
-    lo: usize,
-    lo2: usize,
-    up: usize,
-    up2: usize,
-    sep: usize,
-}
-
-impl Groups {
-    fn of(re: &Regex) -> Groups {
-        // A group the pattern lacks gets an index no match has: `get` returns `None`.
-        let at = |name: &str| {
-            re.capture_names()
-                .position(|n| n == Some(name))
-                .unwrap_or(usize::MAX)
-        };
-        Groups {
-            n: at("n"),
-            s: at("s"),
-            p: at("p"),
-            code: at("code"),
-            cur: at("cur"),
-            sign: at("sign"),
-            sign2: at("sign2"),
-            ap: at("ap"),
-            lo: at("lo"),
-            lo2: at("lo2"),
-            up: at("up"),
-            up2: at("up2"),
-            sep: at("sep"),
-        }
-    }
-}
-
-static SINGLE_GROUPS: LazyLock<Groups> = LazyLock::new(|| Groups::of(&SINGLE));
-static TAIL_GROUPS: LazyLock<Groups> = LazyLock::new(|| Groups::of(&TAIL));
-
-/// Room for the groups of `SINGLE` (13 with the whole match) and `TAIL`.
-const SLOTS: usize = 16;
-
-/// One match of `SINGLE` or `TAIL` and where each of its groups matched, by the pattern's
-/// group index: read from the regex, or split by hand ([`plain_hit`]).
-#[derive(Debug, Clone, PartialEq)]
-struct Hit<'t> {
-    text: &'t str,
-    slots: [Option<(usize, usize)>; SLOTS],
-}
-
-/// One group of a [`Hit`].
-#[derive(Debug, Clone, Copy)]
-struct Piece<'t> {
-    text: &'t str,
-    start: usize,
-    end: usize,
-}
-
-impl<'t> Piece<'t> {
-    fn as_str(&self) -> &'t str {
-        self.text.get(self.start..self.end).unwrap_or("")
-    }
-    fn start(&self) -> usize {
-        self.start
-    }
-    fn end(&self) -> usize {
-        self.end
-    }
-}
-
-impl<'t> Hit<'t> {
-    fn empty(text: &'t str) -> Hit<'t> {
-        Hit {
-            text,
-            slots: [None; SLOTS],
-        }
-    }
-
-    fn from_captures(text: &'t str, c: &Captures<'t>) -> Hit<'t> {
-        let mut hit = Hit::empty(text);
-        for (slot, m) in hit.slots.iter_mut().zip(c.iter()) {
-            *slot = m.map(|m| (m.start(), m.end()));
-        }
-        hit
-    }
-
-    fn set(&mut self, group: usize, start: usize, end: usize) {
-        if let Some(slot) = self.slots.get_mut(group) {
-            *slot = Some((start, end));
-        }
-    }
-
-    fn get(&self, group: usize) -> Option<Piece<'t>> {
-        let (start, end) = self.slots.get(group).copied().flatten()?;
-        Some(Piece {
-            text: self.text,
-            start,
-            end,
-        })
-    }
-}
-
-/// The groups of the `SINGLE` match at `start..end` of `text`, split by hand when the match
-/// is a plain figure (`$4.5B`, `1,200`, `20%`, `478,000+`, `-3.2%`): optional signs and one
-/// currency symbol, the number, then a scale or `%`, then `+`. Such a match parses one way
-/// only, so these are the groups the pattern gives; anything else (words, spaces, codes,
-/// markers) is `None`, for the regex to read. Most figures are plain, and splitting them
-/// spares the backtracking pass that reading groups from a regex takes.
-fn plain_hit(text: &str, start: usize, end: usize) -> Option<Hit<'_>> {
-    let g = &*SINGLE_GROUPS;
-    let m = text.get(start..end)?;
-    let mut hit = Hit::empty(text);
-    hit.set(0, start, end);
-    let mut at = approximate_marker(m).map_or(0, |(marker, spaced)| {
-        hit.set(g.ap, start, start + marker);
-        spaced
-    });
-    let sign = |c: char| matches!(c, '-' | '+' | '−');
-    let next = |at: usize| m.get(at..).and_then(|r| r.chars().next());
-    if let Some(c) = next(at).filter(|c| sign(*c)) {
-        hit.set(g.sign, start + at, start + at + c.len_utf8());
-        at += c.len_utf8();
-    }
-    if let Some(c) = next(at).filter(|c| matches!(c, '$' | '€' | '£' | '¥' | '₹')) {
-        hit.set(g.cur, start + at, start + at + c.len_utf8());
-        at += c.len_utf8();
-    }
-    if let Some(c) = next(at).filter(|c| sign(*c)) {
-        hit.set(g.sign2, start + at, start + at + c.len_utf8());
-        at += c.len_utf8();
-    }
-    let rest = m.get(at..)?;
-    let n_len = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
-        .unwrap_or(rest.len());
-    let number = rest.get(..n_len)?;
-    if !is_plain_number(number) {
-        return None;
-    }
-    hit.set(g.n, start + at, start + at + n_len);
-    at += n_len;
-    let rest = m.get(at..)?;
-    let letters = rest
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(rest.len());
-    if rest.starts_with('%') {
-        hit.set(g.p, start + at, start + at + 1);
-        at += 1;
-    } else if letters > 0 {
-        let word = rest.get(..letters)?;
-        let long = [
-            "thousand", "million", "billion", "trillion", "lakh", "crore",
-        ];
-        let short = ["k", "mm", "mn", "m", "bn", "b", "tn", "t"];
-        let singular = word.strip_suffix(['s', 'S']).unwrap_or(word);
-        if !(short.iter().any(|s| word.eq_ignore_ascii_case(s))
-            || long.iter().any(|l| singular.eq_ignore_ascii_case(l)))
-        {
-            return None;
-        }
-        hit.set(g.s, start + at, start + at + letters);
-        at += letters;
-    }
-    match m.get(at..)? {
-        "" => {}
-        "+" => hit.set(g.lo2, start + at, start + at + 1),
-        _ => return None,
-    }
-    Some(hit)
-}
-
-/// A leading `~`, `≈` or approximating word (`About 40%`, `around $3B`) as `MARK` reads it:
-/// the marker's length and where the figure after its spaces starts. `None` for any other
-/// start, and for the dotted abbreviations (`c.`, `est.`), which are left to the regex.
-fn approximate_marker(m: &str) -> Option<(usize, usize)> {
-    let first = *m.as_bytes().first()?;
-    let marker = if let Some(c) = m.chars().next().filter(|c| matches!(c, '~' | '≈')) {
-        c.len_utf8()
-    } else if !first.is_ascii_alphabetic() {
-        return None;
-    } else {
-        let word = m
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(m.len());
-        let known = [
-            "about",
-            "approx",
-            "approximately",
-            "around",
-            "roughly",
-            "circa",
-        ];
-        let lower = m.get(..word)?.to_ascii_lowercase();
-        if word == 0 || !known.contains(&lower.as_str()) {
-            return None;
-        }
-        // `\b` after the word, then the optional `.`: a digit or `_` glued on is no marker.
-        match m.get(word..)?.chars().next() {
-            Some('.') => word + 1,
-            Some(c) if c.is_alphanumeric() || c == '_' => return None,
-            _ => word,
-        }
-    };
-    let rest = m.get(marker..)?;
-    Some((marker, marker + rest.len() - rest.trim_start().len()))
-}
-
-/// One number with its own decorations, before markers and ranges apply.
-#[derive(Clone, Copy)]
-struct Part {
-    num: f64,
-    decimals: i32,
-    scale: Option<f64>,
-    pct: bool,
-    cur: Option<Currency>,
-    year: bool,
-}
-
-fn currency(s: &str) -> Option<Currency> {
-    let s = s.trim();
-    // Codes and symbols are short: upper-case an ASCII one on the stack.
-    let mut buf = [0u8; 8];
-    if let Some(upper) = buf.get_mut(..s.len()).filter(|_| s.is_ascii()) {
-        upper.copy_from_slice(s.as_bytes());
-        upper.make_ascii_uppercase();
-        return currency_upper(std::str::from_utf8(upper).ok()?);
-    }
-    match s {
-        "€" | "£" | "¥" | "₹" => currency_upper(s),
-        _ => currency_upper(&s.to_uppercase()),
-    }
-}
-
-/// [`currency`] of an upper-case text.
-fn currency_upper(s: &str) -> Option<Currency> {
-    Some(match s {
-        "$" | "US$" | "USD" | "DOLLARS" => "USD",
-        "€" | "EUR" | "EUROS" => "EUR",
-        "£" | "GBP" => "GBP",
-        "¥" | "JP¥" | "JPY" => "JPY",
-        "CN¥" | "CNY" | "RMB" => "CNY",
-        "C$" | "CA$" | "CAD" => "CAD",
-        "A$" | "AU$" | "AUD" => "AUD",
-        "₹" | "INR" => "INR",
-        "CHF" => "CHF",
-        _ => return None,
-    })
-}
-
-fn scale_of(s: &str) -> f64 {
-    let s = s.trim().as_bytes();
-    match s.first().map(u8::to_ascii_lowercase) {
-        // "thousand" before the 't' of trillion
-        _ if s.get(..2).is_some_and(|th| th.eq_ignore_ascii_case(b"th")) => 1e3,
-        Some(b'k') => 1e3,
-        Some(b'm') => 1e6,
-        Some(b'b') => 1e9,
-        Some(b't') => 1e12,
-        Some(b'l') => 1e5, // lakh / crore: Indian notes write ₹ figures this way
-        Some(b'c') => 1e7,
-        _ => 1.0,
-    }
-}
-
-/// `hint` is the currency already stated earlier in a range (`$4–5 bn`).
-fn part(c: &Hit<'_>, g: &Groups, hint: Option<Currency>) -> Option<Part> {
-    let text = c.get(g.n)?.as_str();
-    let digits: Cow<'_, str> = if text.contains(',') {
-        Cow::Owned(text.chars().filter(|ch| *ch != ',').collect())
-    } else {
-        Cow::Borrowed(text)
-    };
-    if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
-        return None; // "007", "000" (as in "100 000") are codes or fragments
-    }
-    let num = digits.parse::<f64>().ok().filter(|v| v.is_finite())?;
-    let decimals = i32::try_from(digits.split_once('.').map_or(0, |(_, f)| f.len())).ok()?;
-    let scale_text = c.get(g.s).map_or("", |m| m.as_str());
-    let scale = (!scale_text.is_empty()).then(|| scale_of(scale_text));
-    let pct = c.get(g.p).is_some();
-    // A trailing code ("4.5B USD") is the more explicit statement, so it wins.
-    let cur = c
-        .get(g.code)
-        .or_else(|| c.get(g.cur))
-        .and_then(|m| currency(m.as_str()));
-    // "5 m" without a currency is more likely metres or "5 M&A" than millions.
-    if cur.or(hint).is_none()
-        && scale_text.starts_with(char::is_whitespace)
-        && scale_text.trim_start().len() <= 2
-    {
-        return None;
-    }
-    if !(num * scale.unwrap_or(1.0)).is_finite() {
-        return None; // 300 digits and a "T": not a figure, and no infinities downstream
-    }
-    // A bare 4-digit 1900–2100 number is a year however it is decorated otherwise.
-    let year = text.len() == 4
-        && decimals == 0
-        && scale.is_none()
-        && !pct
-        && cur.is_none()
-        && (1900.0..=2100.0).contains(&num);
-    Some(Part {
-        num,
-        decimals,
-        scale,
-        pct,
-        cur,
-        year,
-    })
-}
-
-fn quantity(p: &Part, sign: f64, kind: Kind, approximate: bool) -> Quantity {
-    let mult = p.scale.unwrap_or(1.0);
-    let unit = match (p.pct, p.cur) {
-        (true, _) => Unit::Percent,
-        (false, Some(c)) => Unit::Money(c),
-        (false, None) => Unit::Count,
-    };
-    let tolerance = 0.5 * 10f64.powi(-p.decimals) * mult;
-    Quantity {
-        unit,
-        value: sign * p.num * mult,
-        tolerance,
-        kind,
-        approximate,
-    }
-}
-
-/// `$4–5B`: the low end borrows scale, currency and `%` from the high end.
-fn range(first: &Part, tail: &Part, approximate: bool) -> Option<Quantity> {
-    if first.cur.is_some() && tail.cur.is_some() && first.cur != tail.cur {
-        return None;
-    }
-    let (pct, cur) = (first.pct || tail.pct, first.cur.or(tail.cur));
-    // "$4B-5" or "5%-$6M" read better as two figures than as a range.
-    if (pct && cur.is_some()) || (first.scale.is_some() && tail.scale.is_none()) {
-        return None;
-    }
-    let low = Part {
-        scale: first.scale.or(tail.scale),
-        pct,
-        cur,
-        ..*first
-    };
-    let low = quantity(&low, 1.0, Kind::Exact, approximate);
-    let high = quantity(&Part { pct, cur, ..*tail }, 1.0, Kind::Exact, approximate);
-    let tolerance = low.tolerance.max(high.tolerance);
-    (high.value > low.value).then_some(Quantity {
-        kind: Kind::Range { high: high.value },
-        tolerance,
-        ..low
-    })
-}
-
-/// The number must not continue a word or a dotted/dashed token
-/// (`FY2025`, `Q3`, `COVID-19`, `v1.2`), which `\b` alone cannot see.
-fn starts_cleanly(text: &str, start: usize) -> bool {
-    let Some(first) = text.get(start..).and_then(|s| s.chars().next()) else {
-        return false;
-    };
-    if !(first.is_alphanumeric() || matches!(first, '-' | '+' | '−')) {
-        return true;
-    }
-    let mut back = text.get(..start).unwrap_or("").chars().rev();
-    let wordish = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    let (p1, p2) = (back.next(), back.next());
-    // After "." or "," the digits are a fraction or list fragment (".5B", "1,2").
-    !(wordish(p1)
-        || matches!(p1, Some('.' | ','))
-        || (matches!(p1, Some(':' | '/' | '-')) && wordish(p2)))
-}
-
-/// Rejects `1.2` in `1.2.3`, `24` in `24/7`, `10` in `10:30`.
-fn ends_cleanly(text: &str, end: usize) -> bool {
-    let mut after = text.get(end..).unwrap_or("").chars();
-    match (after.next(), after.next()) {
-        // Non-ASCII letters too: the ASCII `\b` of the patterns does not see them.
-        (Some(c), _) if c.is_ascii_digit() || (c.is_alphabetic() && !c.is_ascii()) => false,
-        (Some('.' | ',' | ':' | '/'), Some(d)) => !d.is_ascii_digit(),
-        _ => true,
-    }
-}
-
-/// Whether the text right after a figure can start `TAIL`: a dash, or spaces, `to` and spaces,
-/// then a digit or what a currency starts with (`$`, `US$`, `EUR` …). A cheap test that spares
-/// most figures the second pattern (`$2.5B to date` is no range).
-fn may_continue_range(after: &str) -> bool {
-    let trimmed = after.trim_start();
-    let second = if let Some(rest) = trimmed.strip_prefix(['-', '–', '—']) {
-        rest.trim_start()
-    } else if trimmed.len() < after.len()
-        && trimmed
-            .get(..2)
-            .is_some_and(|w| w.eq_ignore_ascii_case("to"))
-        && let Some(rest) = trimmed.get(2..)
-        && rest.starts_with(char::is_whitespace)
-    {
-        rest.trim_start()
-    } else {
-        return false;
-    };
-    second.starts_with(|c: char| {
-        c.is_ascii_digit() || c.is_ascii_uppercase() || matches!(c, '$' | '€' | '£' | '¥' | '₹')
-    })
-}
-
-/// What to do with one `SINGLE` match.
-enum Step {
-    /// A figure (possibly widened into a range by `TAIL`).
-    Emit(Found),
-    /// A year (or year range): not a figure; resume at this byte.
-    Skip(usize),
-    /// Not a figure at this position (glued to a word, `1.2.3`, …).
-    Reject,
-}
-
-fn step(text: &str, c: &Hit<'_>) -> Step {
-    let Some(m) = c.get(0) else {
-        return Step::Reject;
-    };
-    let (start, end) = (m.start(), m.end());
-    let g = &*SINGLE_GROUPS;
-    let Some(first) = part(c, g, None).filter(|_| starts_cleanly(text, start)) else {
-        return Step::Reject;
-    };
-    let sign = c.get(g.sign).or_else(|| c.get(g.sign2));
-    let negative = sign.is_some_and(|s| s.as_str() != "+");
-    let sign = if negative { -1.0 } else { 1.0 };
-    let approximate = c.get(g.ap).is_some();
-    let after = text.get(end..).unwrap_or("");
-    let tail = may_continue_range(after)
-        .then(|| TAIL.captures(after))
-        .flatten()
-        .map(|t| Hit::from_captures(after, &t));
-    if let Some(t) = &tail
-        && let (Some(tm), Some(tp)) = (t.get(0), part(t, &TAIL_GROUPS, first.cur))
-    {
-        let tail_end = end + tm.end();
-        if first.year {
-            return Step::Skip(if tp.year { tail_end } else { end });
-        }
-        // "grew from $5M to $10M" is a change, not a range: keep both figures.
-        let from_to = t
-            .get(TAIL_GROUPS.sep)
-            .is_some_and(|s| s.as_str().trim().eq_ignore_ascii_case("to"))
-            && text.get(..start).is_some_and(|b| {
-                let last4: String = b.trim_end().chars().rev().take(4).collect();
-                last4.eq_ignore_ascii_case("morf")
-            });
-        if !negative
-            && !from_to
-            && ends_cleanly(text, tail_end)
-            && let Some(quantity) = range(&first, &tp, approximate)
-        {
-            return Step::Emit(Found {
-                quantity,
-                span: start..tail_end,
-            });
-        }
-    }
-    if first.year {
-        return Step::Skip(end);
-    }
-    if !ends_cleanly(text, end) {
-        return Step::Reject;
-    }
-    let kind = if c.get(g.lo).is_some() || c.get(g.lo2).is_some() {
-        Kind::AtLeast
-    } else if c.get(g.up).is_some() || c.get(g.up2).is_some() {
-        Kind::AtMost
-    } else {
-        Kind::Exact
-    };
-    let quantity = quantity(&first, sign, kind, approximate);
-    Step::Emit(Found {
-        quantity,
-        span: start..end,
-    })
-}
-
-/// The value in parentheses right after figure `i` of `found` (read from `text`), when it is
-/// the same amount in another currency: `~5.8T JPY (~$38B)`.
-pub(crate) fn converted(text: &str, found: &[Found], i: usize) -> Option<Quantity> {
-    let (first, second) = (found.get(i)?, found.get(i + 1)?);
-    let between = text.get(first.span.end..second.span.start)?;
-    let after = text.get(second.span.end..)?;
-    let opens = between.trim() == "(";
-    let closes = after.trim_start_matches([' ', '*', '_']).starts_with(')');
-    match (first.quantity.unit, second.quantity.unit) {
-        (Unit::Money(a), Unit::Money(b)) if a != b && opens && closes => Some(second.quantity),
-        _ => None,
-    }
-}
-
-/// Units of measure a count may be written with (`939 GB`, `22.1 Mt`, `30 minutes`), each
-/// with the name it is kept under. Values in different units are neither compared nor added.
-const MEASURES: &[(&str, &str)] = &[
-    ("KB", "KB"),
-    ("MB", "MB"),
-    ("GB", "GB"),
-    ("TB", "TB"),
-    ("PB", "PB"),
-    ("KiB", "KiB"),
-    ("MiB", "MiB"),
-    ("GiB", "GiB"),
-    ("TiB", "TiB"),
-    ("kg", "kg"),
-    ("kt", "kt"),
-    ("Mt", "Mt"),
-    ("Gt", "Gt"),
-    ("lb", "lb"),
-    ("lbs", "lb"),
-    ("oz", "oz"),
-    ("km", "km"),
-    ("mi", "mi"),
-    ("kW", "kW"),
-    ("MW", "MW"),
-    ("GW", "GW"),
-    ("kWh", "kWh"),
-    ("MWh", "MWh"),
-    ("GWh", "GWh"),
-    ("TWh", "TWh"),
-    ("bbl", "bbl"),
-    ("boe", "boe"),
-    ("min", "min"),
-    ("mins", "min"),
-    ("minutes", "min"),
-    ("hours", "h"),
-    ("hrs", "h"),
-    ("days", "days"),
-    ("weeks", "weeks"),
-];
-
-/// The unit of measure written right after a count ending at `end`, if any.
-fn measure_after(text: &str, end: usize) -> Option<&'static str> {
-    let rest = text.get(end..)?;
-    let rest = rest.strip_prefix(' ').unwrap_or(rest);
-    let word_len = rest
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(rest.len());
-    let word = rest.get(..word_len)?;
-    MEASURES
-        .iter()
-        .find(|(written, _)| *written == word)
-        .map(|(_, unit)| *unit)
-}
-
-/// Every money / count / percent figure in `text`, in order, never a year.
-/// Small bare integers ("3 products") are returned; the caller filters by label.
-pub(crate) fn find_quantities(text: &str) -> Vec<Found> {
-    let mut found = find_bare_quantities(text);
-    for f in &mut found {
-        if f.quantity.unit == Unit::Count
-            && let Some(unit) = measure_after(text, f.span.end)
-        {
-            f.quantity.unit = Unit::Measure(unit);
-        }
-    }
-    found
-}
-
-/// [`find_quantities`] without units of measure.
-fn find_bare_quantities(text: &str) -> Vec<Found> {
-    // A short text that is one plain figure as a whole (a table cell, mostly) is the match
-    // `SINGLE` finds first, and nothing follows it: read it without searching.
-    // A year (`2009`, a founding date) is that match too, and no figure.
-    if text.len() <= 24
-        && let Some(hit) = plain_hit(text, 0, text.len())
-    {
-        match step(text, &hit) {
-            Step::Emit(f) if f.span.end == text.len() => return vec![f],
-            Step::Skip(end) if end == text.len() => return Vec::new(),
-            _ => {}
-        }
-    }
-    search_quantities(text)
-}
-
-/// [`find_quantities`] without its shortcut: every match of `SINGLE`, in order.
-fn search_quantities(text: &str) -> Vec<Found> {
-    search_from(text, search_start)
-}
-
-/// Every match of `SINGLE` in `text`, in order, each searched for from `start(text, pos)`
-/// (`None`: no match is left), `pos` being the end of the previous one.
-fn search_from(text: &str, start: impl Fn(&str, usize) -> Option<usize>) -> Vec<Found> {
-    let mut found = Vec::new();
-    let mut pos = 0;
-    while pos <= text.len()
-        && let Some(from) = start(text, pos)
-        && let Some(c) = next_hit(text, from)
-        && let Some(m) = c.get(0)
-    {
-        // On rejection retry after the word the match started in (every position
-        // inside it is glued to a letter or digit too); this keeps the scan linear.
-        let from = text.get(m.start()..).unwrap_or("");
-        let first = from.chars().next().map_or(1, char::len_utf8);
-        let word: usize = from
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .map(char::len_utf8)
-            .sum();
-        let next_char = m.start() + first.max(word);
-        let resume = match step(text, &c) {
-            Step::Emit(f) => {
-                let end = f.span.end;
-                found.push(f);
-                end
-            }
-            Step::Skip(end) => end,
-            Step::Reject => next_char,
-        };
-        pos = resume.max(next_char);
-    }
-    found
-}
-
-/// The first match of `SINGLE` in `text` from `from`, with its groups: read by hand when the
-/// text around its number decides it ([`plain_match`]), as most figures are, else searched.
-fn next_hit(text: &str, from: usize) -> Option<Hit<'_>> {
-    if let Some(plain) = plain_match(text, from) {
-        return Some(quick_hit(text, &plain));
-    }
-    let m = SINGLE.find_at(text, from)?;
-    plain_hit(text, m.start(), m.end()).or_else(|| {
-        SINGLE
-            .captures_at(text, m.start())
-            .map(|c| Hit::from_captures(text, &c))
-    })
-}
-
-/// A plain match's parts as the groups of `SINGLE`.
-fn quick_hit<'t>(text: &'t str, plain: &Plain) -> Hit<'t> {
-    let g = &*SINGLE_GROUPS;
-    let mut hit = Hit::empty(text);
-    let parts = [
-        (0, Some(plain.whole)),
-        (g.sign, plain.sign),
-        (g.cur, plain.currency),
-        (g.sign2, plain.sign2),
-        (g.n, Some(plain.number)),
-        (g.s, plain.scale),
-        (g.p, plain.percent),
-        (g.lo2, plain.plus),
-    ];
-    for (group, part) in parts {
-        if let Some((start, end)) = part {
-            hit.set(group, start, end);
-        }
-    }
-    hit
-}
-
-/// Where searching `text` for `SINGLE` from `pos` may start: `None` when no match is left.
-/// Every match holds an ASCII digit, so the text after a line's last figure is not searched.
-fn search_start(text: &str, pos: usize) -> Option<usize> {
-    text.get(pos..).filter(|rest| has_digit(rest)).map(|_| pos)
-}
-
-/// A whole table cell or short text holding exactly one figure at its start.
-/// Emphasis, backslash escapes, footnotes and parenthesised notes (`(2024)`)
-/// are ignored; trailing words without figures ("YoY", "est.") are allowed.
-pub(crate) fn parse_quantity(text: &str) -> Option<Quantity> {
-    let cleaned = CELL_NOISE.replace_all(text, "");
-    match find_quantities(cleaned.trim()).as_slice() {
-        [only] if only.span.start == 0 => Some(only.quantity),
-        _ => None,
-    }
 }
 
 /// Same unit and within precision. Differences smaller than one tolerance of
@@ -882,13 +131,6 @@ pub fn check_sum(parts: &[Quantity], total: &Quantity) -> Agreement {
     sum(parts).map_or(Agreement::Incomparable, |s| agreement(&s, total))
 }
 
-/// Words that only make sense in front of a period ("as of Mar 2025").
-const CONNECTORS: [&str; 6] = ["as", "of", "in", "for", "at", "by"];
-/// Plural-looking words that are not plurals of a different label.
-const KEEP_S: [&str; 7] = [
-    "sales", "news", "series", "species", "ops", "ratios", "plus",
-];
-
 /// Crude singular of one word: `companies`→`company`, `branches`→`branch`,
 /// `employees`→`employee`; `-ss`/`-us`/`-is` words, words of ≤3 chars and
 /// `KEEP_S` (notably `sales`, a metric of its own) are left alone.
@@ -961,44 +203,107 @@ pub(crate) fn normalize_label(s: &str) -> String {
     normalize_label_general(s)
 }
 
-/// [`normalize_label`] for any text: unit notes and links read with regexes.
+/// [`normalize_label`] for any text: unit notes and links read by hand.
 fn normalize_label_general(s: &str) -> String {
     // Unit notes go first: "Revenue ($M)" and "Revenue" are the same metric.
-    let s = UNIT_NOTE.replace_all(s, " ");
-    let unlinked = WIKILINK.replace_all(&s, |c: &Captures| {
-        c.get(2)
-            .or_else(|| c.get(1))
-            .map_or("", |m| m.as_str())
-            .to_owned()
-    });
+    let noted = without_unit_notes(s);
+    let unlinked = link_texts(&noted);
     let lower = unlinked.to_lowercase().replace(['\'', '’'], "");
-    let spaced = NON_WORD.replace_all(&lower, " ");
-    let mut words: Vec<String> = spaced.split_whitespace().map(str::to_owned).collect();
-    if let Some(last) = words.pop() {
-        words.push(singular(&last).into_owned());
-    }
+    let mut words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphabetic() || c.is_numeric() || matches!(c, '&' | '%')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let last = words.pop().map(singular);
+    words.extend(last.as_deref());
     words.join(" ")
 }
 
-/// Canonical label → comma-separated phrases meaning the same metric.
-const BUILTIN: [(&str, &str); 6] = [
-    (
-        "valuation",
-        "valued at, post-money valuation, post money, market value",
-    ),
-    // Market cap is its own metric: a listed company's price, not a round's.
-    ("market cap", "market capitalization, market capitalisation"),
-    (
-        "total raised",
-        "raised, total funding, funding total, funding raised, amount raised, raised to date, total raised to date",
-    ),
-    ("revenue", "revenues"),
-    ("arr", "annual recurring revenue"),
-    (
-        "employees",
-        "headcount, staff, team size, employee count, number of employees",
-    ),
-];
+/// `s` with every parenthesised unit note (`($M)`, `(USD bn)`, `(%)`, `(k)`) made a space.
+fn without_unit_notes(s: &str) -> Cow<'_, str> {
+    if !s.contains('(') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(open) = s.get(at..).and_then(|r| r.find('(')).map(|i| at + i) {
+        // Signs, spaces and unit words, up to `)`.
+        let mut end = open + 1;
+        while let Some(c) = s.get(end..).and_then(|r| r.chars().next()) {
+            if c.is_whitespace() || matches!(c, ',' | '$' | '€' | '£' | '¥' | '₹' | '%' | '#')
+            {
+                end += c.len_utf8();
+                continue;
+            }
+            let word = bytes.get(end..).map_or(0, |r| {
+                r.iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                    .count()
+            });
+            match s.get(end..end + word) {
+                Some(w)
+                    if word > 0 && UNIT_NOTE_WORDS.iter().any(|u| w.eq_ignore_ascii_case(u)) =>
+                {
+                    end += word;
+                }
+                _ => break,
+            }
+        }
+        if bytes.get(end) == Some(&b')') {
+            out.push_str(s.get(copied..open).unwrap_or(""));
+            out.push(' ');
+            copied = end + 1;
+            at = end + 1;
+        } else {
+            at = open + 1;
+        }
+    }
+    out.push_str(s.get(copied..).unwrap_or(""));
+    Cow::Owned(out)
+}
+
+/// `s` with every wikilink (`[[target#heading|alias]]`) replaced by its alias, else its
+/// target.
+fn link_texts(s: &str) -> Cow<'_, str> {
+    if !s.contains("[[") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find("[[") {
+        let inner = rest.get(open + 2..).unwrap_or("");
+        let target_end = inner.find([']', '|', '#']).unwrap_or(inner.len());
+        let mut at = target_end;
+        if inner.get(at..).is_some_and(|r| r.starts_with('#')) {
+            at += inner
+                .get(at..)
+                .and_then(|r| r.find([']', '|']))
+                .unwrap_or(inner.len() - at);
+        }
+        let mut shown = inner.get(..target_end).unwrap_or("");
+        if inner.get(at..).is_some_and(|r| r.starts_with('|')) {
+            let alias_end = at
+                + 1
+                + inner
+                    .get(at + 1..)
+                    .and_then(|r| r.find(']'))
+                    .unwrap_or(inner.len() - at - 1);
+            shown = inner.get(at + 1..alias_end).unwrap_or("");
+            at = alias_end;
+        }
+        if inner.get(at..).is_some_and(|r| r.starts_with("]]")) {
+            out.push_str(rest.get(..open).unwrap_or(""));
+            out.push_str(shown);
+            rest = inner.get(at + 2..).unwrap_or("");
+        } else {
+            out.push_str(rest.get(..open + 1).unwrap_or(""));
+            rest = rest.get(open + 1..).unwrap_or("");
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
 
 /// Phrase → canonical label, keyed by `normalize_label` of the phrase.
 ///
@@ -1019,7 +324,7 @@ pub struct Synonyms {
 impl Default for Synonyms {
     fn default() -> Self {
         let mut map = HashMap::new();
-        for (canon, phrases) in BUILTIN {
+        for (canon, phrases) in BUILTIN_SYNONYMS {
             for phrase in std::iter::once(canon).chain(phrases.split(',')) {
                 map.insert(normalize_label(phrase), canon.to_owned());
             }
@@ -1166,30 +471,6 @@ impl Synonyms {
     }
 }
 
-/// The first year/period in `text`: its byte range and its normalised form, read as
-/// [`split_qualifier`] reads it (`in Mar 2025` → `mar 2025`, `(2024)` → `2024`).
-pub(crate) fn find_period(text: &str) -> Option<(Range<usize>, String)> {
-    if !has_digit(text) {
-        return None;
-    }
-    PERIOD
-        .find_iter(text)
-        .find(|m| starts_cleanly(text, m.start()))
-        .map(|m| (m.range(), normalize_period(m.as_str())))
-}
-
-/// Every year/period in `text`, as [`find_period`] reads them.
-pub(crate) fn find_periods(text: &str) -> Vec<(Range<usize>, String)> {
-    if !has_digit(text) {
-        return Vec::new();
-    }
-    PERIOD
-        .find_iter(text)
-        .filter(|m| starts_cleanly(text, m.start()))
-        .map(|m| (m.range(), normalize_period(m.as_str())))
-        .collect()
-}
-
 /// A label's metric and period, as [`split_qualifier`] reads them.
 type Split = (String, Option<String>);
 
@@ -1225,13 +506,13 @@ pub(crate) fn split_qualifier(label: &str) -> Split {
 
 /// [`split_qualifier`], read afresh.
 fn read_qualifier(label: &str) -> Split {
-    let Some(m) = has_digit(label).then(|| PERIOD.find(label)).flatten() else {
+    let Some((m, period)) = first_period(label) else {
         return (normalize_label(label), None);
     };
     let rest = format!(
         "{} {}",
-        label.get(..m.start()).unwrap_or(""),
-        label.get(m.end()..).unwrap_or("")
+        label.get(..m.start).unwrap_or(""),
+        label.get(m.end..).unwrap_or("")
     );
     let mut words: Vec<String> = normalize_label(&rest)
         .split_whitespace()
@@ -1239,52 +520,19 @@ fn read_qualifier(label: &str) -> Split {
         .collect();
     while words
         .last()
-        .is_some_and(|w| CONNECTORS.contains(&w.as_str()))
+        .is_some_and(|w| PERIOD_CONNECTORS.contains(&w.as_str()))
     {
         words.pop();
     }
     // Normalise again: the last word may have been hidden behind a connector.
-    (
-        normalize_label(&words.join(" ")),
-        Some(normalize_period(m.as_str())),
-    )
-}
-
-fn normalize_period(p: &str) -> String {
-    let lower = p.to_lowercase().replace(['–', '—', '/'], "-");
-    let tokens: Vec<String> = PERIOD_TOKEN
-        .find_iter(&lower)
-        .map(|t| {
-            let compact: String = t.as_str().chars().filter(|c| c.is_alphanumeric()).collect();
-            let fy = compact.get(..2).filter(|p| matches!(*p, "fy" | "cy"));
-            let yy = compact
-                .get(2..)
-                .filter(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()));
-            if let (Some(fy), Some(yy)) = (fy, yy) {
-                return format!("{fy}20{yy}");
-            }
-            if let Some(y) = compact
-                .strip_suffix('e')
-                .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
-            {
-                return format!("{y} est");
-            }
-            match compact.as_str() {
-                "" => t.as_str().to_owned(), // the dash
-                "e" | "estimate" | "estimated" => "est".to_owned(),
-                w if MONTHS.iter().any(|mo| w.starts_with(mo)) => {
-                    w.get(..3).unwrap_or(w).to_owned()
-                }
-                w => w.to_owned(),
-            }
-        })
-        .collect();
-    tokens.join(" ").replace(" - ", "-")
+    (normalize_label(&words.join(" ")), Some(period))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::figures::period::{find_period, find_periods};
+    use crate::figures::quantity::{converted, find_quantities, parse_quantity};
 
     proptest::proptest! {
         /// The ASCII shortcut reads a label exactly as the general path does.
@@ -1305,175 +553,8 @@ mod tests {
         fn no_period_without_a_digit(
             text in "([a-zA-Z '.,/()–-]|fy|FY|cy|q|Q|h|H|jan|March|est|e|ttm|ltm|\\p{L}){0,14}"
         ) {
-            proptest::prop_assert!(PERIOD.find(&text).is_none());
+            proptest::prop_assert!(first_period(&text).is_none());
         }
-    }
-
-    /// Every plain match split by hand must carry the groups the regex gives it.
-    fn plain_hits_agree_with_the_regex(text: &str) -> Result<usize, String> {
-        let mut pos = 0;
-        let mut plain = 0;
-        while pos <= text.len()
-            && let Some(m) = SINGLE.find_at(text, pos)
-        {
-            let c = SINGLE
-                .captures_at(text, m.start())
-                .ok_or_else(|| format!("no captures at {} in {text:?}", m.start()))?;
-            let from_regex = Hit::from_captures(text, &c);
-            if from_regex.get(0).map(|w| (w.start(), w.end())) != Some((m.start(), m.end())) {
-                return Err(format!("captures and find differ in {text:?}"));
-            }
-            if let Some(hit) = plain_hit(text, m.start(), m.end()) {
-                plain += 1;
-                if hit != from_regex {
-                    return Err(format!(
-                        "{:?} in {text:?}: by hand {:?}, regex {:?}",
-                        m.as_str(),
-                        hit.slots,
-                        from_regex.slots
-                    ));
-                }
-            }
-            pos = m.end().max(m.start() + 1);
-            while !text.is_char_boundary(pos) {
-                pos += 1;
-            }
-        }
-        Ok(plain)
-    }
-
-    /// A text that splits by hand as one plain figure is exactly the first match of `SINGLE`.
-    fn whole_plain_text_is_the_first_match(text: &str) -> Result<(), String> {
-        if plain_hit(text, 0, text.len()).is_none() {
-            return Ok(());
-        }
-        match SINGLE.find(text) {
-            Some(m) if m.range() == (0..text.len()) => Ok(()),
-            other => Err(format!("{text:?}: plain as a whole, regex {other:?}")),
-        }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        #[test]
-        fn whole_plain_texts_are_the_first_match(
-            text in "(~|≈|About |around  |approx\\. |[-−+]|[$€£¥₹]){0,2}([0-9]{1,4}|[0-9]{1,3}(,[0-9]{3}){1,2})(\\.[0-9]{1,2})?(%|k|K|m|mm|mn|M|bn|B|b|tn|T|t|million|billions|Thousand|lakh|crores|x|s)?\\+?"
-        ) {
-            if let Err(e) = whole_plain_text_is_the_first_match(&text) {
-                proptest::prop_assert!(false, "{}", e);
-            }
-            // The shortcut in `find_quantities` returns what the search finds.
-            proptest::prop_assert_eq!(find_bare_quantities(&text), search_quantities(&text));
-        }
-    }
-
-    /// Figures in their common forms, and near misses of them.
-    const COMMON_FORMS: &str = "raised $4.5B in 2024, 1,200 staff (up 20%), 478,000+ users, \
-        -3.2% margin, €300m raised, −$5M loss, 12mn, revenue 3 bn, 1,2345, 1.2.3, $-4k, \
-        5 thousand, 7billions, 9%+, ~$2B, US$3B, 4.5B USD, 1,000,000.5 and 0.5, About 40%, \
-        around  $3B, approx. 12, ≈ 5k, roughly-2%, Around 7 million, COVID-19, FY2024";
-
-    #[test]
-    fn plain_hits_cover_the_common_forms() {
-        let plain = plain_hits_agree_with_the_regex(COMMON_FORMS).unwrap();
-        assert!(plain >= 20, "only {plain} plain matches");
-    }
-
-    #[test]
-    fn quick_hits_cover_the_common_forms() {
-        let quick = quick_hits_agree_with_the_regex(COMMON_FORMS).unwrap();
-        assert!(quick >= 100, "only {quick} positions read by hand");
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        #[test]
-        fn plain_hits_agree_on_any_text(
-            text in "([0-9]{1,4}|[,.%+ ]|[-−]|[$€£]|k|m|bn|B|M|mn|tn|s|x|US|USD|~|≈|million|thousands|\\(|\\)|About|around|approx|circa|c|est|_|\t){0,14}"
-        ) {
-            if let Err(e) = plain_hits_agree_with_the_regex(&text) {
-                proptest::prop_assert!(false, "{}", e);
-            }
-        }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        #[test]
-        fn searching_from_the_digit_finds_what_searching_everywhere_finds(
-            text in "([0-9]{1,4}|[,.%+:/ ]|[-−–]|[$€£¥]|k|m|bn|B|M|US|USD|CA|~|≈|<|>=|≥|ſ|é|million|thousand|About|around|approximately.|circa|c.|est.|over|more than|at least|in excess of|under|up to|to|or more|FY|Q3|word|\t){0,16}"
-        ) {
-            let everywhere = search_from(&text, |_, pos| Some(pos));
-            proptest::prop_assert_eq!(search_quantities(&text), everywhere);
-        }
-    }
-
-    /// Every match read by hand from any position is the match `SINGLE` finds there, with the
-    /// groups the regex gives it. The count of such matches.
-    fn quick_hits_agree_with_the_regex(text: &str) -> Result<usize, String> {
-        let mut quick = 0;
-        for pos in (0..=text.len()).filter(|p| text.is_char_boundary(*p)) {
-            let Some(plain) = plain_match(text, pos) else {
-                continue;
-            };
-            let (start, end) = plain.whole;
-            let Some(m) = SINGLE.find_at(text, pos) else {
-                return Err(format!(
-                    "{text:?} from {pos}: by hand {start}..{end}, regex none"
-                ));
-            };
-            if (m.start(), m.end()) != (start, end) {
-                return Err(format!(
-                    "{text:?} from {pos}: by hand {start}..{end}, regex {:?}",
-                    m.range()
-                ));
-            }
-            let by_hand = quick_hit(text, &plain);
-            let from_regex = SINGLE
-                .captures_at(text, m.start())
-                .map(|c| Hit::from_captures(text, &c));
-            if Some(&by_hand) != from_regex.as_ref() {
-                return Err(format!(
-                    "{text:?} from {pos}: groups by hand {:?}, regex {:?}",
-                    by_hand.slots,
-                    from_regex.map(|h| h.slots)
-                ));
-            }
-            quick += 1;
-        }
-        Ok(quick)
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn plain_numbers_are_what_the_pattern_reads_as_a_whole(text in "[0-9,.]{0,12}") {
-            let whole = Regex::new(&format!("^(?:{NUM})$")).unwrap();
-            proptest::prop_assert_eq!(is_plain_number(&text), whole.is_match(&text));
-        }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
-        #[test]
-        fn quick_hits_agree_on_any_text(
-            text in "([0-9]{1,4}|[0-9]{1,3},[0-9]{3}|[,.%+:/_()* ]|\\t|\u{a0}|[-−–—]|[$€£¥₹]|k|K|m|M|mm|mn|bn|B|b|t|T|tn|s|x|th|D|thousand|Million|billions|lakh|crores|percent|per|cent|per cent|or|or more|or less|OR FEWER|dollars|Euros|USD|usd|EUR|CHF|US|CA|AU|CN|JP|~|≈|<|<=|>|>=|≥|≤|=|ſ|\u{212A}|é|about|About|approx|approx\\.|approximately|around|roughly|circa|c\\.|ca\\.|est\\.|over|more than|at least|upwards of|in excess of|under|less than|fewer than|up to|below|to|of|than|least|from|word|FY|Q){0,16}"
-        ) {
-            if let Err(e) = quick_hits_agree_with_the_regex(&text) {
-                proptest::prop_assert!(false, "{}", e);
-            }
-            let by_regex = search_from(&text, |t, pos| {
-                SINGLE.find_at(t, pos).map(|_| pos)
-            });
-            proptest::prop_assert_eq!(search_quantities(&text), by_regex);
-        }
-    }
-
-    #[test]
-    fn search_stops_after_the_last_digit() {
-        assert_eq!(search_start("no figures here", 0), None);
-        assert_eq!(search_start("$4.5B valuation", 5), None);
-        assert_eq!(search_start("about $4.5B", 0), Some(0));
-        assert_eq!(search_start("FY2024 then 30", 6), Some(6));
     }
 
     proptest::proptest! {
@@ -1567,35 +648,6 @@ mod tests {
     }
 
     #[test]
-    fn ranges_continue_with_a_number_or_a_currency() {
-        for after in [
-            " to 5",
-            "-5",
-            " – $5M",
-            " to US$ 3B",
-            "—€4",
-            " TO 7",
-            "  to\t9",
-        ] {
-            assert!(may_continue_range(after), "{after:?}");
-            assert!(TAIL.is_match(after), "{after:?}");
-        }
-        for after in [" to date", "-year", " today", "to 5", " to", " - and", ""] {
-            assert!(!may_continue_range(after), "{after:?}");
-            assert!(!TAIL.is_match(after), "{after:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn no_range_is_missed(after in "( |\t|-|–|to|TO|5|\\$|US|€|usd|date|x){0,6}") {
-            if TAIL.is_match(&after) {
-                proptest::prop_assert!(may_continue_range(&after), "{after:?}");
-            }
-        }
-    }
-
-    #[test]
     fn remembered_qualifiers_read_as_fresh_ones() {
         let labels = [
             "Valuation (2024)",
@@ -1618,28 +670,6 @@ mod tests {
             assert_eq!(split_qualifier(&label), read_qualifier(&label));
         }
         assert_eq!(split_qualifier(labels[0]), read_qualifier(labels[0]));
-    }
-
-    #[test]
-    fn currencies_in_any_case() {
-        for (written, code) in [
-            ("$", "USD"),
-            (" usd", "USD"),
-            ("Us$", "USD"),
-            ("Dollars", "USD"),
-            ("dollar\u{17f}", "USD"),
-            ("€", "EUR"),
-            ("euros", "EUR"),
-            ("£", "GBP"),
-            ("cn¥", "CNY"),
-            ("₹", "INR"),
-            ("chf ", "CHF"),
-        ] {
-            assert_eq!(currency(written), Some(code), "{written:?}");
-        }
-        for written in ["", "US", "dollarss", "$$", "ſ"] {
-            assert_eq!(currency(written), None, "{written:?}");
-        }
     }
 
     fn q(s: &str) -> Quantity {
