@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The pre-commit hook, run by the real pre-commit against this repository: in a temporary git
 # repository holding a vault, a staged note with a broken link fails the hook and the report is
-# printed; once the link is fixed, the hook passes.
+# printed; once the link is fixed, the hook passes. Then the hook with `args: [--fix]`, as
+# docs/integrations.md shows it: it fails the commit once, leaves the fixed note in the work tree,
+# and passes once that note is staged.
 # usage: .ci/pre-commit-test.sh PRE_COMMIT_EXECUTABLE
 set -euo pipefail
 pre_commit="$(realpath "$1")"
@@ -61,6 +63,48 @@ git add -A
 if ! run_hook; then
   cat "$work/out.txt"
   echo "pre-commit test: the hook failed on a clean note" >&2
+  exit 1
+fi
+cat "$work/out.txt"
+
+echo "-- args: [--fix]: the hook fixes the note, fails once, then passes"
+# A config naming this repository at its commit, as a vault's own `.pre-commit-config.yaml`
+# would name a release (try-repo takes no `args`).
+rev="$(git -C "$repo" rev-parse HEAD)"
+cat > .pre-commit-config.yaml <<CONFIG
+repos:
+  - repo: $repo
+    rev: $rev
+    hooks:
+      - id: vaultlint
+        args: [--fix]
+CONFIG
+printf -- '---\naliases: [OpenAI Inc]\n---\n# OpenAI\n\n*Updated 2026-11-01*\n' \
+  > research/Actors/OpenAI.md
+printf '# Sam Altman\n\nChief executive of [[OpenAI Inc]].\n' > research/Actors/Sam\ Altman.md
+git add -A
+run_fix_hook() {
+  "$pre_commit" run --files "research/Actors/Sam Altman.md" > "$work/out.txt" 2>&1
+}
+if run_fix_hook; then
+  cat "$work/out.txt"
+  echo "pre-commit test: the --fix hook passed although it changed a note" >&2
+  exit 1
+fi
+cat "$work/out.txt"
+grep -q 'files were modified by this hook' "$work/out.txt" || {
+  echo "pre-commit test: the --fix hook failed for another reason than fixing" >&2
+  exit 1
+}
+grep -qF 'Chief executive of [[OpenAI|OpenAI Inc]].' research/Actors/Sam\ Altman.md || {
+  cat research/Actors/Sam\ Altman.md
+  echo "pre-commit test: the --fix hook did not leave the fixed note in the work tree" >&2
+  exit 1
+}
+git add -A
+if ! run_fix_hook; then
+  cat "$work/out.txt"
+  echo "pre-commit test: the --fix hook failed on the fixed note" >&2
   exit 1
 fi
 cat "$work/out.txt"
