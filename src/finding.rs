@@ -77,6 +77,19 @@ pub struct Fix {
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
+    /// Where the span starts and ends, when the engine worked it out from the text the rule
+    /// read (as [`Finding::at`]): a report then places the edit without reading the note.
+    pub at: Option<Place>,
+}
+
+impl Edit {
+    pub fn new(span: Span, replacement: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            replacement: replacement.into(),
+            at: None,
+        }
+    }
 }
 
 /// Whether a fix can be applied without a person looking at it.
@@ -98,10 +111,7 @@ impl Fix {
     ) -> Fix {
         Fix {
             message: message.into(),
-            edits: vec![Edit {
-                span,
-                replacement: replacement.into(),
-            }],
+            edits: vec![Edit::new(span, replacement)],
             applicability,
         }
     }
@@ -251,7 +261,7 @@ pub struct Finding {
 }
 
 /// A span's start and end as 1-based lines and columns, packed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place([u32; 4]);
 
 impl Place {

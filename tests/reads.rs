@@ -1,10 +1,10 @@
 //! Every note's bytes are read once per check: counted with `strace -e trace=openat` on a
 //! small vault whose findings include those that used to send a report back to the file (a
 //! broken link written outside ASCII, a broken heading link whose help lists the target's
-//! headings, a figure quoted from another note). With `--format json` each note is opened
-//! once. With the human format a note is opened once more only to show lines: its own
-//! findings', or the other place another note's finding points to; on one thread or several,
-//! however the threads of the render interleave. Skipped where strace is not installed (or
+//! headings, a figure quoted from another note, a fix whose edit is not the finding's span).
+//! With `--format json` each note is opened once. With the human format a note is opened once
+//! more only to show lines: its own findings', or the other place another note's finding
+//! points to; on one thread or several, however the threads of the render interleave. Skipped where strace is not installed (or
 //! not allowed to trace).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-const NOTES: [(&str, &str); 5] = [
+const NOTES: [(&str, &str); 7] = [
     (
         "A.md",
         "# A\n\n## Part\n\nSee [[B]], [[Gone é]], [[B#Fundng]] and [[Ünïcode missing|shown]].\n\n*Updated 2020-01-01*\n",
@@ -31,6 +31,13 @@ const NOTES: [(&str, &str); 5] = [
         "# D\r\n\r\nSee [[A#Part]] and [[A#^nope]].\r\n",
     ),
     ("E.md", "# E\n\nClean, with [[Folder/D é]].\n"),
+    // A fix whose edit reaches past the finding (the `\|` of a link in a table): JSON places
+    // the edit without reading the note again.
+    (
+        "F.md",
+        "# F\n\n| Deal | Lead |\n|---|---|\n| Seed | [[Nortwind\\|NW]] |\n",
+    ),
+    ("Northwind.md", "# Northwind\n"),
 ];
 
 fn strace_works() -> bool {
@@ -90,6 +97,15 @@ fn opens_of(
     counts
 }
 
+/// Whether a finding of the JSON report `doc` is on `path`.
+fn shown_paths_contain(doc: &serde_json::Value, path: &str) -> bool {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["path"] == path)
+}
+
 /// A path as strace writes it: bytes outside printable ASCII as `\ooo` octal escapes.
 fn unescape(written: &str) -> String {
     let mut bytes = Vec::new();
@@ -142,6 +158,27 @@ fn each_note_is_read_once_and_again_only_to_show_its_lines() {
     ] {
         assert!(rules.contains(rule), "{rule} must fire: {rules:?}");
     }
+    // F's fix replaces the link's target and the `\` of its `\|`: one column more than the
+    // finding's own span.
+    let f_fix = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "F.md" && d["rule"] == "broken-link")
+        .expect("F's broken link is reported");
+    let edit = &f_fix["fix"]["edits"][0];
+    assert_eq!(edit["content"], "Northwind\\|", "{f_fix}");
+    assert_eq!(
+        (edit["line"].as_u64(), edit["column"].as_u64()),
+        (f_fix["line"].as_u64(), f_fix["column"].as_u64()),
+        "{f_fix}"
+    );
+    assert_eq!(
+        edit["end_column"].as_u64(),
+        f_fix["end_column"].as_u64().map(|c| c + 1),
+        "{f_fix}"
+    );
+    assert!(!shown_paths_contain(&doc, "Northwind.md"));
     // The notes with findings, and the note a finding elsewhere points into: C quotes B's
     // valuation, and the human format shows B's line under C's finding.
     let mut shown: BTreeSet<String> = doc["diagnostics"]

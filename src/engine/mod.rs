@@ -832,7 +832,8 @@ fn clamp(mut d: Diagnostic, len: usize) -> Diagnostic {
     d
 }
 
-/// Works out where `findings`, all of the note whose text is `text`, start and end.
+/// Works out where `findings`, all of the note whose text is `text`, start and end, and
+/// where the edits of their fixes do.
 fn place(findings: &mut [Finding], text: &str) {
     if findings.is_empty() {
         return;
@@ -843,6 +844,10 @@ fn place(findings: &mut [Finding], text: &str) {
         for f in findings {
             let (start, end) = LineIndex::range_once(text, f.diagnostic.span);
             f.at = Place::new(start, end);
+            for edit in fix_edits(f) {
+                let (start, end) = LineIndex::range_once(text, edit.span);
+                edit.at = Place::new(start, end);
+            }
         }
         return;
     }
@@ -850,7 +855,21 @@ fn place(findings: &mut [Finding], text: &str) {
     for f in findings {
         let (start, end) = lines.range(text, f.diagnostic.span);
         f.at = Place::new(start, end);
+        for edit in fix_edits(f) {
+            let (start, end) = lines.range(text, edit.span);
+            edit.at = Place::new(start, end);
+        }
     }
+}
+
+/// The edits of `finding`'s fix, if it has one.
+fn fix_edits(finding: &mut Finding) -> impl Iterator<Item = &mut crate::finding::Edit> {
+    finding
+        .diagnostic
+        .fix
+        .as_deref_mut()
+        .into_iter()
+        .flat_map(|fix| fix.edits.iter_mut())
 }
 
 /// Records where each link a check is left to make starts (see [`Link::record_place`]): a
@@ -914,19 +933,23 @@ fn place_on_links(findings: &mut [Finding], note: &Note) {
             .ok()
             .and_then(|i| note.wide_links.get(i))
     };
-    for f in pending {
-        let span = f.diagnostic.span;
+    // Where `span` starts and ends, when it lies inside one link whose place is recorded.
+    let place_in_links = |span: crate::model::Span| {
         let before = links.partition_point(|l| l.span.start() <= span.start());
-        let Some(link) = before.checked_sub(1).and_then(|i| links.get(i)) else {
-            continue;
-        };
+        let link = before.checked_sub(1).and_then(|i| links.get(i))?;
         let placed = match link.place_of(span.start()).zip(link.place_of(span.end())) {
             Some(both) => Some(both),
             None if span.end() <= link.span.end() => wide_at(link.span.start())
                 .and_then(|w| w.place_of(span.start()).zip(w.place_of(span.end()))),
             None => None,
         };
-        f.at = placed.and_then(|(start, end)| Place::new(start, end));
+        placed.and_then(|(start, end)| Place::new(start, end))
+    };
+    for f in pending {
+        f.at = place_in_links(f.diagnostic.span);
+        for edit in fix_edits(f) {
+            edit.at = place_in_links(edit.span);
+        }
     }
 }
 

@@ -525,9 +525,12 @@ pub(crate) fn positions(root: &Path, findings: &[Finding], pool: &Pool) -> Posit
             let edits = f.diagnostic.fix.as_ref().map_or_else(Vec::new, |fix| {
                 fix.edits
                     .iter()
-                    .map(|e| match f.at {
-                        Some(_) if e.span == span => at,
-                        Some(_) if e.span.is_empty() && e.span.start == span.start => (at.0, at.0),
+                    .map(|e| match (e.at, f.at) {
+                        (Some(place), _) => place.range(),
+                        (None, Some(_)) if e.span == span => at,
+                        (None, Some(_)) if e.span.is_empty() && e.span.start == span.start => {
+                            (at.0, at.0)
+                        }
                         _ => sources.range(&f.path, e.span),
                     })
                     .collect()

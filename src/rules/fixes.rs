@@ -32,10 +32,10 @@ pub fn retarget(note: &Note, link: &Link, target: &str, keep_display: bool) -> O
             let end = link
                 .anchor_span()
                 .map_or(link.target_span.end(), Span::start);
-            Some(vec![Edit {
-                span: Span::new(link.target_span.start(), end),
-                replacement: target.to_string(),
-            }])
+            Some(vec![Edit::new(
+                Span::new(link.target_span.start(), end),
+                target.to_string(),
+            )])
         }
         LinkKind::Wiki | LinkKind::Embed => {
             if let Some(anchor) = link.anchor_span() {
@@ -43,23 +43,20 @@ pub fn retarget(note: &Note, link: &Link, target: &str, keep_display: bool) -> O
                 if keep_display && !has_display(link) && link.kind == LinkKind::Wiki {
                     return None;
                 }
-                return Some(vec![Edit {
-                    span: Span::new(link.target_span.start(), anchor.start()),
-                    replacement: target.to_string(),
-                }]);
+                return Some(vec![Edit::new(
+                    Span::new(link.target_span.start(), anchor.start()),
+                    target.to_string(),
+                )]);
             }
             if has_display(link) {
                 // In a table the target may end with the `\` of `\|`: replace up to the pipe.
                 if note.in_table(link.span) {
-                    return Some(vec![Edit {
-                        span: Span::new(link.target_span.start(), link.target_span.end() + 1),
-                        replacement: format!("{target}\\|"),
-                    }]);
+                    return Some(vec![Edit::new(
+                        Span::new(link.target_span.start(), link.target_span.end() + 1),
+                        format!("{target}\\|"),
+                    )]);
                 }
-                return Some(vec![Edit {
-                    span: link.target_span,
-                    replacement: target.to_string(),
-                }]);
+                return Some(vec![Edit::new(link.target_span, target.to_string())]);
             }
             // An embed shows the note (or sizes the image) whatever follows the pipe.
             let replacement = if keep_display && link.kind == LinkKind::Wiki {
@@ -67,10 +64,7 @@ pub fn retarget(note: &Note, link: &Link, target: &str, keep_display: bool) -> O
             } else {
                 target.to_string()
             };
-            Some(vec![Edit {
-                span: link.target_span,
-                replacement,
-            }])
+            Some(vec![Edit::new(link.target_span, replacement)])
         }
         LinkKind::Property => None,
     }
