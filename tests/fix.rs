@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+use common::git;
+
 use vaultlint::cli::fix::{self, FixOptions};
 use vaultlint::config::{self, LoadedConfig};
 use vaultlint::engine::{Request, Session};
@@ -351,28 +353,6 @@ fn json_and_sarif_carry_the_fixes() {
             "deletedRegion": {"startLine": 3, "startColumn": 7, "endLine": 3, "endColumn": 9},
             "insertedContent": {"text": "Acme|AC"}
         })
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
