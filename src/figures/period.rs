@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use super::quantity::starts_cleanly;
+use super::quantity::{boundary, is_word_byte, starts_cleanly};
 use super::words::{MONTHS, PERIOD_SUFFIXES};
 use crate::model::scan::has_digit;
 
@@ -72,19 +72,6 @@ fn periods(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         None
     })
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// Whether an ASCII word starts or ends at `at`.
-fn boundary(bytes: &[u8], at: usize) -> bool {
-    let before = at
-        .checked_sub(1)
-        .and_then(|i| bytes.get(i))
-        .is_some_and(|b| is_word_byte(*b));
-    before != bytes.get(at).is_some_and(|b| is_word_byte(*b))
 }
 
 /// The length of the whitespace char at `at`, or 0.

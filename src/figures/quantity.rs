@@ -180,12 +180,13 @@ struct Body {
     end: usize,
 }
 
-fn is_word_byte(b: u8) -> bool {
+/// Whether `b` is an ASCII word byte (a letter, a digit or `_`).
+pub(super) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whether an ASCII word starts or ends at `at`.
-fn boundary(bytes: &[u8], at: usize) -> bool {
+pub(super) fn boundary(bytes: &[u8], at: usize) -> bool {
     let before = at
         .checked_sub(1)
         .and_then(|i| bytes.get(i))
