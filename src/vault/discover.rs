@@ -1,7 +1,7 @@
 //! Discovery: which notes and attachments a vault holds, and where its root is.
 //!
-//! Walks in parallel, on Unix opening each folder from its parent's handle (see
-//! [`super::walk`]): dot-folders (`.obsidian`, `.git`, `.trash`) and `.gitignore`d paths are
+//! Walks in parallel, on Unix opening each folder from its parent's handle (see the `walk`
+//! module): dot-folders (`.obsidian`, `.git`, `.trash`) and `.gitignore`d paths are
 //! skipped, symlinks are not followed (a loop would never end, a link out of the vault would
 //! read what is not the vault's; each is recorded as skipped, with where it leads). Notes are
 //! `*.md` files; every other file is an attachment that links may name. The result is sorted,
