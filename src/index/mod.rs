@@ -1095,8 +1095,9 @@ impl Packed {
     }
 }
 
-/// Resolves `.` and `..` segments; `None` when the path climbs above the root.
-fn normalise(path: &str) -> Option<Cow<'_, str>> {
+/// Resolves `.` and `..` segments (and drops empty ones): `a/./b/../c` is `a/c`; `None` when
+/// the path climbs above the root.
+pub fn normalise(path: &str) -> Option<Cow<'_, str>> {
     // Most paths have no empty, `.` or `..` part: they are their own normal form.
     if is_normal(path) {
         return Some(Cow::Borrowed(path));

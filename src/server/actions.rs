@@ -208,7 +208,7 @@ fn new_note_path(link: &Link, from_folder: &str, bare_folder: &str) -> Option<St
     } else {
         join(bare_folder, target)
     };
-    let normal = normalise(&joined)?;
+    let normal = crate::index::normalise(&joined)?.into_owned();
     if normal.is_empty() {
         return None;
     }
@@ -248,21 +248,6 @@ fn join(folder: &str, path: &str) -> String {
     } else {
         format!("{folder}/{path}")
     }
-}
-
-/// `a/./b/../c` as `a/c`; `None` when it climbs above the vault root.
-fn normalise(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn is_attachment_extension(ext: &str) -> bool {
