@@ -29,8 +29,8 @@
 use std::ops::Range;
 
 use super::words::{
-    APPROXIMATE, AT_LEAST, AT_MOST, CODE_WORDS, CODES, CURRENCIES, DOTTED_MARKERS, LONG_SCALES,
-    MEASURES, SHORT_SCALES,
+    APPROXIMATE, AT_LEAST, AT_MOST, CODE_WORDS, CODES, DOTTED_MARKERS, LONG_SCALES, MEASURES,
+    SHORT_SCALES, before_number,
 };
 use crate::model::figure::{Currency, Kind, Quantity, Unit};
 
@@ -329,8 +329,7 @@ fn currency_before(
             )
         });
         let before = if may_end { before } else { "" };
-        CURRENCIES
-            .iter()
+        before_number()
             .filter(move |(w, _)| before.ends_with(w))
             .map(move |(w, code)| (end - w.len(), Some(*code)))
     });
@@ -438,7 +437,7 @@ fn currency_at(text: &str, at: usize) -> Option<(Currency, usize)> {
     ) {
         return None;
     }
-    let (written, code) = CURRENCIES.iter().find(|(w, _)| rest.starts_with(w))?;
+    let (written, code) = before_number().find(|(w, _)| rest.starts_with(w))?;
     let end = at + written.len();
     Some((*code, end + space_at(text, end)))
 }

@@ -42,9 +42,10 @@ pub(crate) const AT_MOST: &[&[&str]] = &[
 /// Abbreviations that mark a figure as approximate only with their dot (`c. 500`).
 pub(crate) const DOTTED_MARKERS: &[&str] = &["c", "ca", "est"];
 
-/// Currency signs and codes written before a number, longest first, with their ISO code.
-/// Case matters: `US$` is a currency, `us$` is not.
-pub(crate) const CURRENCIES: &[(&str, Currency)] = &[
+/// Currency signs written before a number, longest first, with their ISO code; the codes
+/// ([`CODES`]) may stand there too (see [`before_number`]). Case matters: `US$` is a
+/// currency, `us$` is not.
+pub(crate) const SIGNS: &[(&str, Currency)] = &[
     ("US$", "USD"),
     ("CA$", "CAD"),
     ("C$", "CAD"),
@@ -57,20 +58,16 @@ pub(crate) const CURRENCIES: &[(&str, Currency)] = &[
     ("£", "GBP"),
     ("¥", "JPY"),
     ("₹", "INR"),
-    ("USD", "USD"),
-    ("EUR", "EUR"),
-    ("GBP", "GBP"),
-    ("JPY", "JPY"),
-    ("CNY", "CNY"),
-    ("RMB", "CNY"),
-    ("INR", "INR"),
-    ("CAD", "CAD"),
-    ("AUD", "AUD"),
-    ("CHF", "CHF"),
 ];
 
-/// Currency words written after a number (`4.5B USD`, `20 euros`); the codes with their case,
-/// the words without. A code after the number wins over a sign before it.
+/// The currencies written before a number, `US$4.5B` or `USD 4.5B`: the signs, then the codes,
+/// in the order they are tried.
+pub(crate) fn before_number() -> impl Iterator<Item = &'static (&'static str, Currency)> {
+    SIGNS.iter().chain(CODES)
+}
+
+/// Currency codes, written after a number (`4.5B USD`) or before it (`USD 4.5B`); their case
+/// matters. A code after the number wins over a sign before it.
 pub(crate) const CODES: &[(&str, Currency)] = &[
     ("USD", "USD"),
     ("EUR", "EUR"),
@@ -84,6 +81,7 @@ pub(crate) const CODES: &[(&str, Currency)] = &[
     ("CHF", "CHF"),
 ];
 
+/// Currency words written after a number (`20 euros`), in any case.
 pub(crate) const CODE_WORDS: &[(&str, Currency)] = &[("dollars", "USD"), ("euros", "EUR")];
 
 /// Scale words, spelled out (a plural `s` allowed), and their factor. Lakh and crore: Indian
