@@ -445,8 +445,9 @@ pub(crate) const NOT_TICKERS: &[&str] = &[
     "ML", "US", "UK", "EU", "EST", "TBD", "NA", "N/A",
 ];
 
-/// Heading words that make a section about other entities, past states or single rounds
-/// (`## Competitive landscape`, `## Acquisition of MosaicML`, `## History`, `### Series B`).
+/// Heading words that make a section about other entities, parts of the whole, past states or
+/// single rounds (`## Competitive landscape`, `## Acquisition of MosaicML`, `## Segments`,
+/// `## History`, `### Series B`).
 pub(crate) const ABOUT_OTHERS: &[&str] = &[
     "competitor",
     "competitors",
@@ -470,6 +471,16 @@ pub(crate) const ABOUT_OTHERS: &[&str] = &[
     "investments",
     "subsidiary",
     "subsidiaries",
+    // `## Segments` › `### Storage`, `## Properties` › `### Las Vegas`: parts of the whole,
+    // each with its own revenue and headcount
+    "segment",
+    "segments",
+    "division",
+    "divisions",
+    "brands",
+    "properties",
+    "regions",
+    "geographies",
     // `### Macau (via Wynn Macau Ltd)`: a part of the group held through another company
     "via",
     "history",
