@@ -289,6 +289,7 @@ fn check_index(
 ) -> (Vec<Finding>, Vec<Problem>) {
     let own = NoteContext {
         settings,
+        paths: Some(index.paths()),
         revision: None,
     };
     let per_note: Vec<(Vec<Finding>, Vec<Problem>)> = index
@@ -585,7 +586,7 @@ fn take_in(
 ) -> (Note, NoteAnchors, Local) {
     let local = match timer {
         Some(timer) => {
-            let (mut findings, problems) = check_local(settings, &note, Some(text), timer);
+            let (mut findings, problems) = check_local(settings, &note, Some(text), paths, timer);
             place(&mut findings, text);
             note.keep_for_index();
             keep_stated_figures(&mut note);
@@ -740,6 +741,7 @@ fn check_local(
     settings: &Settings,
     note: &Note,
     text: Option<&str>,
+    paths: &Paths,
     timer: &Timer,
 ) -> (Vec<Finding>, Vec<Problem>) {
     let revision = settings
@@ -747,7 +749,11 @@ fn check_local(
         .as_ref()
         .zip(text)
         .and_then(|(changes, text)| changes.revision(note, text));
-    let cx = NoteContext { settings, revision };
+    let cx = NoteContext {
+        settings,
+        paths: Some(paths),
+        revision,
+    };
     check_with(settings, note, timer, |rule, out| {
         rule.check_note(&cx, note, out);
     })

@@ -473,9 +473,18 @@ impl Session {
             .collect();
         self.unreadable
             .retain(|p| !edited.contains(&p.path.as_str()));
-        if let Some((path, text)) = &add {
-            let entry = self.take_in_text(path, text.as_deref());
-            let at = entries.partition_point(|(n, _, _)| *n.path < **path);
+        // The vault's paths after the change: the added note's own checks look names up in
+        // them (a heading may name a note).
+        let mut names: Vec<String> = entries.iter().map(|(n, _, _)| n.path.to_string()).collect();
+        let at = add
+            .as_ref()
+            .map(|(path, _)| entries.partition_point(|(n, _, _)| *n.path < **path));
+        if let (Some((path, _)), Some(at)) = (&add, at) {
+            names.insert(at, path.to_string());
+        }
+        let paths = Paths::new(names, files);
+        if let (Some((path, text)), Some(at)) = (&add, at) {
+            let entry = self.take_in_text_with(path, text.as_deref(), Some(&paths));
             entries.insert(at, entry);
         }
         let mut notes = Vec::with_capacity(entries.len());
@@ -486,7 +495,6 @@ impl Session {
             anchors.push(a);
             local.push(l);
         }
-        let paths = Paths::new(notes.iter().map(|n| n.path.to_string()).collect(), files);
         self.index = VaultIndex::with_paths(paths, notes, anchors);
         self.local = local;
         self.names_only = vec![false; self.local.len()];
@@ -507,6 +515,16 @@ impl Session {
     /// Parses a note's text (`None`: it could not be read) and takes it in as a note of a
     /// session for edits: its own checks run, all its links kept.
     fn take_in_text(&mut self, path: &Arc<str>, text: Option<&str>) -> (Note, NoteAnchors, Local) {
+        self.take_in_text_with(path, text, None)
+    }
+
+    /// [`Session::take_in_text`] with the vault's paths as `paths` says (`None`: the index's).
+    fn take_in_text_with(
+        &mut self,
+        path: &Arc<str>,
+        text: Option<&str>,
+        paths: Option<&Paths>,
+    ) -> (Note, NoteAnchors, Local) {
         // The local checks read the note's text as well as its parse: when the text comes
         // from disk, it is the text just read, never an empty stand-in.
         let parsed = match text {
@@ -521,7 +539,7 @@ impl Session {
                 note,
                 &text,
                 Some(&self.timer),
-                self.index.paths(),
+                paths.unwrap_or(self.index.paths()),
                 Keep::Edits,
             ),
             Err(problem) => {

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_yaml::Value;
 
 use super::{Context, NoteContext, NoteDiagnostic, Rule, RuleMeta};
-use crate::figures::value::{Agreement, agreement, display};
+use crate::figures::value::{Agreement, Synonyms, agreement, display};
 use crate::finding::{Diagnostic, Related, Severity};
-use crate::index::Resolution;
+use crate::index::{Paths, Resolution};
 use crate::model::Note;
 use crate::model::figure::{Figure, Kind, Quantity, StatedFigure, Unit};
 use thin_vec::ThinVec;
@@ -47,8 +47,24 @@ fn build(options: &Value) -> Result<Box<dyn Rule>, String> {
 }
 
 impl Rule for InconsistentFigure {
-    fn check_note(&self, _cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+    fn check_note(&self, cx: &NoteContext<'_>, note: &Note, out: &mut Vec<Diagnostic>) {
+        // Per heading, whether its section is about another note of the vault: looked up
+        // once, and only for a note with a disagreement.
+        let mut others: Option<Vec<bool>> = None;
         for group in groups(note).values() {
+            if reference(group).is_none() {
+                continue;
+            }
+            let others = others.get_or_insert_with(|| match cx.paths {
+                Some(paths) => other_subjects(note, paths, &cx.settings.parse.synonyms),
+                None => Vec::new(),
+            });
+            let own: Vec<&Figure> = group
+                .iter()
+                .copied()
+                .filter(|f| f.section.is_none_or(|s| others.get(s) != Some(&true)))
+                .collect();
+            let group = own.as_slice();
             let converted: Vec<Figure>;
             let group: &[&Figure] = if group.iter().any(|f| f.converted.is_some()) {
                 converted = group.iter().map(|f| in_common_currency(f, group)).collect();
@@ -197,6 +213,59 @@ pub fn stated_figures(figures: &[Figure]) -> ThinVec<StatedFigure> {
         .collect();
     out.shrink_to_fit();
     out
+}
+
+/// Per heading of `note`, whether its section is about another note of the vault: the
+/// heading, or one above it, names a note other than `note` (`## Hoka` in the note `Deckers`,
+/// when the vault has a note `Hoka`). See [`names_other_note`].
+fn other_subjects(note: &Note, paths: &Paths, synonyms: &Synonyms) -> Vec<bool> {
+    let own = paths.note_id(&note.path);
+    let mut out = Vec::with_capacity(note.headings.len());
+    // The headings above the current one, by level: (level, about another note).
+    let mut stack: Vec<(u8, bool)> = Vec::new();
+    for h in &note.headings {
+        while stack.last().is_some_and(|(level, _)| *level >= h.level) {
+            stack.pop();
+        }
+        let inherited = stack.last().is_some_and(|(_, other)| *other);
+        let other = inherited || names_other_note(&h.text, &note.path, own, paths, synonyms);
+        stack.push((h.level, other));
+        out.push(other);
+    }
+    out
+}
+
+/// Whether a heading names a note of the vault other than `own` (the note at `from`): its
+/// subject, the text before a dash, colon, comma or parenthesis (`## Vertiv (VRT) Q4 2025 — …`
+/// names `Vertiv`; `## Hoka: growth` names `Hoka`), is a note's name (its file name without
+/// `.md`, any case). A subject that is a known metric (`## Revenue`, even with a note
+/// `Revenue` in the vault) names a metric, not a note.
+fn names_other_note(
+    heading: &str,
+    from: &str,
+    own: Option<usize>,
+    paths: &Paths,
+    synonyms: &Synonyms,
+) -> bool {
+    let mut subject = heading;
+    for cut in [" — ", " – ", " - ", ":", ",", "("] {
+        if let Some((before, _)) = subject.split_once(cut) {
+            subject = before;
+        }
+    }
+    let subject = subject.trim().trim_matches(['*', '_', '`']).trim();
+    if subject.is_empty() || !subject.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    if synonyms.lookup(subject).is_some() {
+        return false;
+    }
+    match paths.resolve(subject, from) {
+        Resolution::Note { id, others } => {
+            own.is_none_or(|own| id != own && !others.contains(&own))
+        }
+        _ => false,
+    }
 }
 
 /// What makes two figures the same statement: label, qualifier and scope.

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use crate::finding::{Diagnostic, Severity};
-use crate::index::{Resolution, VaultIndex};
+use crate::index::{Paths, Resolution, VaultIndex};
 use crate::model::Note;
 use crate::vault::changes::Revision;
 
@@ -48,9 +48,12 @@ pub use inconsistent_figure::stated_figures;
 use settings::Settings;
 
 /// What a note-local check sees besides the note. Note-local checks run as each note is
-/// parsed, before the vault is indexed, so they cannot look at other notes.
+/// parsed, before the vault is indexed, so they cannot look at other notes; they can look up
+/// the vault's note paths and names, known from the walk before any note is read.
 pub struct NoteContext<'a> {
     pub settings: &'a Settings,
+    /// The vault's paths: which names are notes (`None` when no vault is known).
+    pub paths: Option<&'a Paths>,
     /// With `--changed-since`: how the note changed since the revision, when it existed
     /// there and was modified.
     pub revision: Option<Revision>,
