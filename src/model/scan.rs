@@ -233,16 +233,25 @@ static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Block ids: ` ^id` at the end of a line, or `^id` alone on a line.
 pub fn block_ids(source: &str, start: usize, skip: &SkipSet) -> Vec<BlockId> {
+    ids_on(source, skip, caret_lines(source, start))
+}
+
+/// The lines from `start` on that hold a `^`, in order: one search for `^` through the text
+/// finds them, and the lines without one (most of a note) are not looked at.
+fn caret_lines(source: &str, start: usize) -> impl Iterator<Item = Span> + '_ {
+    let bytes = source.as_bytes();
+    lines_holding(source, start, move |pos| {
+        bytes
+            .get(pos..)
+            .and_then(|rest| memchr::memchr(b'^', rest))
+            .map(|at| pos + at)
+    })
+}
+
+/// The block ids on `lines` of `source`, outside `skip`.
+fn ids_on(source: &str, skip: &SkipSet, lines: impl Iterator<Item = Span>) -> Vec<BlockId> {
     let mut out = Vec::new();
-    // Most notes have no block id: one scan for `^` spares them the walk over their lines.
-    if source
-        .as_bytes()
-        .get(start..)
-        .is_none_or(|body| memchr::memchr(b'^', body).is_none())
-    {
-        return out;
-    }
-    for line in lines(source, start) {
+    for line in lines {
         let text = source.get(line.range()).unwrap_or("");
         if !text.contains('^') {
             continue;
@@ -741,6 +750,20 @@ mod tests {
             .map(|b| b.id)
             .collect();
         assert_eq!(got, ["key-quote", "alone", "i1"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn block_ids_on_caret_lines_are_those_of_every_line(
+            text in "(para| |\t|\\^|\\^id|\\^a-1|x\\^y|\n|\r\n|\r|é|-){0,16}",
+            start in 0usize..6,
+        ) {
+            let start = (0..=start.min(text.len())).rev().find(|at| text.is_char_boundary(*at)).unwrap_or(0);
+            let every_line = ids_on(&text, &no_skip(), lines(&text, start));
+            let found = block_ids(&text, start, &no_skip());
+            proptest::prop_assert_eq!(found, every_line);
+        }
     }
 
     #[test]
