@@ -479,9 +479,15 @@ impl Names {
     }
 }
 
-/// Per note: the names of the settled links a note no longer keeps (see [`Keep::Edits`]),
-/// sorted, each once.
-type Settled = Box<[u32]>;
+/// Of one note: the settled links it no longer keeps (see [`Keep::Edits`]).
+#[derive(Debug, Default, Clone)]
+struct Settled {
+    /// The names they are written with, numbered in [`Names`], sorted, each once.
+    names: Box<[u32]>,
+    /// The notes they led to when the note was read, sorted, each once: the link graph is
+    /// first made from these rather than by resolving the names again, then they are let go.
+    leads: Box<[u32]>,
+}
 
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
 /// problem, and is still indexed, as an empty note.
@@ -647,17 +653,24 @@ fn take_in(
             note.keep_for_index();
             keep_stated_figures(&mut note);
             match keep {
-                Keep::OneCheck => drop_settled_links(&mut note, paths, |_| {}),
+                Keep::OneCheck => drop_settled_links(&mut note, paths, |_, _| {}),
                 Keep::Edits(names) => {
                     let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
                     let mut ids = Vec::new();
-                    drop_settled_links(&mut note, paths, |link| {
+                    let mut leads = Vec::new();
+                    drop_settled_links(&mut note, paths, |link, to| {
                         ids.extend(names.intern(&link.path));
+                        leads.extend(to.and_then(|id| u32::try_from(id).ok()));
                     });
                     drop(names);
                     ids.sort_unstable();
                     ids.dedup();
-                    settled = ids.into_boxed_slice();
+                    leads.sort_unstable();
+                    leads.dedup();
+                    settled = Settled {
+                        names: ids.into_boxed_slice(),
+                        leads: leads.into_boxed_slice(),
+                    };
                 }
                 Keep::All => {}
             }
@@ -721,18 +734,24 @@ fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
 /// Drops the links of a checked note that nothing is left to check on: those without an
 /// anchor that lead to exactly one note or attachment. Resolution needs only the vault's
 /// paths, known before any note is read; most links of a vault are such links.
-/// Each link dropped is handed to `dropped`.
-fn drop_settled_links(note: &mut Note, paths: &Paths, mut dropped: impl FnMut(&Link)) {
+/// Each link dropped is handed to `dropped`, with the note it leads to (`None`: an attachment).
+fn drop_settled_links(
+    note: &mut Note,
+    paths: &Paths,
+    mut dropped: impl FnMut(&Link, Option<usize>),
+) {
     let from = &*note.path;
-    let open = |link: &Link| {
-        link.is_same_note() || link.anchor.is_some() || !is_settled(paths, &link.path, from)
-    };
     let mut keep = |link: &Link| {
-        let open = open(link);
-        if !open {
-            dropped(link);
+        if link.is_same_note() || link.anchor.is_some() {
+            return true;
         }
-        open
+        match settled_target(paths, &link.path, from) {
+            Some(to) => {
+                dropped(link, to);
+                false
+            }
+            None => true,
+        }
     };
     let mut links = std::mem::take(&mut note.links);
     links.retain(&mut keep);
@@ -747,10 +766,16 @@ fn drop_settled_links(note: &mut Note, paths: &Paths, mut dropped: impl FnMut(&L
 /// Whether a link without an anchor to `target`, in the note at `from`, leads to exactly one
 /// note or attachment: nothing is left to check on it while the vault's paths stay as they are.
 fn is_settled(paths: &Paths, target: &str, from: &str) -> bool {
+    settled_target(paths, target, from).is_some()
+}
+
+/// Where a settled link leads ([`is_settled`]): `Some(Some(note))`, or `Some(None)` for an
+/// attachment; `None` when the link is not settled.
+fn settled_target(paths: &Paths, target: &str, from: &str) -> Option<Option<usize>> {
     match paths.resolve(target, from) {
-        Resolution::File(_) => true,
-        Resolution::Note { others, .. } => others.is_empty(),
-        Resolution::Missing | Resolution::OutsideVault => false,
+        Resolution::File(_) => Some(None),
+        Resolution::Note { id, others } => others.is_empty().then_some(Some(id)),
+        Resolution::Missing | Resolution::OutsideVault => None,
     }
 }
 

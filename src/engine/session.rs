@@ -412,15 +412,21 @@ impl Session {
         }
     }
 
-    /// The links of the session, made on first use.
+    /// The links of the session, made on first use. The notes settled links led to when
+    /// they were read are let go then: the vault's paths may change after.
     fn graph(&mut self) -> &mut LinkGraph {
-        let (index, settled, names) = (&self.index, &self.settled, &self.names);
-        self.graph
-            .get_or_insert_with(|| LinkGraph::of(index, settled, names))
+        if self.graph.is_none() {
+            self.graph = Some(LinkGraph::of(&self.index, &self.settled, &self.names));
+            for settled in &mut self.settled {
+                settled.leads = Box::default();
+            }
+        }
+        self.graph.get_or_insert_with(LinkGraph::default)
     }
 
     /// The notes whose links or quoted figures may lead to the note at `path` (every note a
-    /// link with an ambiguous name may mean), with the note itself, by vault path, sorted: where its references are to be looked for.
+    /// link with an ambiguous name may mean), with the note itself, by vault path, sorted:
+    /// where its references are to be looked for.
     pub fn linking_to(&self, path: &str) -> Vec<String> {
         let Some(id) = self.index.note_id(path) else {
             return Vec::new();
@@ -434,7 +440,7 @@ impl Session {
                     .par_iter()
                     .enumerate()
                     .filter(|(from, note)| {
-                        let settled = self.settled.get(*from).map_or(&[][..], |s| &s[..]);
+                        let settled = self.settled.get(*from);
                         let (out, _) =
                             LinkGraph::leads_from(&self.index, note, settled, &self.names);
                         u32::try_from(id).is_ok_and(|id| out.binary_search(&id).is_ok())
@@ -456,7 +462,7 @@ impl Session {
         self.unreadable.retain(|p| *p.path != *path);
         let (note, anchors, local) = self.take_in_text(&path, Some(text));
         let names_changed = note.aliases != old_aliases;
-        let leads_to = LinkGraph::leads_from(&self.index, &note, &[], &self.names);
+        let leads_to = LinkGraph::leads_from(&self.index, &note, None, &self.names);
         let graph = self.graph();
         let mut affected: BTreeSet<usize> = BTreeSet::from([id]);
         affected.extend(graph.linking_to(id));
@@ -567,6 +573,7 @@ impl Session {
             .filter(|(id, settled)| {
                 let from = index.note(*id).map_or("", |n| &n.path);
                 settled
+                    .names
                     .iter()
                     .any(|name| !is_settled(index.paths(), names.name(*name), from))
             })
@@ -704,10 +711,7 @@ impl LinkGraph {
             .notes()
             .par_iter()
             .enumerate()
-            .map(|(id, note)| {
-                let settled = settled.get(id).map_or(&[][..], |s| &s[..]);
-                LinkGraph::leads_from(index, note, settled, names)
-            })
+            .map(|(id, note)| LinkGraph::leads_from(index, note, settled.get(id), names))
             .collect();
         let mut graph = LinkGraph {
             into: vec![Vec::new(); leads.len()],
@@ -727,15 +731,26 @@ impl LinkGraph {
     }
 
     /// Where the links and quoted figures of `note` lead, with the settled links it let go
-    /// (`settled`, numbered in `names`): the notes, and whether one leads nowhere.
+    /// (`settled`, their names numbered in `names`): the notes, and whether one leads nowhere.
     fn leads_from(
         index: &VaultIndex,
         note: &Note,
-        settled: &[u32],
+        settled: Option<&Settled>,
         names: &Names,
     ) -> (Vec<u32>, bool) {
         let mut out = Vec::new();
         let mut missing = false;
+        // Where the settled links led when the note was read holds until the paths change
+        // (see `Session::graph`); once let go, their names are resolved again. A settled link
+        // never leads nowhere.
+        let settled: &[u32] = match settled {
+            Some(s) if !s.leads.is_empty() => {
+                out.extend_from_slice(&s.leads);
+                &[]
+            }
+            Some(s) => &s.names,
+            None => &[],
+        };
         let targets = note
             .links
             .iter()
