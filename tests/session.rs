@@ -305,3 +305,39 @@ fn a_note_read_again_from_disk_gives_what_a_fresh_session_gives() {
         Err(EditError::NotMarkdown("image.png".into()))
     );
 }
+
+#[test]
+fn a_link_settled_when_the_vault_was_read_is_checked_again_when_its_target_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "A.md",
+        "# A\n\nSee [[B]] and [[C]], and [[B]] again.\n",
+    );
+    write(dir, "B.md", "# B\n");
+    write(dir, "C.md", "# C\n");
+    let mut session = open(dir);
+    // The links lead to one note each: nothing to report, and the links are still known.
+    let before = session.check(Selection::All);
+    assert!(before.findings.is_empty(), "{:?}", before.findings);
+    assert_eq!(session.linking_to("B.md"), ["A.md", "B.md"]);
+    // B goes: A is named, and reports both of its links to B.
+    std::fs::remove_file(dir.join("B.md")).unwrap();
+    let affected = session.remove("B.md").unwrap();
+    assert!(affected.contains("A.md"), "{affected:?}");
+    agree(dir, &mut session, &before, &affected, "B removed");
+    let run = session.check(Selection::Notes(&affected));
+    let broken = run
+        .findings
+        .iter()
+        .filter(|f| &*f.path == "A.md" && f.rule == "broken-link")
+        .count();
+    assert_eq!(broken, 2, "{:?}", run.findings);
+    // A second C in a folder: A's link to C, settled until now, is named again.
+    let before = session.check(Selection::All);
+    write(dir, "Sub/C.md", "# C too\n");
+    let affected = session.reread("Sub/C.md").unwrap();
+    assert!(affected.contains("A.md"), "{affected:?}");
+    agree(dir, &mut session, &before, &affected, "a second C");
+}

@@ -146,7 +146,7 @@ pub fn check_texts(settings: &Settings, notes: &[(&str, &str)], files: &[&str]) 
         .iter()
         .map(|(path, text)| {
             let note = Note::parse(*path, text, &settings.parse);
-            let (note, anchors, checked) =
+            let (note, anchors, checked, _) =
                 take_in(settings, note, text, Some(&timer), &paths, Keep::OneCheck);
             local.push(checked);
             (note, anchors)
@@ -419,6 +419,8 @@ struct Indexed {
     local: Vec<Local>,
     /// Per note: whether only its names were read ([`Depth::Names`]).
     names_only: Vec<bool>,
+    /// Per note: the names of the settled links it let go (with [`Keep::Edits`]).
+    settled: Vec<Settled>,
 }
 
 /// How much of a note a run reads.
@@ -433,14 +435,59 @@ enum Depth {
 }
 
 /// What is kept of a checked note's links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keep {
+#[derive(Debug, Clone, Copy)]
+enum Keep<'a> {
     /// Those one check still has to look at: a link without an anchor that leads to exactly
     /// one note or attachment is settled once the vault's paths are known.
     OneCheck,
-    /// All of them: a later edit (a rename, a deletion) can change where any of them lead,
-    /// and which notes link to an edited one is read from them.
-    Edits,
+    /// Those one check has to look at, and the names the settled ones are written with,
+    /// interned in `names`: a later edit (a rename, a deletion) can change where any of them
+    /// lead, and which notes link to an edited one is read from them. A name is a word or
+    /// two shared by many links, where a link is a hundred bytes and more.
+    Edits(&'a Mutex<Names>),
+    /// All of them (an edited note's, whose text is no file to read again).
+    All,
+}
+
+impl Keep<'_> {
+    fn for_edits(self) -> bool {
+        !matches!(self, Keep::OneCheck)
+    }
+}
+
+/// The link targets of a session's notes, as written, each kept once and numbered.
+#[derive(Debug, Default)]
+struct Names {
+    ids: std::collections::HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
+}
+
+impl Names {
+    /// The number of `name`, given it the first time it is seen; `None` past `u32::MAX`.
+    fn intern(&mut self, name: &str) -> Option<u32> {
+        if let Some(id) = self.ids.get(name) {
+            return Some(*id);
+        }
+        let id = u32::try_from(self.names.len()).ok()?;
+        let name: Arc<str> = Arc::from(name);
+        self.ids.insert(Arc::clone(&name), id);
+        self.names.push(name);
+        Some(id)
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", |n| n)
+    }
+}
+
+/// Of one note: the settled links it no longer keeps (see [`Keep::Edits`]).
+#[derive(Debug, Default, Clone)]
+struct Settled {
+    /// The names they are written with, numbered in [`Names`], sorted, each once.
+    names: Box<[u32]>,
+    /// The notes they led to when the note was read, sorted, each once: the link graph is
+    /// first made from these rather than by resolving the names again, then they are let go.
+    leads: Box<[u32]>,
 }
 
 /// Walks, reads and parses the whole vault and indexes it. A note that cannot be read is a
@@ -455,7 +502,7 @@ fn index_vault(
     threads: usize,
     depth: &(dyn Fn(&str) -> Depth + Sync),
     timer: Option<&Timer>,
-    keep: Keep,
+    keep: Keep<'_>,
     observer: &dyn Observer,
 ) -> Result<Indexed, DiscoverError> {
     let found = discover::discover(root, threads.max(1))?;
@@ -476,12 +523,21 @@ fn index_vault(
                 if timer.is_some() && asked.get(id) == Some(&Depth::Whole) {
                     observer.whole(settings, &note, &text, &paths);
                 }
-                let (note, anchors, local) = take_in(settings, note, &text, timer, &paths, keep);
-                (note, (anchors, local, None))
+                let (note, anchors, local, settled) =
+                    take_in(settings, note, &text, timer, &paths, keep);
+                (note, (anchors, local, None, settled))
             }
             Err(problem) => {
                 let (note, anchors) = unreadable_note(settings, &path);
-                (note, (anchors, Local::NotRun, Some(Box::new(problem))))
+                (
+                    note,
+                    (
+                        anchors,
+                        Local::NotRun,
+                        Some(Box::new(problem)),
+                        Settled::default(),
+                    ),
+                )
             }
         }
     };
@@ -507,7 +563,7 @@ fn index_vault(
     // The models go straight into the vector the index keeps, sized once: collecting results
     // and moving them into it would hold both at the run's peak.
     let mut notes: Vec<Note> = Vec::new();
-    let mut rest: Vec<(NoteAnchors, Local, Option<Box<Problem>>)> = Vec::new();
+    let mut rest: Vec<(NoteAnchors, Local, Option<Box<Problem>>, Settled)> = Vec::new();
     (0..plan.len())
         .into_par_iter()
         .map(|id| {
@@ -523,10 +579,14 @@ fn index_vault(
     let mut anchors = Vec::with_capacity(rest.len());
     let mut local = Vec::with_capacity(rest.len());
     let mut unreadable = Vec::new();
-    for (held, checked, problem) in rest {
+    let mut settled = Vec::with_capacity(if keep.for_edits() { rest.len() } else { 0 });
+    for (held, checked, problem, names) in rest {
         anchors.push(held);
         local.push(checked);
         unreadable.extend(problem.map(|p| *p));
+        if keep.for_edits() {
+            settled.push(names);
+        }
     }
     let index = VaultIndex::with_paths(paths, notes, anchors);
     Ok(Indexed {
@@ -535,12 +595,13 @@ fn index_vault(
         skipped: found.skipped,
         local,
         names_only,
+        settled,
     })
 }
 
-/// A note as it is taken into the index: its model, anchors, own findings, and the problem
-/// that kept it from being read.
-type Entry = (Note, (NoteAnchors, Local, Option<Box<Problem>>));
+/// A note as it is taken into the index: its model, anchors, own findings, the problem
+/// that kept it from being read, and the names of the settled links it let go.
+type Entry = (Note, (NoteAnchors, Local, Option<Box<Problem>>, Settled));
 
 /// Raises the depth `plan` reads the notes at to what checking `note`, read whole, needs of
 /// them: the anchors of the notes its anchored links lead to, and the figures of those it
@@ -575,23 +636,44 @@ fn unreadable_note(settings: &Settings, path: &Arc<str>) -> (Note, NoteAnchors) 
 
 /// Takes a parsed note into the index, its text `text` in hand: with a `timer`, runs its own
 /// checks and places their findings, then keeps its index model (the links `keep` says, each
-/// with where it starts) and its anchors. Without one, the note is kept whole.
+/// with where it starts) and its anchors. Without one, the note is kept whole. Gives back,
+/// with [`Keep::Edits`], the names of the settled links it let go.
 fn take_in(
     settings: &Settings,
     mut note: Note,
     text: &str,
     timer: Option<&Timer>,
     paths: &Paths,
-    keep: Keep,
-) -> (Note, NoteAnchors, Local) {
+    keep: Keep<'_>,
+) -> (Note, NoteAnchors, Local, Settled) {
+    let mut settled = Settled::default();
     let local = match timer {
         Some(timer) => {
             let (mut findings, problems) = check_local(settings, &note, Some(text), paths, timer);
             place(&mut findings, text);
             note.keep_for_index();
             keep_stated_figures(&mut note);
-            if keep == Keep::OneCheck {
-                drop_settled_links(&mut note, paths);
+            match keep {
+                Keep::OneCheck => drop_settled_links(&mut note, paths, |_, _| {}),
+                Keep::Edits(names) => {
+                    let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
+                    let mut ids = Vec::new();
+                    let mut leads = Vec::new();
+                    drop_settled_links(&mut note, paths, |link, to| {
+                        ids.extend(names.intern(&link.path));
+                        leads.extend(to.and_then(|id| u32::try_from(id).ok()));
+                    });
+                    drop(names);
+                    ids.sort_unstable();
+                    ids.dedup();
+                    leads.sort_unstable();
+                    leads.dedup();
+                    settled = Settled {
+                        names: ids.into_boxed_slice(),
+                        leads: leads.into_boxed_slice(),
+                    };
+                }
+                Keep::All => {}
             }
             record_link_places(&mut note, text);
             record_quote_places(&mut note, text);
@@ -600,7 +682,7 @@ fn take_in(
         None => Local::NotRun,
     };
     let (note, anchors) = with_anchors(note);
-    (note, anchors, local)
+    (note, anchors, local, settled)
 }
 
 /// Parses for the index (with `parse`) the notes read for their names alone whose headings or
@@ -653,25 +735,49 @@ fn with_anchors(mut note: Note) -> (Note, NoteAnchors) {
 /// Drops the links of a checked note that nothing is left to check on: those without an
 /// anchor that lead to exactly one note or attachment. Resolution needs only the vault's
 /// paths, known before any note is read; most links of a vault are such links.
-fn drop_settled_links(note: &mut Note, paths: &Paths) {
+/// Each link dropped is handed to `dropped`, with the note it leads to (`None`: an attachment).
+fn drop_settled_links(
+    note: &mut Note,
+    paths: &Paths,
+    mut dropped: impl FnMut(&Link, Option<usize>),
+) {
     let from = &*note.path;
-    let open = |link: &Link| {
-        link.is_same_note()
-            || link.anchor.is_some()
-            || match paths.resolve(&link.path, from) {
-                Resolution::File(_) => false,
-                Resolution::Note { others, .. } => !others.is_empty(),
-                Resolution::Missing | Resolution::OutsideVault => true,
+    let mut keep = |link: &Link| {
+        if link.is_same_note() || link.anchor.is_some() {
+            return true;
+        }
+        match settled_target(paths, &link.path, from) {
+            Some(to) => {
+                dropped(link, to);
+                false
             }
+            None => true,
+        }
     };
     let mut links = std::mem::take(&mut note.links);
-    links.retain(open);
+    links.retain(&mut keep);
     let mut in_comments = std::mem::take(&mut note.comment_links);
-    in_comments.retain(open);
+    in_comments.retain(&mut keep);
     links.shrink_to_fit();
     in_comments.shrink_to_fit();
     note.links = links;
     note.comment_links = in_comments;
+}
+
+/// Whether a link without an anchor to `target`, in the note at `from`, leads to exactly one
+/// note or attachment: nothing is left to check on it while the vault's paths stay as they are.
+fn is_settled(paths: &Paths, target: &str, from: &str) -> bool {
+    settled_target(paths, target, from).is_some()
+}
+
+/// Where a settled link leads ([`is_settled`]): `Some(Some(note))`, or `Some(None)` for an
+/// attachment; `None` when the link is not settled.
+fn settled_target(paths: &Paths, target: &str, from: &str) -> Option<Option<usize>> {
+    match paths.resolve(target, from) {
+        Resolution::File(_) => Some(None),
+        Resolution::Note { id, others } => others.is_empty().then_some(Some(id)),
+        Resolution::Missing | Resolution::OutsideVault => None,
+    }
 }
 
 /// Parses whole (with `reparse`) the notes a check reads in full but that were read for

@@ -8,14 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 use super::{
-    Depth, Indexed, Keep, Local, NoObserver, Observer, Problem, Request, Run, Timer, check_index,
-    complete_notes, gather_local, index_anchor_targets, index_vault, parse_text, read_and_parse,
-    read_and_parse_text, take_in, unreadable_note,
+    Depth, Indexed, Keep, Local, Names, NoObserver, Observer, Problem, Request, Run, Settled,
+    Timer, check_index, complete_notes, gather_local, index_anchor_targets, index_vault,
+    is_settled, parse_text, read_and_parse, read_and_parse_text, take_in, unreadable_note,
 };
 use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
 use crate::model::Note;
@@ -81,8 +81,13 @@ pub struct Session {
     names_only: Vec<bool>,
     skipped: Vec<(String, String)>,
     timer: Timer,
-    /// Whether every note was read whole and keeps every link, as edits need.
-    keep: Keep,
+    /// Whether every note was read whole and keeps where every link leads, as edits need.
+    for_edits: bool,
+    /// Per note, in index order: the names of the settled links it let go (see
+    /// [`Keep::Edits`]); empty for a session opened for one check.
+    settled: Vec<Settled>,
+    /// The link targets `settled` numbers.
+    names: Names,
     /// Which notes link to which, made on the first edit.
     graph: Option<LinkGraph>,
 }
@@ -101,15 +106,7 @@ impl Session {
     /// `threads` threads) and indexes it: a session ready for any check and any edit.
     pub fn open(settings: Settings, root: &Path, threads: usize) -> Result<Session, DiscoverError> {
         let all = |_: &str| true;
-        Session::load(
-            settings,
-            root,
-            threads,
-            false,
-            &all,
-            Keep::Edits,
-            &NoObserver,
-        )
+        Session::load(settings, root, threads, false, &all, true, &NoObserver)
     }
 
     /// [`Session::open`], telling `observer` how the reading goes (a language server's
@@ -121,7 +118,7 @@ impl Session {
         observer: &dyn Observer,
     ) -> Result<Session, DiscoverError> {
         let all = |_: &str| true;
-        Session::load(settings, root, threads, false, &all, Keep::Edits, observer)
+        Session::load(settings, root, threads, false, &all, true, observer)
     }
 
     /// Opens the vault for the one check `request` asks for: the notes it may report are read
@@ -147,7 +144,7 @@ impl Session {
             request.threads,
             request.time_rules,
             &may_report,
-            Keep::OneCheck,
+            false,
             observer,
         )
     }
@@ -158,7 +155,7 @@ impl Session {
         threads: usize,
         time_rules: bool,
         selects: &(dyn Fn(&str) -> bool + Sync),
-        keep: Keep,
+        for_edits: bool,
         observer: &dyn Observer,
     ) -> Result<Session, DiscoverError> {
         let threads = threads.max(1);
@@ -168,6 +165,12 @@ impl Session {
             .ok()
             .map(Arc::new);
         let timer = Timer::new(settings.rules.len(), time_rules);
+        let names = Mutex::new(Names::default());
+        let keep = if for_edits {
+            Keep::Edits(&names)
+        } else {
+            Keep::OneCheck
+        };
         let indexed = read_vault(
             &settings,
             root,
@@ -183,6 +186,7 @@ impl Session {
             skipped,
             local,
             names_only,
+            settled,
         } = indexed;
         Ok(Session {
             settings,
@@ -194,7 +198,9 @@ impl Session {
             names_only,
             skipped,
             timer,
-            keep,
+            for_edits,
+            settled,
+            names: names.into_inner().unwrap_or_else(PoisonError::into_inner),
             graph: None,
         })
     }
@@ -375,34 +381,75 @@ impl Session {
     /// every note's links, and the findings of any note. (When the vault's folder has gone,
     /// the session keeps what it read.)
     fn warm_up(&mut self) {
-        if self.keep == Keep::Edits {
+        if self.for_edits {
             return;
         }
         let all = |_: &str| true;
+        let names = Mutex::new(Names::default());
         let read = read_vault(
             &self.settings,
             &self.root,
             self.pool.as_deref(),
             &self.timer,
             &all,
-            Keep::Edits,
+            Keep::Edits(&names),
             &NoObserver,
         );
-        self.keep = Keep::Edits;
+        self.for_edits = true;
         self.graph = None;
-        if let Ok(indexed) = read {
-            self.index = indexed.index;
-            self.unreadable = indexed.unreadable;
-            self.skipped = indexed.skipped;
-            self.local = indexed.local;
-            self.names_only = indexed.names_only;
+        match read {
+            Ok(indexed) => {
+                self.index = indexed.index;
+                self.unreadable = indexed.unreadable;
+                self.skipped = indexed.skipped;
+                self.local = indexed.local;
+                self.names_only = indexed.names_only;
+                self.settled = indexed.settled;
+                self.names = names.into_inner().unwrap_or_else(PoisonError::into_inner);
+            }
+            // What was read for one check keeps its links: nothing was let go.
+            Err(_) => self.settled = vec![Settled::default(); self.index.notes().len()],
         }
     }
 
-    /// The links of the session, made on first use.
+    /// The links of the session, made on first use. The notes settled links led to when
+    /// they were read are let go then: the vault's paths may change after.
     fn graph(&mut self) -> &mut LinkGraph {
-        let index = &self.index;
-        self.graph.get_or_insert_with(|| LinkGraph::of(index))
+        if self.graph.is_none() {
+            self.graph = Some(LinkGraph::of(&self.index, &self.settled, &self.names));
+            for settled in &mut self.settled {
+                settled.leads = Box::default();
+            }
+        }
+        self.graph.get_or_insert_with(LinkGraph::default)
+    }
+
+    /// The notes whose links or quoted figures may lead to the note at `path` (every note a
+    /// link with an ambiguous name may mean), with the note itself, by vault path, sorted:
+    /// where its references are to be looked for.
+    pub fn linking_to(&self, path: &str) -> Vec<String> {
+        let Some(id) = self.index.note_id(path) else {
+            return Vec::new();
+        };
+        let mut ids: BTreeSet<usize> = BTreeSet::from([id]);
+        match &self.graph {
+            Some(graph) => ids.extend(graph.linking_to(id)),
+            None => ids.extend(
+                self.index
+                    .notes()
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(from, note)| {
+                        let settled = self.settled.get(*from);
+                        let (out, _) =
+                            LinkGraph::leads_from(&self.index, note, settled, &self.names);
+                        u32::try_from(id).is_ok_and(|id| out.binary_search(&id).is_ok())
+                    })
+                    .map(|(from, _)| from)
+                    .collect::<Vec<_>>(),
+            ),
+        }
+        self.paths_of(ids).into_iter().collect()
     }
 
     /// Parses the note's new text in place of note `id`, at the same path.
@@ -415,7 +462,7 @@ impl Session {
         self.unreadable.retain(|p| *p.path != *path);
         let (note, anchors, local) = self.take_in_text(&path, Some(text));
         let names_changed = note.aliases != old_aliases;
-        let leads_to = LinkGraph::leads_from(&self.index, &note);
+        let leads_to = LinkGraph::leads_from(&self.index, &note, None, &self.names);
         let graph = self.graph();
         let mut affected: BTreeSet<usize> = BTreeSet::from([id]);
         affected.extend(graph.linking_to(id));
@@ -426,6 +473,9 @@ impl Session {
         }
         if let Some(slot) = self.local.get_mut(id) {
             *slot = local;
+        }
+        if let Some(slot) = self.settled.get_mut(id) {
+            *slot = Settled::default();
         }
         if names_changed {
             // Aliases are indexed for suggestions: the index is made again around the note.
@@ -464,40 +514,49 @@ impl Session {
 
         let (notes, anchors, files) = std::mem::take(&mut self.index).into_parts();
         let local = std::mem::take(&mut self.local);
-        let mut entries: Vec<(Note, NoteAnchors, Local)> = notes
+        let settled = std::mem::take(&mut self.settled);
+        let mut entries: Vec<(Note, NoteAnchors, Local, Settled)> = notes
             .into_iter()
             .zip(anchors)
             .zip(local)
-            .map(|((n, a), l)| (n, a, l))
-            .filter(|(n, _, _)| remove.is_none_or(|r| *n.path != *r))
+            .zip(settled)
+            .map(|(((n, a), l), s)| (n, a, l, s))
+            .filter(|(n, _, _, _)| remove.is_none_or(|r| *n.path != *r))
             .collect();
         self.unreadable
             .retain(|p| !edited.contains(&p.path.as_str()));
         // The vault's paths after the change: the added note's own checks look names up in
         // them (a heading may name a note).
-        let mut names: Vec<String> = entries.iter().map(|(n, _, _)| n.path.to_string()).collect();
+        let mut names: Vec<String> = entries
+            .iter()
+            .map(|(n, _, _, _)| n.path.to_string())
+            .collect();
         let at = add
             .as_ref()
-            .map(|(path, _)| entries.partition_point(|(n, _, _)| *n.path < **path));
+            .map(|(path, _)| entries.partition_point(|(n, _, _, _)| *n.path < **path));
         if let (Some((path, _)), Some(at)) = (&add, at) {
             names.insert(at, path.to_string());
         }
         let paths = Paths::new(names, files);
         if let (Some((path, text)), Some(at)) = (&add, at) {
-            let entry = self.take_in_text_with(path, text.as_deref(), Some(&paths));
-            entries.insert(at, entry);
+            let (n, a, l) = self.take_in_text_with(path, text.as_deref(), Some(&paths));
+            entries.insert(at, (n, a, l, Settled::default()));
         }
         let mut notes = Vec::with_capacity(entries.len());
         let mut anchors = Vec::with_capacity(entries.len());
         let mut local = Vec::with_capacity(entries.len());
-        for (n, a, l) in entries {
+        let mut settled = Vec::with_capacity(entries.len());
+        for (n, a, l, s) in entries {
             notes.push(n);
             anchors.push(a);
             local.push(l);
+            settled.push(s);
         }
         self.index = VaultIndex::with_paths(paths, notes, anchors);
         self.local = local;
+        self.settled = settled;
         self.names_only = vec![false; self.local.len()];
+        self.read_unsettled();
         self.graph = None;
         self.graph();
         let after = self.leads_by_path();
@@ -512,7 +571,42 @@ impl Session {
         affected
     }
 
-    /// Parses a note's text (`None`: it could not be read) and takes it in as a note of a
+    /// Reads again, whole and keeping every link, the notes that let go of links the vault's
+    /// paths, changed since, no longer settle: a link to a note now gone, or to a name now
+    /// ambiguous, is one their checks must see. Such a note was read from its file and has
+    /// not been edited since (an edited note keeps all its links).
+    fn read_unsettled(&mut self) {
+        let (index, names) = (&self.index, &self.names);
+        let unsettled: Vec<usize> = self
+            .settled
+            .par_iter()
+            .enumerate()
+            .filter(|(id, settled)| {
+                let from = index.note(*id).map_or("", |n| &n.path);
+                settled
+                    .names
+                    .iter()
+                    .any(|name| !is_settled(index.paths(), names.name(*name), from))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for id in unsettled {
+            let Some(path) = self.index.note(id).map(|n| Arc::clone(&n.path)) else {
+                continue;
+            };
+            self.unreadable.retain(|p| *p.path != *path);
+            let (note, anchors, local) = self.take_in_text(&path, None);
+            self.index.reindex_note(id, note, anchors);
+            if let Some(slot) = self.local.get_mut(id) {
+                *slot = local;
+            }
+            if let Some(slot) = self.settled.get_mut(id) {
+                *slot = Settled::default();
+            }
+        }
+    }
+
+    /// Parses a note's text (`None`: it is read from its file) and takes it in as a note of a
     /// session for edits: its own checks run, all its links kept.
     fn take_in_text(&mut self, path: &Arc<str>, text: Option<&str>) -> (Note, NoteAnchors, Local) {
         self.take_in_text_with(path, text, None)
@@ -534,14 +628,17 @@ impl Session {
                 .map(|(note, read)| (note, std::borrow::Cow::Owned(read))),
         };
         match parsed {
-            Ok((note, text)) => take_in(
-                &self.settings,
-                note,
-                &text,
-                Some(&self.timer),
-                paths.unwrap_or(self.index.paths()),
-                Keep::Edits,
-            ),
+            Ok((note, text)) => {
+                let (note, anchors, local, _) = take_in(
+                    &self.settings,
+                    note,
+                    &text,
+                    Some(&self.timer),
+                    paths.unwrap_or(self.index.paths()),
+                    Keep::All,
+                );
+                (note, anchors, local)
+            }
             Err(problem) => {
                 self.unreadable.push(problem);
                 let (note, anchors) = unreadable_note(&self.settings, path);
@@ -630,11 +727,12 @@ struct LinkGraph {
 }
 
 impl LinkGraph {
-    fn of(index: &VaultIndex) -> LinkGraph {
+    fn of(index: &VaultIndex, settled: &[Settled], names: &Names) -> LinkGraph {
         let leads: Vec<(Vec<u32>, bool)> = index
             .notes()
             .par_iter()
-            .map(|note| LinkGraph::leads_from(index, note))
+            .enumerate()
+            .map(|(id, note)| LinkGraph::leads_from(index, note, settled.get(id), names))
             .collect();
         let mut graph = LinkGraph {
             into: vec![Vec::new(); leads.len()],
@@ -653,17 +751,34 @@ impl LinkGraph {
         graph
     }
 
-    /// Where the links and quoted figures of `note` lead: the notes, and whether one leads
-    /// nowhere.
-    fn leads_from(index: &VaultIndex, note: &Note) -> (Vec<u32>, bool) {
+    /// Where the links and quoted figures of `note` lead, with the settled links it let go
+    /// (`settled`, their names numbered in `names`): the notes, and whether one leads nowhere.
+    fn leads_from(
+        index: &VaultIndex,
+        note: &Note,
+        settled: Option<&Settled>,
+        names: &Names,
+    ) -> (Vec<u32>, bool) {
         let mut out = Vec::new();
         let mut missing = false;
+        // Where the settled links led when the note was read holds until the paths change
+        // (see `Session::graph`); once let go, their names are resolved again. A settled link
+        // never leads nowhere.
+        let settled: &[u32] = match settled {
+            Some(s) if !s.leads.is_empty() => {
+                out.extend_from_slice(&s.leads);
+                &[]
+            }
+            Some(s) => &s.names,
+            None => &[],
+        };
         let targets = note
             .links
             .iter()
             .chain(&note.comment_links)
             .filter(|l| !l.is_same_note())
             .map(|l| &*l.path)
+            .chain(settled.iter().map(|n| names.name(*n)))
             .chain(note.quoted_figures.iter().map(|q| &*q.target));
         for target in targets {
             match index.resolve(target, &note.path) {
@@ -735,7 +850,7 @@ fn read_vault(
     pool: Option<&rayon::ThreadPool>,
     timer: &Timer,
     selects: &(dyn Fn(&str) -> bool + Sync),
-    keep: Keep,
+    keep: Keep<'_>,
     observer: &dyn Observer,
 ) -> Result<Indexed, DiscoverError> {
     let threads = pool.map_or(1, rayon::ThreadPool::current_num_threads);
@@ -753,7 +868,7 @@ fn read_vault(
                     .is_none_or(|c| c.changed.contains(path))
         };
         let depth = |path: &str| {
-            if keep == Keep::Edits || may_report(path) {
+            if keep.for_edits() || may_report(path) {
                 Depth::Whole
             } else if settings
                 .changes

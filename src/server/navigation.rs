@@ -155,7 +155,16 @@ pub fn references(
             doc.range(span, vault.encoding),
         ));
     }
-    for (from_id, from) in index.notes().iter().enumerate() {
+    // The session keeps where each note's links lead, not every link: the notes that may
+    // link here are parsed again from their text for the links themselves.
+    for from_path in vault.session.linking_to(path) {
+        let Some(from_id) = index.note_id(&from_path) else {
+            continue;
+        };
+        let Some((uri, text)) = (vault.texts)(&from_path) else {
+            continue;
+        };
+        let from = vault.parse(&from_path, &text);
         let spans: Vec<Span> = from
             .links
             .iter()
@@ -178,9 +187,6 @@ pub fn references(
         if spans.is_empty() {
             continue;
         }
-        let Some((uri, text)) = (vault.texts)(&from.path) else {
-            continue;
-        };
         let lines = Lines::new(&text);
         for span in spans {
             out.push(Location::new(
