@@ -7,6 +7,11 @@
 //! request's changes. Only REV's commit is needed, so a shallow checkout works once REV is
 //! fetched. The vault may be a folder inside the repository.
 //!
+//! The one thing read without git is a version at REV that git keeps as a loose object (a
+//! zlib file named by its id, in the folder `git rev-parse --git-path objects` names): its
+//! format is fixed, and reading it in-process costs less than a `git cat-file` answer. Git
+//! is asked for every other object, and for a loose one whose file cannot be read.
+//!
 //! Owns which notes a changed-notes run reports, and the before/after facts `date-not-bumped`
 //! needs; it does not decide severities or render anything.
 
