@@ -254,8 +254,16 @@ fn fuzz_regressions_stay_fixed() {
         let path = entry.unwrap().path();
         let data = std::fs::read(&path).unwrap();
         let paths = ["A.md", "Sub/B.md", "Sub/A.md", "Über Ω.md"];
-        let notes: Vec<(&str, String)> = data
-            .split(|b| *b == 0)
+        // Split as the fuzz target splits: at each `FF 00` pair (a NUL alone is text).
+        let mut parts = Vec::new();
+        let mut rest = data.as_slice();
+        while let Some(at) = rest.windows(2).position(|w| w == [0xFF, 0]) {
+            parts.push(&rest[..at]);
+            rest = &rest[at + 2..];
+        }
+        parts.push(rest);
+        let notes: Vec<(&str, String)> = parts
+            .into_iter()
             .zip(paths)
             .filter_map(|(part, p)| read::decode(part.to_vec()).ok().map(|t| (p, t)))
             .collect();

@@ -1,7 +1,7 @@
-//! The per-note pipeline on arbitrary bytes: the input is split at NUL bytes into up to four
-//! notes (a NUL never survives decoding, so it is a free separator), each is decoded as a note
-//! file is, and the texts that decode go through `Note::parse`, the vault index and every
-//! registered rule. A panic anywhere, a rule that panics (caught by the engine and reported as a
+//! The per-note pipeline on arbitrary bytes: the input is split at each `FF 00` pair of bytes
+//! into up to four notes (0xFF never occurs in UTF-8, so the pair is a free separator, and a
+//! NUL byte alone stays in its note, which is text), each is decoded as a note file is, and the
+//! texts that decode go through `Note::parse`, the vault index and every registered rule. A panic anywhere, a rule that panics (caught by the engine and reported as a
 //! problem), or a finding whose span or position is not inside its note is a crash.
 
 #![no_main]
@@ -33,7 +33,7 @@ const FILES: &[&str] = &["img.png", "Sub/doc.pdf"];
 
 fuzz_target!(|data: &[u8]| {
     let mut notes: Vec<(&str, String)> = Vec::new();
-    for (part, path) in data.split(|b| *b == 0).zip(PATHS) {
+    for (part, path) in notes_of(data).zip(PATHS) {
         match read::decode(part.to_vec()) {
             Ok(text) => notes.push((path, text)),
             Err(bad) => assert!(bad.offset <= part.len(), "offset past the end"),
@@ -60,6 +60,24 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The parts of `data` between `FF 00` pairs.
+fn notes_of(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(data);
+    std::iter::from_fn(move || {
+        let part = rest?;
+        match part.windows(2).position(|w| w == [0xFF, 0]) {
+            Some(at) => {
+                rest = Some(&part[at + 2..]);
+                Some(&part[..at])
+            }
+            None => {
+                rest = None;
+                Some(part)
+            }
+        }
+    })
+}
 
 fn in_bounds(text: &str, span: Span) {
     assert!(

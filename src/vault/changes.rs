@@ -7,21 +7,27 @@
 //! request's changes. Only REV's commit is needed, so a shallow checkout works once REV is
 //! fetched. The vault may be a folder inside the repository.
 //!
+//! The one thing read without git is a version at REV that git keeps as a loose object (a
+//! zlib file named by its id, in the folder `git rev-parse --git-path objects` names): its
+//! format is fixed, and reading it in-process costs less than a `git cat-file` answer. Git
+//! is asked for every other object, and for a loose one whose file cannot be read.
+//!
 //! Owns which notes a changed-notes run reports, and the before/after facts `date-not-bumped`
 //! needs; it does not decide severities or render anything.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use super::discover::is_note;
+use super::read::MAX_NOTE_BYTES;
 use super::renames::Renames;
 use crate::figures::ParseOptions;
 use crate::index::{Resolution, VaultIndex};
-use crate::model::Note;
 use crate::model::scan::DateMarker;
+use crate::model::{DateOptions, Note};
 
 /// What changed since a revision.
 #[derive(Debug)]
@@ -31,10 +37,14 @@ pub struct Changes {
     /// Notes (vault paths) added, modified, copied or renamed since REV, or untracked.
     pub changed: BTreeSet<String>,
     /// Per note that existed at REV (under its old name, if renamed) and still exists, by its
-    /// path now: what `date-not-bumped` compares of its version at REV. The version on disk is
-    /// compared when the note is parsed for the check ([`Changes::revision`]), so that it is
-    /// read and parsed once.
-    before: BTreeMap<String, Digest>,
+    /// path now: what `date-not-bumped` compares of its version at REV, or where to read it.
+    /// The version on disk is compared when the note is parsed for the check
+    /// ([`Changes::revision`]), so that it is read and parsed once.
+    before: BTreeMap<String, Before>,
+    /// The repository's folder (for git), and the Updated dates the versions at REV are read
+    /// for when their notes are checked.
+    root: PathBuf,
+    dates: DateOptions,
     /// Files (notes and attachments) deleted or renamed away since REV, as an index of their
     /// old paths: links are resolved against it to find the links those changes broke.
     gone: VaultIndex,
@@ -43,6 +53,18 @@ pub struct Changes {
     has_gone: bool,
     /// The notes git pairs as renamed (`broken-link` fixes links to their old names).
     pub renames: Renames,
+}
+
+/// The version at REV of a modified note.
+#[derive(Debug)]
+enum Before {
+    /// Read through `git cat-file` while the changes were collected: its digest.
+    Read(Digest),
+    /// A loose object (its own zlib file in the repository's objects folder, as a commit
+    /// writes it until git packs it), read and digested when its note is checked: on the
+    /// check's own threads, while other notes are parsed, and only for a note that has an
+    /// Updated date. `blob` is asked of git if the file cannot be read.
+    Loose { blob: String, file: PathBuf },
 }
 
 /// How a note changed between REV and the working tree.
@@ -80,10 +102,28 @@ impl Changes {
         parse: &ParseOptions,
         versions_before: bool,
     ) -> Result<Changes, ChangesError> {
-        let inside = git(root, &["rev-parse", "--is-inside-work-tree"])?;
-        if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
+        // `--git-path objects` is where git keeps objects for this working tree (a linked
+        // worktree's are in the main one's; `GIT_OBJECT_DIRECTORY` is honoured), relative to
+        // the vault's folder.
+        let inside = git(
+            root,
+            &[
+                "rev-parse",
+                "--is-inside-work-tree",
+                "--git-path",
+                "objects",
+            ],
+        )?;
+        let answer = String::from_utf8_lossy(&inside.stdout);
+        let mut lines = answer.lines();
+        if !inside.status.success() || lines.next().map(str::trim) != Some("true") {
             return Err(ChangesError::NotARepository(root.to_path_buf()));
         }
+        let objects = lines
+            .next()
+            .filter(|p| !p.is_empty())
+            .map(|p| root.join(p))
+            .filter(|p| p.is_dir());
         let verify = git(
             root,
             &[
@@ -171,14 +211,24 @@ impl Changes {
         changed.retain(|p| is_note(p));
 
         modified.retain(|(old, new, _)| versions_before && is_note(old) && is_note(new));
-        // The version at REV of every modified note is read for its dates as git sends it,
+        // A version at REV that is a loose object is read when its note is checked. The
+        // others (in packs, as in a clone) are read now for their dates as git sends them,
         // while git reads the next: no more than one old version per reader is held at a time.
-        let blobs: Vec<&str> = modified.iter().map(|(_, _, blob)| blob.as_str()).collect();
-        let digests = old_versions(root, &blobs, &|old: String| Digest::of(&old, parse))?;
-        let mut before: BTreeMap<String, Digest> = BTreeMap::new();
+        let mut before: BTreeMap<String, Before> = BTreeMap::new();
+        let mut packed = Vec::new();
+        for (_, new_path, blob) in modified {
+            match objects.as_deref().and_then(|dir| loose_file(dir, &blob)) {
+                Some(file) => {
+                    before.insert(new_path, Before::Loose { blob, file });
+                }
+                None => packed.push((new_path, blob)),
+            }
+        }
+        let blobs: Vec<&str> = packed.iter().map(|(_, blob)| blob.as_str()).collect();
+        let digests = old_versions(root, &blobs, &|old: String| Digest::of(&old, &parse.dates))?;
         for (i, digest) in digests {
-            if let Some((_, new_path, _)) = modified.get(i) {
-                before.insert(new_path.clone(), digest);
+            if let Some((new_path, _)) = packed.get(i) {
+                before.insert(new_path.clone(), Before::Read(digest));
             }
         }
 
@@ -194,22 +244,48 @@ impl Changes {
             rev: rev.to_string(),
             changed,
             before,
+            root: root.to_path_buf(),
+            dates: parse.dates.clone(),
             gone: VaultIndex::new(notes, files),
             has_gone,
             renames,
         })
     }
 
-    /// How the note at `path`, whose text is `text` and whose Updated dates (read by a whole
-    /// parse) are `dates`, changed since REV; `None` when it did not exist there, or is not a
-    /// modified note.
+    /// How `note` (parsed whole from `text`) changed since REV; `None` when it did not exist
+    /// there, is not a modified note, or has no Updated date (nothing to bump, so its version
+    /// at REV is not read).
     pub fn revision(&self, note: &Note, text: &str) -> Option<Revision> {
-        let before = self.before.get(&*note.path)?;
+        if note.dates.is_empty() {
+            return None;
+        }
+        let read;
+        let before = match self.before.get(&*note.path)? {
+            Before::Read(digest) => digest,
+            Before::Loose { blob, file } => {
+                read = self.read_loose(blob, file)?;
+                &read
+            }
+        };
         let after = Digest::from_parts(text, note.body_start, &note.dates);
         Some(Revision {
             body_changed: before.body != after.body,
             dates_changed: before.dates != after.dates,
         })
+    }
+
+    /// The digest of the loose object `blob` in `file`; asked of git when the file cannot be
+    /// read or inflated (packed meanwhile by a `git gc`, say). `None` when it is not UTF-8
+    /// text, or git does not have it either.
+    fn read_loose(&self, blob: &str, file: &Path) -> Option<Digest> {
+        let text = match read_loose_blob(file) {
+            Ok(text) => text,
+            Err(_) => batch(&self.root, &[blob], 0, &|text| text)
+                .ok()?
+                .pop()
+                .map(|(_, text)| text),
+        }?;
+        Some(Digest::of(&text, &self.dates))
     }
 
     /// Whether a note that did not change can still be reported: a file was deleted or
@@ -304,8 +380,8 @@ struct Digest {
 }
 
 impl Digest {
-    fn of(text: &str, parse: &ParseOptions) -> Digest {
-        let (body_start, dates) = Note::dates_in(text, &parse.dates);
+    fn of(text: &str, options: &DateOptions) -> Digest {
+        let (body_start, dates) = Note::dates_in(text, options);
         Digest::from_parts(text, body_start, &dates)
     }
 
@@ -319,11 +395,22 @@ impl Digest {
             .collect();
         markers.sort_unstable();
         let mut markers = markers.into_iter().peekable();
-        let mut hasher = DefaultHasher::new();
+        // Both digests are made in one run: any fixed seed does, and foldhash reads a long
+        // line several times faster than the default SipHash.
+        let mut hasher = foldhash::quality::FixedState::with_seed(0).build_hasher();
         // Blank lines seen since the last line hashed: hashed only if more text follows.
         let mut blanks: Vec<&str> = Vec::new();
         let mut offset = body_start;
-        for line in text.get(body_start..).unwrap_or("").split_inclusive('\n') {
+        let body = text.get(body_start..).unwrap_or("");
+        let mut from = 0;
+        // The lines, each with its `\n` (found by memchr: faster than a char pattern).
+        let lines = std::iter::from_fn(|| {
+            let rest = body.get(from..).filter(|r| !r.is_empty())?;
+            let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |at| at + 1);
+            from += len;
+            rest.get(..len)
+        });
+        for line in lines {
             let end = offset + line.len();
             let mut is_marker = false;
             while let Some(&at) = markers.peek().filter(|&&at| at < end) {
@@ -349,6 +436,51 @@ impl Digest {
             body: hasher.finish(),
         }
     }
+}
+
+/// Where git keeps `blob` as a loose object below `objects` (`ab/cdef…`), if the file is
+/// there.
+fn loose_file(objects: &Path, blob: &str) -> Option<PathBuf> {
+    if blob.len() < 4 || !blob.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let (folder, name) = blob.split_at(2);
+    let file = objects.join(folder).join(name);
+    file.is_file().then_some(file)
+}
+
+/// Reads a loose object: zlib data holding `blob <size>\0` and the bytes. `Ok(None)` when
+/// it is an object but not a blob of UTF-8 text (as `git cat-file` answers are read); an
+/// error when the file cannot be read or is not a whole object.
+fn read_loose_blob(file: &Path) -> std::io::Result<Option<String>> {
+    let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let packed = std::fs::read(file)?;
+    // A note over the size limit is not read from disk either; the header takes a few bytes.
+    let limit = usize::try_from(MAX_NOTE_BYTES)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64);
+    let mut object = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, limit)
+        .map_err(|_| invalid("not a zlib stream, or too large"))?;
+    let end = object
+        .iter()
+        .take(64)
+        .position(|&b| b == 0)
+        .ok_or_else(|| invalid("no object header"))?;
+    let header = object
+        .get(..end)
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .ok_or_else(|| invalid("bad header"))?;
+    let (kind, size) = header
+        .split_once(' ')
+        .ok_or_else(|| invalid("bad header"))?;
+    if size.parse::<usize>().ok() != Some(object.len() - end - 1) {
+        return Err(invalid("size differs from the header"));
+    }
+    if kind != "blob" {
+        return Ok(None);
+    }
+    object.drain(..=end);
+    Ok(String::from_utf8(object).ok())
 }
 
 /// Reads the `i`th of the `blobs` (object ids) with `read`, as it arrives, for each that is
@@ -499,6 +631,20 @@ fn checked(root: &Path, args: &[&str]) -> Result<Vec<u8>, ChangesError> {
 }
 
 #[cfg(test)]
+impl Changes {
+    /// The digest of the version at REV of the note at `path`, read as a check reads it.
+    fn digest_before(&self, path: &str) -> Option<Digest> {
+        match self.before.get(path)? {
+            Before::Read(digest) => Some(Digest {
+                dates: digest.dates.clone(),
+                body: digest.body,
+            }),
+            Before::Loose { blob, file } => self.read_loose(blob, file),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -551,7 +697,7 @@ mod tests {
     #[test]
     fn digest_leaves_out_updated_lines() {
         let p = ParseOptions::default();
-        let d = |t: &str| Digest::of(t, &p);
+        let d = |t: &str| Digest::of(t, &p.dates);
         let base = d("# N\n\n*Updated 2026-01-01*\n\nText\n");
         let bumped = d("# N\n\n*Updated 2026-02-01*\n\nText\n");
         let edited = d("# N\n\n*Updated 2026-01-01*\n\nText, more\n");
@@ -653,10 +799,78 @@ mod tests {
         assert_eq!(changes.before.len(), count);
         for k in [0, 255, 256, 511, 512, count - 1] {
             assert_eq!(
-                changes.before[&format!("N{k}.md")],
-                Digest::of(&old(k), &p),
+                changes.digest_before(&format!("N{k}.md")),
+                Some(Digest::of(&old(k), &p.dates)),
                 "N{k}"
             );
+        }
+    }
+
+    #[test]
+    fn old_versions_read_alike_from_loose_objects_packs_and_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .current_dir(root)
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(["-c", "commit.gpgsign=false", "-c", "gc.auto=0"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        git(&["init", "-q"]);
+        let old = |name: &str| format!("# {name}\n\n*Updated 2026-01-01*\n\nText of {name}\n");
+        for name in ["A", "B", "C"] {
+            std::fs::write(root.join(format!("{name}.md")), old(name)).unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "a"]);
+        for name in ["A", "B", "C"] {
+            let new = format!("{}More\n", old(name));
+            std::fs::write(root.join(format!("{name}.md")), new).unwrap();
+        }
+        // Packed as well as loose; A's loose file then made unreadable: git still has it.
+        git(&["repack", "-a", "-q"]);
+        let blob = git(&["rev-parse", "HEAD:A.md"]);
+        let loose = root
+            .join(".git/objects")
+            .join(&blob[..2])
+            .join(blob[2..].trim());
+        std::fs::remove_file(&loose).unwrap();
+        std::fs::write(&loose, b"not zlib").unwrap();
+        let p = ParseOptions::default();
+        let want = |name: &str| Some(Digest::of(&old(name), &p.dates));
+        let changes = Changes::collect(root, "HEAD", &p, true).unwrap();
+        assert!(
+            changes
+                .before
+                .values()
+                .all(|b| matches!(b, Before::Loose { .. }))
+        );
+        for name in ["A", "B", "C"] {
+            assert_eq!(changes.digest_before(&format!("{name}.md")), want(name));
+        }
+        // A note checked: its body changed, its date did not; one without a date is not read.
+        let text = format!("{}More\n", old("B"));
+        let note = Note::parse("B.md", &text, &p);
+        let revision = changes.revision(&note, &text).unwrap();
+        assert!(revision.body_changed && !revision.dates_changed);
+        let undated = Note::parse("B.md", "# B\n\nMore\n", &p);
+        assert_eq!(changes.revision(&undated, "# B\n\nMore\n"), None);
+        // Once only in the pack, every version is read through git while collecting.
+        git(&["prune-packed"]);
+        let changes = Changes::collect(root, "HEAD", &p, true).unwrap();
+        assert!(
+            changes
+                .before
+                .values()
+                .all(|b| matches!(b, Before::Read(_)))
+        );
+        for name in ["A", "B", "C"] {
+            assert_eq!(changes.digest_before(&format!("{name}.md")), want(name));
         }
     }
 
@@ -667,9 +881,9 @@ mod tests {
         let p = ParseOptions::default();
         let text = "*Updated 2026-01-01*\nText\n".repeat(20_000);
         let edited = format!("{text}More\n");
-        let (a, b) = (Digest::of(&text, &p), Digest::of(&edited, &p));
+        let (a, b) = (Digest::of(&text, &p.dates), Digest::of(&edited, &p.dates));
         assert_eq!(a.dates, b.dates);
         assert_ne!(a.body, b.body);
-        assert_eq!(a.body, Digest::of(&"Text\n".repeat(20_000), &p).body);
+        assert_eq!(a.body, Digest::of(&"Text\n".repeat(20_000), &p.dates).body);
     }
 }
