@@ -132,34 +132,37 @@ pub struct NoteAnchors {
     /// The heading texts, in order, joined by NUL, for the help of a link that misses one
     /// (`None` for a note without headings).
     texts: Option<Box<str>>,
-    /// The same hashes in sets, for a note with many anchors: each link into it is then
-    /// answered by one lookup, not by a scan (a note of 400,000 headings linking each to the
-    /// next was quadratic) nor by a binary search, whose every step misses the cache once the
-    /// hashes outgrow it. `None` for the many notes with few anchors.
-    sets: Option<Box<AnchorSets>>,
+    /// The same hashes sorted, for a note with many anchors: each link into it is then
+    /// answered by binary search, not by a scan (a note of 400,000 headings linking each to
+    /// the next was quadratic). `None` for the many notes with few anchors.
+    sorted: Option<Box<SortedAnchors>>,
 }
 
-/// [`NoteAnchors`] in hash sets, for lookup.
+/// [`NoteAnchors`] sorted for lookup.
 #[derive(Debug, Default)]
-struct AnchorSets {
+struct SortedAnchors {
     /// Heading key hashes, without levels.
-    keys: hashbrown::HashSet<u64>,
-    slugs: hashbrown::HashSet<u64>,
-    blocks: hashbrown::HashSet<u64>,
+    keys: Box<[u64]>,
+    slugs: Box<[u64]>,
+    blocks: Box<[u64]>,
 }
 
-/// How many anchors a note has before they are also kept in sets.
+/// How many anchors a note has before they are also kept sorted.
 const SORTED_FROM: usize = 32;
 
-impl AnchorSets {
-    fn of(headings: &[HeadingKey], slugs: &[u64], blocks: &[u64]) -> Option<Box<AnchorSets>> {
+impl SortedAnchors {
+    fn of(headings: &[HeadingKey], slugs: &[u64], blocks: &[u64]) -> Option<Box<SortedAnchors>> {
         if headings.len() + blocks.len() <= SORTED_FROM {
             return None;
         }
-        Some(Box::new(AnchorSets {
-            keys: headings.iter().map(|h| h.0 & HeadingKey::HASH).collect(),
-            slugs: slugs.iter().copied().collect(),
-            blocks: blocks.iter().copied().collect(),
+        let sorted = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            v.into_boxed_slice()
+        };
+        Some(Box::new(SortedAnchors {
+            keys: sorted(headings.iter().map(|h| h.0 & HeadingKey::HASH).collect()),
+            slugs: sorted(slugs.to_vec()),
+            blocks: sorted(blocks.to_vec()),
         }))
     }
 }
@@ -167,25 +170,25 @@ impl AnchorSets {
 impl NoteAnchors {
     /// Whether a block id's hash is among the note's.
     fn has_block(&self, hash: u64) -> bool {
-        match &self.sets {
-            Some(s) => s.blocks.contains(&hash),
+        match &self.sorted {
+            Some(s) => s.blocks.binary_search(&hash).is_ok(),
             None => self.blocks.contains(&hash),
         }
     }
 
     /// Whether a GitHub slug's hash is among the note's.
     fn has_slug(&self, hash: u64) -> bool {
-        match &self.sets {
-            Some(s) => s.slugs.contains(&hash),
+        match &self.sorted {
+            Some(s) => s.slugs.binary_search(&hash).is_ok(),
             None => self.slugs.contains(&hash),
         }
     }
 
     /// Whether `#A#B…` leads to a heading: one heading by lookup, a chain by a walk.
     fn check_chain(&self, chain: &Chain) -> AnchorCheck {
-        if let (Some(s), Some(one)) = (&self.sets, chain.single()) {
+        if let (Some(s), Some(one)) = (&self.sorted, chain.single()) {
             let key = heading_key_hash(one) & HeadingKey::HASH;
-            return if s.keys.contains(&key) {
+            return if s.keys.binary_search(&key).is_ok() {
                 AnchorCheck::Found
             } else {
                 AnchorCheck::MissingHeading(one.to_string())
@@ -214,7 +217,7 @@ impl NoteAnchors {
             texts.join("\0").into_boxed_str()
         });
         NoteAnchors {
-            sets: AnchorSets::of(&headings, &slugs, &blocks),
+            sorted: SortedAnchors::of(&headings, &slugs, &blocks),
             headings,
             slugs,
             blocks,
@@ -1276,9 +1279,9 @@ mod tests {
         }
         let note = Note::parse("Big.md", &text, &ParseOptions::default());
         let sorted = NoteAnchors::of(&note);
-        assert!(sorted.sets.is_some());
+        assert!(sorted.sorted.is_some());
         let scanned = NoteAnchors {
-            sets: None,
+            sorted: None,
             headings: sorted.headings.clone(),
             slugs: sorted.slugs.clone(),
             blocks: sorted.blocks.clone(),
