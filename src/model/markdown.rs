@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use thin_vec::ThinVec;
 
 use super::content::{Holds, MentionScope, TextRuns};
 use super::link::{Link, LinkKind, is_external};
@@ -55,7 +56,8 @@ pub struct Table {
 #[derive(Debug, Default)]
 pub struct Body {
     pub headings: Vec<Heading>,
-    pub links: Vec<Link>,
+    /// In the container the note keeps: a note of 400,000 links is not copied into it.
+    pub links: ThinVec<Link>,
     pub tables: Vec<Table>,
     pub tags: Vec<scan::Tag>,
     /// `%% ... %%` comments (also the carrier of suppressions).

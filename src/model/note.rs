@@ -243,7 +243,16 @@ impl Note {
             }
         }
         tags.extend(body.tags);
-        links.extend(body.links);
+        // The body's links are most of them, and most notes have none in front matter: kept
+        // where the parser put them.
+        let links = if links.is_empty() {
+            body.links
+        } else {
+            let mut all = ThinVec::with_capacity(links.len() + body.links.len());
+            all.extend(links);
+            all.extend(body.links);
+            all
+        };
         if complete {
             dates.extend(scan::date_markers(
                 source,
@@ -267,7 +276,7 @@ impl Note {
             tags: tags.into(),
             headings: body.headings.into(),
             block_ids: scan::block_ids(source, body_start, &body.skip).into(),
-            links: links.into(),
+            links,
             comment_links: body.comment_links.into(),
             wide_links: ThinVec::new(),
             dates: dates.into(),

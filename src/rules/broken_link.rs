@@ -1,6 +1,8 @@
 //! `broken-link`: a wikilink, embed or relative markdown link names a note or file that is not
 //! in the vault (or a path outside it).
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde_yaml::Value;
 use unicode_normalization::UnicodeNormalization;
@@ -86,6 +88,9 @@ impl Rule for BrokenLink {
                 .iter()
                 .map(|link| cx.index.resolve(&link.path, &note.path)),
         );
+        // A note that writes one missing target many times gets one help for it: the search
+        // for close names runs once per target, not once per link.
+        let mut helps: HashMap<(LinkKind, &str), Help> = HashMap::new();
         for (link, resolution) in note.links.iter().chain(in_comments).zip(resolved) {
             if link.is_same_note() {
                 continue;
@@ -111,26 +116,69 @@ impl Rule for BrokenLink {
                 Resolution::Missing
                     if self.options.alias_links == AliasLinks::Allow
                         && alias_owner(cx, link).is_some() => {}
-                Resolution::Missing => out.push(missing(cx, note, link)),
+                Resolution::Missing => {
+                    let help = helps
+                        .entry((link.kind, link.path.as_str()))
+                        .or_insert_with(|| help(cx, note, link));
+                    out.push(missing(note, link, help));
+                }
             }
         }
     }
 }
 
-fn missing(cx: &Context<'_>, note: &Note, link: &Link) -> Diagnostic {
-    let is_file = has_extension(&link.path) && !link.path.to_lowercase().ends_with(".md");
-    let (what, label) = if is_file {
+fn missing(note: &Note, link: &Link, help: &Help) -> Diagnostic {
+    let (what, label) = if is_file(link) {
         ("file", "no file with this name")
     } else {
         ("note", "no note with this name")
     };
     let message = format!("Link target `{}` does not match any {what}", link.path);
-    let diagnostic = Diagnostic::new(link.target_span, message, label);
-    let (help, fix) = help(cx, note, link, is_file);
-    let diagnostic = diagnostic.with_help(help);
+    let diagnostic = Diagnostic::new(link.target_span, message, label).with_help(help.text.clone());
+    let fix = help
+        .fix
+        .as_ref()
+        .and_then(|r| point_at(note, link, &r.target, r.keep_display, r.applicability));
     match fix {
         Some(fix) => diagnostic.with_fix(fix),
         None => diagnostic,
+    }
+}
+
+/// A link that names a file other than a note (`chart.png`, `data.csv`).
+fn is_file(link: &Link) -> bool {
+    has_extension(&link.path) && !link.path.to_lowercase().ends_with(".md")
+}
+
+/// The help of a missing link and the fix it offers: what depends on the target as written
+/// and the kind of link only, so that every link of a note writing the same target shares it.
+struct Help {
+    text: String,
+    fix: Option<Retarget>,
+}
+
+/// A fix that makes a link name `target` (see [`point_at`]), before it is cut to one link's
+/// place.
+struct Retarget {
+    target: String,
+    keep_display: bool,
+    applicability: Applicability,
+}
+
+impl Help {
+    fn new(text: String, fix: Option<Retarget>) -> Help {
+        Help { text, fix }
+    }
+
+    fn fixed(text: String, target: String, applicability: Applicability) -> Help {
+        Help::new(
+            text,
+            Some(Retarget {
+                target,
+                keep_display: false,
+                applicability,
+            }),
+        )
     }
 }
 
@@ -160,12 +208,8 @@ fn point_at(
 /// The help line, the most specific hint first: an alias, a folder, an attachment written
 /// without its extension, then the closest names; with a fix when there is one answer: safe
 /// for the alias of exactly one note, unsafe for the one close name.
-fn help(
-    cx: &Context<'_>,
-    note: &Note,
-    link: &Link,
-    is_file: bool,
-) -> (String, Option<crate::finding::Fix>) {
+fn help(cx: &Context<'_>, note: &Note, link: &Link) -> Help {
+    let is_file = is_file(link);
     let written = link.path.strip_suffix(".md").unwrap_or(&link.path);
     let wiki = link.kind.is_wiki_style();
 
@@ -182,16 +226,16 @@ fn help(
         } else {
             relative_href(note.folder(), now)
         };
-        let fix = point_at(note, link, &target, false, Applicability::Safe);
         let rev = cx.settings.changes.as_ref().map_or("", |c| c.rev.as_str());
         let shown = if wiki {
             link_text(link, &target)
         } else {
             format!("`{target}`")
         };
-        return (
+        return Help::fixed(
             format!("the note was renamed to `{now}` since {rev}; write {shown}"),
-            fix,
+            target,
+            Applicability::Safe,
         );
     }
 
@@ -207,7 +251,11 @@ fn help(
             } else {
                 relative_href(note.folder(), &cx.index.note(id)?.path)
             };
-            point_at(note, link, &target, true, Applicability::Safe)
+            Some(Retarget {
+                target,
+                keep_display: true,
+                applicability: Applicability::Safe,
+            })
         });
         let rewrite = if wiki {
             format!("write `[[{}|{written}]]`", owner.name())
@@ -217,14 +265,14 @@ fn help(
                 relative_href(note.folder(), &owner.path)
             )
         };
-        return (
+        return Help::new(
             format!("`{written}` is an alias of [[{}]]; {rewrite}", owner.name()),
             fix,
         );
     }
 
     if cx.index.is_folder(written) {
-        return (
+        return Help::new(
             format!("`{written}` is a folder; a link names a note or file, not a folder"),
             None,
         );
@@ -246,10 +294,10 @@ fn help(
             let href = relative_href(note.folder(), path);
             (format!("`{href}`"), href)
         };
-        let fix = point_at(note, link, &written, false, Applicability::Unsafe);
-        return (
+        return Help::fixed(
             format!("only `.md` may be left out of a link; write {target}"),
-            fix,
+            written,
+            Applicability::Unsafe,
         );
     }
 
@@ -275,11 +323,11 @@ fn help(
     }
     if !shown.is_empty() {
         let texts: Vec<String> = shown.iter().map(|s| s.text.clone()).collect();
-        let fix = match shown.as_slice() {
-            [one] => point_at(note, link, &one.target, false, Applicability::Unsafe),
-            _ => None,
+        let text = format!("did you mean {}?", suggest::or_list(&texts));
+        return match shown.pop() {
+            Some(one) if shown.is_empty() => Help::fixed(text, one.target, Applicability::Unsafe),
+            _ => Help::new(text, None),
         };
-        return (format!("did you mean {}?", suggest::or_list(&texts)), fix);
     }
     let help = if is_file {
         "Add the file to the vault, or fix the name".to_string()
@@ -288,7 +336,7 @@ fn help(
     } else {
         "Create the note, or fix the spelling".to_string()
     };
-    (help, None)
+    Help::new(help, None)
 }
 
 /// A "did you mean" name: as the help shows it, and as the link would write it.

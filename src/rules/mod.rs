@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -82,11 +83,18 @@ impl<'a> Context<'a> {
     pub fn resolutions(&self, note: &Note) -> Cow<'_, [Resolution]> {
         let resolve = || -> Vec<Resolution> {
             let from_id = self.index.note_id(&note.path);
+            // A link leads where its path does: a path the note writes many times (a note of
+            // 400,000 links to one name) is resolved once.
+            let mut seen: HashMap<&str, Resolution> = HashMap::new();
             note.links
                 .iter()
-                .map(|link| match from_id {
-                    Some(id) => self.index.link_target(link, id, &note.path),
-                    None => self.index.resolve(&link.path, &note.path),
+                .map(|link| {
+                    seen.entry(link.path.as_str())
+                        .or_insert_with(|| match from_id {
+                            Some(id) => self.index.link_target(link, id, &note.path),
+                            None => self.index.resolve(&link.path, &note.path),
+                        })
+                        .clone()
                 })
                 .collect()
         };
