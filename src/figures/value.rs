@@ -319,6 +319,8 @@ pub struct Synonyms {
     /// The first and the last word of every key ([`Synonyms::may_start_key`]).
     firsts: HashSet<String>,
     lasts: HashSet<String>,
+    /// Every canonical name, as [`Synonyms::canonical`] returns it ([`Synonyms::is_known`]).
+    canonicals: HashSet<String>,
 }
 
 impl Default for Synonyms {
@@ -335,6 +337,7 @@ impl Default for Synonyms {
             mention: None,
             firsts: HashSet::new(),
             lasts: HashSet::new(),
+            canonicals: HashSet::new(),
         };
         syn.index_words();
         syn
@@ -363,6 +366,7 @@ impl Synonyms {
     }
 
     fn index_words(&mut self) {
+        self.canonicals = self.map.values().cloned().collect();
         self.words = self
             .map
             .keys()
@@ -464,10 +468,10 @@ impl Synonyms {
         self.map.get(&normalize_label(phrase)).map(String::as_str)
     }
 
-    /// Whether `label`, as [`Synonyms::canonical`] returns it (normalised already), is one of
-    /// the known metrics: looked up as it is.
+    /// Whether `label`, as [`Synonyms::canonical`] returns it, is one of the known metrics. A
+    /// canonical name may be plural (`employees`) where the keys are singular.
     pub(crate) fn is_known(&self, label: &str) -> bool {
-        self.map.get(label).is_some_and(|c| c == label)
+        self.canonicals.contains(label)
     }
 }
 
@@ -546,6 +550,20 @@ mod tests {
         }
     }
     use Agreement::{Agree, Disagree, Incomparable};
+
+    #[test]
+    fn every_canonical_name_is_known_plural_ones_too() {
+        let syn = Synonyms::default();
+        for label in ["Employees", "Headcount", "Number of employees", "Valuation"] {
+            let canonical = syn.canonical(label);
+            assert!(syn.is_known(&canonical), "{label} -> {canonical}");
+        }
+        assert_eq!(syn.canonical("Headcount"), "employees");
+        assert!(!syn.is_known(&syn.canonical("Car")));
+        let extra = BTreeMap::from([("bookings".to_owned(), vec!["gross bookings".to_owned()])]);
+        let syn = Synonyms::with_extra(extra);
+        assert!(syn.is_known(&syn.canonical("Gross bookings")));
+    }
 
     proptest::proptest! {
         /// Periods are not searched for in text without a digit: none can be there.
