@@ -648,6 +648,20 @@ impl Changes {
 mod tests {
     use super::*;
 
+    /// Runs git in `root` as a test's author, with no signing and no automatic packing, and
+    /// returns what it printed.
+    fn git(root: &Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .current_dir(root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(["-c", "commit.gpgsign=false", "-c", "gc.auto=0"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     #[test]
     fn raw_entries() {
         let (o, z) = ("1".repeat(40), "0".repeat(40));
@@ -735,20 +749,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let run = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .current_dir(root)
-                .args([
-                    "-c",
-                    "user.name=t",
-                    "-c",
-                    "user.email=t@t",
-                    "-c",
-                    "commit.gpgsign=false",
-                ])
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{args:?}");
+            git(root, args);
         };
         run(&["init", "-q"]);
         std::fs::write(root.join("A.md"), "# A\n\n*Updated 2026-01-01*\n\nText\n").unwrap();
@@ -768,14 +769,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .current_dir(root)
-                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-                .args(["-c", "commit.gpgsign=false"])
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{args:?}");
+            git(root, args);
         };
         git(&["init", "-q"]);
         // More notes than one reader takes, each with its own dates, all edited since.
@@ -810,17 +804,7 @@ mod tests {
     fn old_versions_read_alike_from_loose_objects_packs_and_git() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .current_dir(root)
-                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-                .args(["-c", "commit.gpgsign=false", "-c", "gc.auto=0"])
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{args:?}");
-            String::from_utf8(out.stdout).unwrap()
-        };
+        let git = |args: &[&str]| git(root, args);
         git(&["init", "-q"]);
         let old = |name: &str| format!("# {name}\n\n*Updated 2026-01-01*\n\nText of {name}\n");
         for name in ["A", "B", "C"] {
