@@ -341,3 +341,86 @@ fn a_link_settled_when_the_vault_was_read_is_checked_again_when_its_target_chang
     assert!(affected.contains("A.md"), "{affected:?}");
     agree(dir, &mut session, &before, &affected, "a second C");
 }
+
+#[test]
+fn a_heading_naming_a_note_added_or_removed_is_read_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let deckers = "# Deckers\n\n**Revenue:** $4.3B\n\n## Hoka\n\n**Revenue:** $2.2B\n";
+    let hoka = "# Hoka\n\n**Revenue:** $2.2B\n";
+    write(dir, "Deckers.md", deckers);
+    write(dir, "Notes.md", "# Notes\n\n## Plans\n\n**Revenue:** $1B\n");
+    let conflicts = |session: &mut Session| {
+        session
+            .check(Selection::All)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "inconsistent-figure" && &*f.path == "Deckers.md")
+            .count()
+    };
+    let mut session = open(dir);
+    // No note `Hoka`: the section's revenue is the note's own, and conflicts with it.
+    assert_eq!(conflicts(&mut session), 1);
+
+    // Added: the section is about Hoka now.
+    let before = session.check(Selection::All);
+    write(dir, "Hoka.md", hoka);
+    let affected = session.update("Hoka.md", hoka).unwrap();
+    assert!(affected.contains("Deckers.md"), "{affected:?}");
+    assert!(!affected.contains("Notes.md"), "{affected:?}");
+    agree(dir, &mut session, &before, &affected, "Hoka added");
+    assert_eq!(conflicts(&mut session), 0);
+
+    // Removed: the conflict is back.
+    let before = session.check(Selection::All);
+    std::fs::remove_file(dir.join("Hoka.md")).unwrap();
+    let affected = session.remove("Hoka.md").unwrap();
+    assert!(affected.contains("Deckers.md"), "{affected:?}");
+    agree(dir, &mut session, &before, &affected, "Hoka removed");
+    assert_eq!(conflicts(&mut session), 1);
+
+    // Created on disk, then renamed to another name and back.
+    let before = session.check(Selection::All);
+    write(dir, "Hoka.md", hoka);
+    let affected = session.reread("Hoka.md").unwrap();
+    agree(
+        dir,
+        &mut session,
+        &before,
+        &affected,
+        "Hoka created on disk",
+    );
+    assert_eq!(conflicts(&mut session), 0);
+    let renamed = |from: &str, to: &str, session: &mut Session| {
+        let before = session.check(Selection::All);
+        write(dir, to, hoka);
+        std::fs::remove_file(dir.join(from)).unwrap();
+        let affected = session.rename(from, to).unwrap();
+        assert!(
+            affected.contains("Deckers.md"),
+            "{from} → {to}: {affected:?}"
+        );
+        agree(dir, session, &before, &affected, &format!("{from} → {to}"));
+    };
+    renamed("Hoka.md", "Brands/On.md", &mut session);
+    assert_eq!(conflicts(&mut session), 1);
+    renamed("Brands/On.md", "Brands/hoka.md", &mut session);
+    assert_eq!(conflicts(&mut session), 0);
+
+    // A note edited in the session is checked again as the session was given it, not as
+    // its file reads.
+    let buffer = deckers.replace("$2.2B", "$2.5B");
+    session.update("Deckers.md", &buffer).unwrap();
+    let before = session.check(Selection::All);
+    std::fs::remove_file(dir.join("Brands/hoka.md")).unwrap();
+    let affected = session.remove("Brands/hoka.md").unwrap();
+    write(dir, "Deckers.md", &buffer);
+    agree(
+        dir,
+        &mut session,
+        &before,
+        &affected,
+        "edited, then Hoka removed",
+    );
+    assert_eq!(conflicts(&mut session), 1);
+}

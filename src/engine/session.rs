@@ -17,7 +17,7 @@ use super::{
     Timer, check_index, complete_notes, gather_local, index_anchor_targets, index_vault,
     is_settled, parse_text, read_and_parse, read_and_parse_text, take_in, unreadable_note,
 };
-use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex};
+use crate::index::{NoteAnchors, Paths, Resolution, VaultIndex, fold};
 use crate::model::Note;
 use crate::rules::settings::Settings;
 use crate::vault::discover::DiscoverError;
@@ -90,6 +90,9 @@ pub struct Session {
     names: Names,
     /// Which notes link to which, made on the first edit.
     graph: Option<LinkGraph>,
+    /// The texts [`Session::update`] handed in, by path, while the file may differ: a note
+    /// whose own checks must run again after another note's edit is parsed from this.
+    given: BTreeMap<Arc<str>, String>,
 }
 
 impl std::fmt::Debug for Session {
@@ -202,6 +205,7 @@ impl Session {
             settled,
             names: names.into_inner().unwrap_or_else(PoisonError::into_inner),
             graph: None,
+            given: BTreeMap::new(),
         })
     }
 
@@ -233,19 +237,21 @@ impl Session {
     /// path) and returns the notes whose findings may have changed: the note itself, the notes
     /// that link to it (by name, alias, heading or block id) or quote its figures, and, when
     /// its names changed, the notes with a link that leads nowhere (whose suggestions name
-    /// notes) and, with `unlinked-mention` on, the notes whose text it reads. [`Session::check`]
-    /// of them gives their findings now.
+    /// notes) and, with `unlinked-mention` on, the notes whose text it reads; for a new note,
+    /// the notes with a heading that may name it, their own checks run again (see
+    /// [`Session::remove`]). [`Session::check`] of them gives their findings now.
     pub fn update(&mut self, path: &str, text: &str) -> Result<BTreeSet<String>, EditError> {
         if !is_markdown(path) {
             return Err(EditError::NotMarkdown(path.to_string()));
         }
         self.warm_up();
-        match self.index.note_id(path) {
-            Some(id) => Ok(self.in_pool(|s| s.update_note(id, text))),
-            None => Ok(self.in_pool(|s| {
-                s.change_paths(None, Some((Arc::from(path), Some(text.to_string()))))
-            })),
-        }
+        let affected = match self.index.note_id(path) {
+            Some(id) => self.in_pool(|s| s.update_note(id, text)),
+            None => self
+                .in_pool(|s| s.change_paths(None, Some((Arc::from(path), Some(text.to_string()))))),
+        };
+        self.given.insert(Arc::from(path), text.to_string());
+        Ok(affected)
     }
 
     /// Reads the note at `path` again from its file, after a change made on disk: a new note
@@ -263,18 +269,23 @@ impl Session {
         let text = read_note(&self.root.join(path), MAX_NOTE_BYTES)
             .ok()
             .and_then(|bytes| decode(bytes).ok());
+        self.given.remove(path);
         Ok(self.in_pool(|s| s.change_paths(known.then_some(path), Some((Arc::from(path), text)))))
     }
 
     /// Drops the note at `path` and returns the notes whose findings may have changed: those
     /// that linked to it or quoted it, those whose links now lead elsewhere or nowhere (a name
-    /// that was ambiguous may not be any more), those with a link that leads nowhere and, with
-    /// `unlinked-mention` on, those whose text it reads.
+    /// that was ambiguous may not be any more), those with a link that leads nowhere, with
+    /// `unlinked-mention` on those whose text it reads, and those with a heading that may name
+    /// it: whether a section is about another note (`inconsistent-figure`) depends on which
+    /// notes there are, so their own checks run again, on the text last given for them by
+    /// [`Session::update`], else their file's.
     pub fn remove(&mut self, path: &str) -> Result<BTreeSet<String>, EditError> {
         self.warm_up();
         if self.index.note_id(path).is_none() {
             return Err(EditError::NoSuchNote(path.to_string()));
         }
+        self.given.remove(path);
         Ok(self.in_pool(|s| s.change_paths(Some(path), None)))
     }
 
@@ -296,6 +307,7 @@ impl Session {
         let text = [to, from]
             .iter()
             .find_map(|p| std::fs::read_to_string(self.root.join(p)).ok());
+        self.given.remove(from);
         Ok(self.in_pool(|s| s.change_paths(Some(from), Some((Arc::from(to), text)))))
     }
 
@@ -557,6 +569,10 @@ impl Session {
         self.settled = settled;
         self.names_only = vec![false; self.local.len()];
         self.read_unsettled();
+        // A heading may name the note added or removed: whether its section is about another
+        // note changed, and so may the note's own findings.
+        let names: Vec<&str> = edited.iter().map(|p| note_name(p)).collect();
+        affected.extend(self.recheck_headings_naming(&names, added.as_deref()));
         self.graph = None;
         self.graph();
         let after = self.leads_by_path();
@@ -604,6 +620,55 @@ impl Session {
                 *slot = Settled::default();
             }
         }
+    }
+
+    /// Runs the own checks again, against the vault's paths now, of the notes with a heading
+    /// that may name a note called one of `names` (a heading holding the name, in any case):
+    /// whether a section is about another note of the vault (`inconsistent-figure`) depends
+    /// on which notes there are. Each is parsed from the text an edit handed in, else read
+    /// from its file. `skip` was just taken in. Returns their paths.
+    fn recheck_headings_naming(&mut self, names: &[&str], skip: Option<&str>) -> Vec<String> {
+        let mut names: Vec<String> = names
+            .iter()
+            .map(|n| fold(n))
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let index = &self.index;
+        let ids: Vec<usize> = (0..index.notes().len())
+            .into_par_iter()
+            .filter(|id| {
+                index.note(*id).is_some_and(|n| Some(&*n.path) != skip)
+                    && index
+                        .heading_texts(*id)
+                        .any(|h| names.iter().any(|n| holds_folded(h, n)))
+            })
+            .collect();
+        let mut paths = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(path) = self.index.note(id).map(|n| Arc::clone(&n.path)) else {
+                continue;
+            };
+            self.unreadable.retain(|p| *p.path != *path);
+            let text = self.given.remove(&path);
+            let (note, anchors, local) = self.take_in_text(&path, text.as_deref());
+            if let Some(text) = text {
+                self.given.insert(Arc::clone(&path), text);
+            }
+            self.index.reindex_note(id, note, anchors);
+            if let Some(slot) = self.local.get_mut(id) {
+                *slot = local;
+            }
+            if let Some(slot) = self.settled.get_mut(id) {
+                *slot = Settled::default();
+            }
+            paths.push(path.to_string());
+        }
+        paths
     }
 
     /// Parses a note's text (`None`: it is read from its file) and takes it in as a note of a
@@ -901,6 +966,34 @@ fn is_reported(
             .changes
             .as_ref()
             .is_none_or(|c| c.touches(note, index))
+}
+
+/// A note's name: its file name without `.md`.
+fn note_name(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    match file.len().checked_sub(3) {
+        Some(at)
+            if file
+                .get(at..)
+                .is_some_and(|ext| ext.eq_ignore_ascii_case(".md")) =>
+        {
+            file.get(..at).unwrap_or(file)
+        }
+        _ => file,
+    }
+}
+
+/// Whether `text` holds `folded` (a name as [`fold`] gives it) in any case.
+fn holds_folded(text: &str, folded: &str) -> bool {
+    if text.is_ascii() {
+        folded.is_ascii()
+            && text
+                .as_bytes()
+                .windows(folded.len().max(1))
+                .any(|w| w.eq_ignore_ascii_case(folded.as_bytes()))
+    } else {
+        fold(text).contains(folded)
+    }
 }
 
 fn is_markdown(path: &str) -> bool {

@@ -470,6 +470,15 @@ impl VaultIndex {
         }
     }
 
+    /// Heading texts of note `id`, in order, borrowed (none for an id that is no note).
+    pub fn heading_texts(&self, id: usize) -> impl Iterator<Item = &str> {
+        self.anchors
+            .get(id)
+            .and_then(|a| a.texts.as_deref())
+            .into_iter()
+            .flat_map(|t| t.split('\0'))
+    }
+
     /// Heading texts of note `id`, for suggestions. `None` for an id that is no note.
     pub fn headings(&self, id: usize) -> Option<Vec<String>> {
         self.notes.get(id)?;
