@@ -3,6 +3,8 @@
 //! This module only describes what the note says. Whether a target exists is decided by
 //! `index/mod.rs`, the one place that resolves links.
 
+use std::borrow::Cow;
+
 use super::line_index::{LineCol, LineCursor};
 use super::span::Span;
 
@@ -144,24 +146,21 @@ impl Link {
     /// `target_span`. Markdown targets are percent-decoded here; wikilinks never are.
     pub fn from_target(kind: LinkKind, span: Span, target_span: Span, raw: &str) -> Link {
         let raw = raw.strip_suffix('\\').unwrap_or(raw);
-        let (path, fragment, hash_at) = match raw.find('#') {
-            Some(i) => (
-                raw.get(..i).unwrap_or(""),
-                raw.get(i + 1..).map(str::to_string),
-                Some(i),
-            ),
+        // Most targets are a bare name: no copy is made but the path the link keeps.
+        let (path, fragment, hash_at) = match memchr::memchr(b'#', raw.as_bytes()) {
+            Some(i) => (raw.get(..i).unwrap_or(""), raw.get(i + 1..), Some(i)),
             None => (raw, None, None),
         };
-        let decode = |s: &str| {
+        fn decode(kind: LinkKind, s: &str) -> Cow<'_, str> {
             if kind.is_wiki_style() {
-                s.to_string()
+                Cow::Borrowed(s)
             } else {
-                percent_decode(s)
+                percent_decoded(s)
             }
-        };
+        }
         // An empty anchor (`[[Note#]]`, `[[Note#^]]`) names the note itself.
         let anchor = fragment.and_then(|f| {
-            let f = decode(&f);
+            let f = decode(kind, f);
             let anchor = match f.strip_prefix('^') {
                 Some(id) => Anchor::Block(id.trim().into()),
                 None => Anchor::Heading(Chain::new(f.split('#'))),
@@ -181,7 +180,7 @@ impl Link {
             kind,
             span,
             target_span,
-            path: decode(path).trim().to_string(),
+            path: decode(kind, path).trim().to_string(),
             anchor,
             anchor_at,
             place: None,
@@ -319,8 +318,13 @@ pub fn relative_href(from_folder: &str, to: &str) -> String {
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
 pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
+    percent_decoded(s).into_owned()
+}
+
+/// [`percent_decode`], borrowing `s` when it holds no `%`.
+fn percent_decoded(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'%', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -339,7 +343,7 @@ pub fn percent_decode(s: &str) -> String {
         out.push(b);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(Cow::Borrowed(s), Cow::Owned)
 }
 
 #[cfg(test)]

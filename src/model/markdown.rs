@@ -711,24 +711,36 @@ impl<'a> Walker<'_, 'a> {
         }
         let span = Span::from(p.range.clone());
         let raw = self.source.get(p.range.clone()).unwrap_or("");
-        let (target_rel, target_text) = if p.kind.is_wiki_style() {
-            let Some(open) = raw.find("[[") else { return };
+        let (target_rel, target_text): (usize, &str) = if p.kind.is_wiki_style() {
+            // The range starts at the brackets (`[[`, or `![[` for an embed).
+            let open = if raw.starts_with("[[") {
+                0
+            } else if raw.starts_with("![[") {
+                1
+            } else {
+                let Some(open) = memchr::memmem::find(raw.as_bytes(), b"[[") else {
+                    return;
+                };
+                open
+            };
             let inner = raw.get(open + 2..).unwrap_or("");
             let inner = inner.strip_suffix("]]").unwrap_or(inner);
             // Obsidian does not link a `[[...]]` broken across lines.
             if memchr::memchr2(b'\n', b'\r', inner.as_bytes()).is_some() {
                 return;
             }
-            let target = inner.split('|').next().unwrap_or("");
-            (open + 2, target.to_string())
+            let target = memchr::memchr(b'|', inner.as_bytes())
+                .and_then(|bar| inner.get(..bar))
+                .unwrap_or(inner);
+            (open + 2, target)
         } else {
             if is_external(&p.dest) || p.dest.is_empty() {
                 return;
             }
             let text_end = p.inner_end.saturating_sub(p.range.start);
             match markdown_dest(raw, text_end) {
-                Some((at, text)) => (at, text.to_string()),
-                None => (0, p.dest.to_string()),
+                Some((at, text)) => (at, text),
+                None => (0, &*p.dest),
             }
         };
         let target_start = p.range.start + target_rel;
@@ -737,7 +749,7 @@ impl<'a> Walker<'_, 'a> {
         } else {
             Span::new(target_start, target_start + target_text.len())
         };
-        let mut link = Link::from_target(p.kind, span, target_span, &target_text);
+        let mut link = Link::from_target(p.kind, span, target_span, target_text);
         if target_rel == 0 {
             // A reference link (`[t][ref]`): the destination is elsewhere in the note, so
             // findings point at the link as a whole.
