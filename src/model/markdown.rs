@@ -121,6 +121,7 @@ fn parse_normalised(source: &str, start: usize, scope: MentionScope) -> Body {
         hashes: memchr::memchr_iter(b'#', body.as_bytes())
             .map(|at| at + start)
             .collect(),
+        next_hash: 0,
         blocks: Blocks {
             scope,
             ..Blocks::default()
@@ -401,6 +402,9 @@ struct Walker<'s, 'a> {
     /// Where the body's `#` chars are, in order: found in one pass over the note, where a
     /// search of each run of text would cost a call per run.
     hashes: Vec<usize>,
+    /// The first of [`Walker::hashes`] at or after the start of the last run scanned: runs
+    /// come in order, so the next run's first `#` is found by stepping on from there.
+    next_hash: usize,
     /// What the blocks hold, for sections, glued tables and mentions.
     blocks: Blocks,
 }
@@ -568,12 +572,15 @@ impl<'a> Walker<'_, 'a> {
             Event::End(TagEnd::TableHead) => {
                 if let Some(t) = &mut self.table {
                     t.in_head = false;
-                    t.header = std::mem::take(&mut t.row);
+                    // Body rows have the header's cells (the parser pads or cuts them).
+                    let width = t.row.len();
+                    t.header = std::mem::replace(&mut t.row, Vec::with_capacity(width));
                 }
             }
             Event::End(TagEnd::TableRow) => {
                 if let Some(t) = &mut self.table {
-                    let row = std::mem::take(&mut t.row);
+                    let width = t.header.len();
+                    let row = std::mem::replace(&mut t.row, Vec::with_capacity(width));
                     t.rows.push(row);
                 }
             }
@@ -618,7 +625,21 @@ impl<'a> Walker<'_, 'a> {
             self.blocks.runs.push((run.clone(), place));
         }
         // Only a run with a `#` in it can hold a tag, and most runs have none.
-        let first = self.hashes.partition_point(|&at| at < run.start);
+        let mut first = self.next_hash;
+        if first > 0
+            && self
+                .hashes
+                .get(first - 1)
+                .is_some_and(|&at| at >= run.start)
+        {
+            // A run before the last one (not seen in practice): search from the beginning.
+            first = self.hashes.partition_point(|&at| at < run.start);
+        } else {
+            while self.hashes.get(first).is_some_and(|&at| at < run.start) {
+                first += 1;
+            }
+        }
+        self.next_hash = first;
         if self.hashes.get(first).is_some_and(|&at| at < run.end) {
             self.out
                 .tags
